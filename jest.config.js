@@ -1,0 +1,56 @@
+// @ts-check
+// Three tiers, named by suffix: *.unit.spec.ts (pure, no I/O), *.int.spec.ts (real Postgres and/or Kafka),
+// *.e2e.spec.ts (services driven from outside as a vendor or finance client would).
+
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const paths = require('./tsconfig.base.json').compilerOptions.paths;
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
+);
+
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper,
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools', '<rootDir>/test'],
+  setupFiles: ['reflect-metadata'],
+};
+
+/** @type {import('jest').Config} */
+const config = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
+    {
+      ...common,
+      displayName: 'int',
+      testMatch: ['**/*.int.spec.ts'],
+      globalSetup: '<rootDir>/libs/shared/testing/src/jest/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/shared/testing/src/jest/global-teardown.ts',
+      testTimeout: 120_000,
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['**/*.e2e.spec.ts'],
+      globalSetup: '<rootDir>/libs/shared/testing/src/jest/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/shared/testing/src/jest/global-teardown.ts',
+      testTimeout: 240_000,
+    },
+  ],
+};
+
+module.exports = config;
