@@ -1,0 +1,57 @@
+// Jest global setup of the int and e2e projects: one real Kafka and one real Postgres for the whole run, handed to
+// the test workers through process.env (workers are forked after this and inherit it).
+import { getHandles, infraLog, setHandles, type TestInfraHandles } from './infra-handles';
+import { loadLocalInfra } from './load-local-infra';
+
+function setEnv(handles: TestInfraHandles, name: string, value: string): void {
+  if (process.env[name] !== value) handles.setEnv.push(name);
+  process.env[name] = value;
+}
+
+async function startLocal(handles: TestInfraHandles): Promise<void> {
+  const infra = loadLocalInfra();
+  const [kafka, postgres] = await Promise.allSettled([
+    infra.resolveKafka({ log: infraLog }),
+    // its own data dir and port, so tests never collide with a dev cluster from `npm start`
+    infra.findFreePort().then((port) =>
+      infra.resolvePostgres({ log: infraLog, port, dataDir: infra.cachePath('postgres', 'test-data') }),
+    ),
+  ]);
+  if (kafka.status === 'fulfilled') handles.stops.push({ name: 'kafka', stop: kafka.value.stop });
+  if (postgres.status === 'fulfilled') handles.stops.push({ name: 'postgres', stop: postgres.value.stop });
+  if (kafka.status === 'rejected') throw kafka.reason;
+  if (postgres.status === 'rejected') throw postgres.reason;
+  setEnv(handles, 'KAFKA_BROKERS', kafka.value.brokers);
+  setEnv(handles, 'TEST_POSTGRES_ADMIN_URL', postgres.value.adminUrl);
+  infraLog(
+    `Kafka ${kafka.value.brokers} (${kafka.value.source}), Postgres ${infra.redactPassword(postgres.value.adminUrl)} (${postgres.value.source})`,
+  );
+}
+
+async function startWithContainers(handles: TestInfraHandles): Promise<void> {
+  const infra = loadLocalInfra();
+  const { startContainers } = await import('./containers');
+  const { brokers, adminUrl } = await startContainers(infra, handles);
+  setEnv(handles, 'KAFKA_BROKERS', brokers);
+  setEnv(handles, 'TEST_POSTGRES_ADMIN_URL', adminUrl);
+  infraLog(`Testcontainers: Kafka ${brokers}, Postgres ${infra.redactPassword(adminUrl)}`);
+}
+
+export default async function globalSetup(): Promise<void> {
+  if (getHandles()) return; // int and e2e in one run share one setup
+  const handles: TestInfraHandles = { stops: [], setEnv: [] };
+  setHandles(handles);
+  // Kafka clients warn about their partitioner change on every producer; noise in every test log.
+  process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
+  const began = Date.now();
+  try {
+    if (process.env['TEST_INFRA'] === 'containers') await startWithContainers(handles);
+    else await startLocal(handles);
+  } catch (err) {
+    // jest does not run the teardown when setup fails: release what did start
+    const { default: teardown } = await import('./global-teardown');
+    await teardown();
+    throw err;
+  }
+  infraLog(`ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+}

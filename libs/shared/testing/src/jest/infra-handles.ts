@@ -1,0 +1,21 @@
+/** What global setup started, kept on globalThis (shared by setup and teardown, not by test workers). */
+export interface TestInfraHandles {
+  stops: Array<{ name: string; stop: () => Promise<void> }>;
+  /** Env vars the setup set itself (to unset on teardown, so watch mode does not reuse a stopped server). */
+  setEnv: string[];
+}
+
+const KEY = '__TUTORING_TEST_INFRA__';
+
+export function getHandles(): TestInfraHandles | undefined {
+  return (globalThis as Record<string, unknown>)[KEY] as TestInfraHandles | undefined;
+}
+
+export function setHandles(handles: TestInfraHandles | undefined): void {
+  (globalThis as Record<string, unknown>)[KEY] = handles;
+}
+
+export function infraLog(line: string): void {
+  // stderr: jest prints it immediately, and it never mixes into a reporter's stdout
+  console.error(`[test-infra] ${line}`);
+}

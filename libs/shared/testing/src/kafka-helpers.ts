@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel, type IHeaders, type KafkaConfig } from 'kafkajs';
+
+/** A topic name no other test (or earlier run on a persistent broker) uses. Kafka allows [a-zA-Z0-9._-]. */
+export function uniqueTopic(prefix: string): string {
+  const clean = prefix.replace(/[^a-zA-Z0-9._-]+/g, '-');
+  return `${clean}.${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** KAFKA_BROKERS as exported by the jest global setup. */
+export function testKafkaBrokers(): string {
+  const brokers = process.env['KAFKA_BROKERS'];
+  if (!brokers) throw new Error('KAFKA_BROKERS is not set: run this suite through the int or e2e jest project');
+  return brokers;
+}
+
+function client(brokers: string, extra: Partial<KafkaConfig> = {}): Kafka {
+  return new Kafka({
+    clientId: 'tutoring-test',
+    brokers: brokers.split(',').map((b) => b.trim()),
+    logLevel: logLevel.NOTHING,
+    ...extra,
+  });
+}
+
+/** The local broker never auto-creates topics; tests create theirs explicitly. */
+export async function createTopics(
+  brokers: string,
+  topics: string[],
+  opts: { partitions?: number; kafkaConfig?: Partial<KafkaConfig> } = {},
+): Promise<void> {
+  const admin = client(brokers, opts.kafkaConfig).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((topic) => ({ topic, numPartitions: opts.partitions ?? 1, replicationFactor: 1 })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface CollectedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+}
+
+export interface CollectOptions {
+  /** Default true: read the topic from its first offset. */
+  fromBeginning?: boolean;
+  /** Resolve as soon as this many messages arrived; without it, collect until timeoutMs. */
+  count?: number;
+  /** Default 15 s. With `count`, not reaching it in time is an error. */
+  timeoutMs?: number;
+  kafkaConfig?: Partial<KafkaConfig>;
+}
+
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const last = Array.isArray(value) ? value[value.length - 1] : value;
+    if (last !== undefined) out[name] = last.toString();
+  }
+  return out;
+}
+
+/** Reads messages with a fresh consumer group (so nothing is skipped by earlier commits) and returns them. */
+export async function collectMessages(brokers: string, topic: string, opts: CollectOptions = {}): Promise<CollectedMessage[]> {
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const consumer = client(brokers, opts.kafkaConfig).consumer({
+    groupId: `test-collector-${randomBytes(6).toString('hex')}`,
+    maxWaitTimeInMs: 100,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+  });
+  const messages: CollectedMessage[] = [];
+  let onEnough: () => void = () => undefined;
+  const enough = new Promise<void>((r) => (onEnough = r));
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
+    await consumer.run({
+      eachMessage: async ({ topic: t, partition, message }) => {
+        messages.push({
+          topic: t,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? null,
+          value: message.value?.toString() ?? null,
+          headers: headersToStrings(message.headers),
+        });
+        if (opts.count !== undefined && messages.length >= opts.count) onEnough();
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+    const outcome = await Promise.race([enough.then(() => 'enough' as const), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout' && opts.count !== undefined) {
+      throw new Error(`collectMessages(${topic}): got ${messages.length} of ${opts.count} messages within ${timeoutMs} ms`);
+    }
+    return opts.count !== undefined ? messages.slice(0, opts.count) : messages;
+  } finally {
+    await consumer.disconnect();
+  }
+}
