@@ -1,0 +1,123 @@
+import {
+  Module,
+  RequestMethod,
+  ValidationPipe,
+  type DynamicModule,
+  type INestApplication,
+  type Type,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AuthModule } from '@tutoring/shared/auth';
+import type { Server } from 'node:http';
+import { Logger } from 'nestjs-pino';
+import type { CommonServiceConfig } from '../config/common-service.config';
+import { HealthModule } from '../health/health.module';
+import { ReadinessRegistry, type ReadinessCheck } from '../health/readiness';
+import { serviceLoggerModule } from '../logging/logger.module';
+import type { Telemetry } from '../telemetry/telemetry';
+import { gracefulShutdown, stopAccepting, type ShutdownHook } from './graceful-shutdown';
+import { DOCS_PATH, setupOpenApi } from './openapi';
+
+export const API_PREFIX = 'v1';
+export const BODY_LIMIT = '1mb';
+
+/** The part of the common config bootstrap needs; services pass their whole validated config. */
+export type BootstrapConfig = Pick<
+  CommonServiceConfig,
+  'PORT' | 'HOST' | 'LOG_LEVEL' | 'OIDC_ISSUER' | 'OIDC_AUDIENCE' | 'OIDC_JWKS_URL' | 'OIDC_ALGORITHMS' | 'SHUTDOWN_GRACE_MS'
+>;
+
+type FromApp<T> = T | ((app: INestApplication) => T);
+
+export interface BootstrapOptions {
+  /** Service name: logs, OpenAPI title. */
+  name: string;
+  module: Type<unknown> | DynamicModule;
+  config: BootstrapConfig;
+  /** Postgres SELECT 1, Kafka admin ping, migrations-applied flag… (may resolve providers from the app). */
+  readiness?: FromApp<readonly ReadinessCheck[]>;
+  /** Run in order on SIGTERM/SIGINT after HTTP stops accepting and before the app (and DB) closes. */
+  onShutdown?: FromApp<readonly ShutdownHook[]>;
+  /** Flushed last on shutdown. */
+  telemetry?: Telemetry;
+  /** Tests boot several apps in one process and must not install process signal handlers. */
+  handleSignals?: boolean;
+  apiVersion?: string;
+}
+
+const resolve = <T>(value: FromApp<T> | undefined, app: INestApplication, fallback: T): T =>
+  value === undefined ? fallback : typeof value === 'function' ? (value as (a: INestApplication) => T)(app) : value;
+
+@Module({})
+class ServiceRootModule {}
+
+/** What every service's AppModule is wrapped in: logger, auth (default deny), health. */
+const rootModule = (options: BootstrapOptions): DynamicModule => ({
+  module: ServiceRootModule,
+  imports: [
+    serviceLoggerModule(options.name, options.config.LOG_LEVEL),
+    AuthModule.forRoot({
+      issuer: options.config.OIDC_ISSUER,
+      audience: options.config.OIDC_AUDIENCE,
+      jwksUrl: options.config.OIDC_JWKS_URL,
+      algorithms: [...options.config.OIDC_ALGORITHMS],
+    }),
+    HealthModule,
+    options.module,
+  ],
+});
+
+export const validationPipe = (): ValidationPipe =>
+  new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    // Error messages name the field ("property x should not exist", "a.b must be a string"),
+    // never echo the submitted value (it may be PII).
+    validationError: { target: false, value: false },
+  });
+
+/** Everything a main.ts needs after config and telemetry: returns the listening app. */
+export const bootstrapService = async (options: BootstrapOptions): Promise<INestApplication> => {
+  const app = await NestFactory.create<NestExpressApplication>(rootModule(options), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  // CloudEvents over HTTP use application/cloudevents(+batch)+json: parse every +json type.
+  app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(validationPipe());
+  setupOpenApi(app, options.name, options.apiVersion);
+  app.get(ReadinessRegistry).register(...resolve(options.readiness, app, []));
+
+  if (options.handleSignals ?? true) {
+    // We own the signal handling (rather than enableShutdownHooks) to order the steps and bound
+    // them by SHUTDOWN_GRACE_MS; app.close() still runs every Nest shutdown lifecycle hook.
+    const handler = gracefulShutdown({
+      stopAccepting: () => stopAccepting(app.getHttpServer() as Server),
+      hooks: resolve(options.onShutdown, app, []),
+      close: async () => {
+        await app.close();
+        await options.telemetry?.shutdown();
+      },
+      graceMs: options.config.SHUTDOWN_GRACE_MS,
+      log: (level, msg, extra) => logger[level === 'error' ? 'error' : 'log']({ ...extra, service: options.name }, msg),
+      exit: (code) => process.exit(code),
+    });
+    process.on('SIGTERM', handler).on('SIGINT', handler);
+  }
+
+  await app.listen(options.config.PORT, options.config.HOST);
+  const url = (await app.getUrl()).replace('[::1]', 'localhost');
+  logger.log({ service: options.name, url, docs: `${url}/${DOCS_PATH}` }, 'service listening');
+  return app;
+};

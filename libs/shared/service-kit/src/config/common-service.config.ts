@@ -1,0 +1,45 @@
+import { bool, int, list, oneOf, optional, port, str, url } from './config.specs';
+import type { ConfigOf } from './load-config';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Variables every service reads. A service spreads this into its own schema and adds its extras. */
+export const commonServiceConfig = {
+  PORT: port({ default: 3000 }),
+  HOST: str({ default: '0.0.0.0' }),
+  /** Runtime role: not the schema owner, so row-level security applies to it. */
+  DATABASE_URL: url({ protocols: ['postgres', 'postgresql'], secret: true }),
+  /** Owner role used only to run migrations; falls back to DATABASE_URL for local runs. */
+  DATABASE_MIGRATION_URL: url({ protocols: ['postgres', 'postgresql'], secret: true, fallbackTo: 'DATABASE_URL' }),
+  DATABASE_SCHEMA: str(),
+  DATABASE_SSL: oneOf(['disable', 'require', 'verify-full'], { default: 'disable' }),
+  KAFKA_BROKERS: list(),
+  KAFKA_CLIENT_ID: str(),
+  KAFKA_SSL: bool({ default: false }),
+  KAFKA_SASL_MECHANISM: optional(oneOf(['plain', 'scram-sha-256', 'scram-sha-512'])),
+  KAFKA_SASL_USERNAME: optional(str()),
+  KAFKA_SASL_PASSWORD: optional(str({ secret: true })),
+  OIDC_ISSUER: url({ protocols: ['https', 'http'] }),
+  OIDC_AUDIENCE: str(),
+  OIDC_JWKS_URL: url({ protocols: ['https', 'http'] }),
+  OIDC_ALGORITHMS: list({
+    default: ['RS256'],
+    allowed: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
+  }),
+  LOG_LEVEL: oneOf(LOG_LEVELS, { default: 'info' }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional(url({ protocols: ['http', 'https'] })),
+  OTEL_SERVICE_NAME: str(),
+  SHUTDOWN_GRACE_MS: int({ min: 0, max: 600_000, default: 25_000 }),
+};
+
+export type CommonServiceConfig = ConfigOf<typeof commonServiceConfig>;
+
+/** Cross-variable rules the per-variable specs cannot express. */
+export const commonConfigProblems = (config: CommonServiceConfig): string[] => {
+  const problems: string[] = [];
+  const sasl = [config.KAFKA_SASL_MECHANISM, config.KAFKA_SASL_USERNAME, config.KAFKA_SASL_PASSWORD];
+  if (sasl.some((v) => v !== undefined) && sasl.some((v) => v === undefined)) {
+    problems.push('KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be set together');
+  }
+  return problems;
+};
