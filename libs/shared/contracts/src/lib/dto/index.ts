@@ -1,0 +1,6 @@
+export * from './decorators';
+export * from './feedback.dto';
+export * from './payout.dto';
+export * from './session.dto';
+export * from './validate-with-decorators';
+export * from './vendor.dto';
