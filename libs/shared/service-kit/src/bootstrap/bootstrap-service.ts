@@ -85,6 +85,7 @@ export const bootstrapService = async (options: BootstrapOptions): Promise<INest
     bodyParser: false,
   });
   const logger = app.get(Logger);
+  app.disable('x-powered-by');
   app.useLogger(logger);
   // CloudEvents over HTTP use application/cloudevents(+batch)+json: parse every +json type.
   app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
@@ -110,7 +111,8 @@ export const bootstrapService = async (options: BootstrapOptions): Promise<INest
         await options.telemetry?.shutdown();
       },
       graceMs: options.config.SHUTDOWN_GRACE_MS,
-      log: (level, msg, extra) => logger[level === 'error' ? 'error' : 'log']({ ...extra, service: options.name }, msg),
+      // nestjs-pino reads a trailing string as the context, so the message travels inside the object.
+      log: (level, msg, extra) => logger[level === 'error' ? 'error' : 'log']({ ...extra, msg }),
       exit: (code) => process.exit(code),
     });
     process.on('SIGTERM', handler).on('SIGINT', handler);
@@ -118,6 +120,6 @@ export const bootstrapService = async (options: BootstrapOptions): Promise<INest
 
   await app.listen(options.config.PORT, options.config.HOST);
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
-  logger.log({ service: options.name, url, docs: `${url}/${DOCS_PATH}` }, 'service listening');
+  logger.log({ msg: 'service listening', service: options.name, url, docs: `${url}/${DOCS_PATH}` });
   return app;
 };

@@ -1,10 +1,12 @@
-import type { DynamicModule } from '@nestjs/common';
+import { RequestMethod, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { pinoOptions } from './pino.options';
 
 /** nestjs-pino with the shared options; request logs skip health probes to keep noise down. */
 export const serviceLoggerModule = (service: string, level = 'info'): DynamicModule =>
   LoggerModule.forRoot({
+    // Named wildcard: path-to-regexp v8 (Express 5) no longer accepts a bare '*'.
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       ...pinoOptions(service, level),
       autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health/') },
