@@ -1,7 +1,8 @@
 export * from './lib/roles';
 export * from './lib/auth.config';
 export * from './lib/principal';
-export * from './lib/jwt.verifier';
+export * from './lib/jwt.errors';
+export { JwtVerifier } from './lib/jwt.verifier';
 export * from './lib/tenant.context';
 export * from './lib/auth.decorators';
 export * from './lib/auth.guard';

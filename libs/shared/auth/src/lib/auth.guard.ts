@@ -8,7 +8,8 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { PRINCIPAL_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
-import { AuthenticationError, bearerToken, JwtVerifier } from './jwt.verifier';
+import { AuthenticationError, bearerToken } from './jwt.errors';
+import { JwtVerifier } from './jwt.verifier';
 import { hasAnyRole } from './principal';
 import type { Role } from './roles';
 

@@ -1,4 +1,4 @@
-import { bearerToken, reasonFor } from './jwt.verifier';
+import { bearerToken, reasonFor } from './jwt.errors';
 import { InvalidClaimsError } from './principal';
 
 describe('bearerToken', () => {
