@@ -29,6 +29,22 @@ export const IsLocalDate = (): PropertyDecorator =>
     },
   });
 
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Every element is a JSON object. @ValidateNested alone lets arrays (and empty arrays) through as elements;
+ * JSON Schema `items: { type: object }` does not.
+ */
+export const IsArrayOfObjects = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isArrayOfObjects',
+    validator: {
+      validate: (value: unknown) => !Array.isArray(value) || value.every(isPlainObject),
+      defaultMessage: () => 'each element of $property must be an object',
+    },
+  });
+
 /** Required but may be null (unlike @IsOptional, undefined is still an error). */
 export const Nullable = (): PropertyDecorator => ValidateIf((_object: object, value: unknown) => value !== null);
 

@@ -22,7 +22,7 @@ import {
   MAX_PATH_LENGTH,
   SESSION_ID_PATTERN,
 } from '../limits';
-import { IsContractUuid, MatchesPattern, Nullable } from './decorators';
+import { IsArrayOfObjects, IsContractUuid, MatchesPattern, Nullable } from './decorators';
 
 export class SessionExceptionV1Dto implements SessionExceptionV1 {
   @IsString() @IsContractUuid() studentId!: string;
@@ -43,6 +43,7 @@ export class SessionAcceptedV1Dto implements SessionAcceptedV1 {
 
   @IsArray()
   @ArrayMaxSize(MAX_FEEDBACK_EXCEPTIONS)
+  @IsArrayOfObjects()
   @ValidateNested({ each: true })
   @Type(() => SessionExceptionV1Dto)
   exceptions!: SessionExceptionV1Dto[];
@@ -55,6 +56,7 @@ export class SessionRejectedV1Dto implements SessionRejectedV1 {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_FEEDBACK_ERRORS)
+  @IsArrayOfObjects()
   @ValidateNested({ each: true })
   @Type(() => FieldErrorV1Dto)
   errors!: FieldErrorV1Dto[];

@@ -40,6 +40,7 @@ import {
   IsContractUuid,
   IsLocalDate,
   IsTimestamp,
+  IsArrayOfObjects,
   MatchesPattern,
   Nullable,
   SatisfiesCrossFieldRules,
@@ -90,6 +91,7 @@ export class StatementIssuedV1Dto implements StatementIssuedV1 {
 
   @IsArray()
   @ArrayMaxSize(MAX_STATEMENT_LINES)
+  @IsArrayOfObjects()
   @ValidateNested({ each: true })
   @Type(() => StatementLineV1Dto)
   @SatisfiesCrossFieldRules(STATEMENT_ISSUED_V1)

@@ -42,6 +42,7 @@ import {
   Absentable,
   IsContractUuid,
   IsTimestamp,
+  IsArrayOfObjects,
   MatchesPattern,
   Nullable,
   SatisfiesCrossFieldRules,
@@ -75,6 +76,7 @@ export class SessionDeliveredV1Dto implements SessionDeliveredV1 {
   @IsArray()
   @ArrayMinSize(MIN_ATTENDANCE_LINES)
   @ArrayMaxSize(MAX_ATTENDANCE_LINES)
+  @IsArrayOfObjects()
   @ValidateNested({ each: true })
   @Type(() => AttendanceLineV1Dto)
   @SatisfiesCrossFieldRules(SESSION_DELIVERED_V1)
@@ -83,6 +85,7 @@ export class SessionDeliveredV1Dto implements SessionDeliveredV1 {
   @Absentable()
   @IsArray()
   @ArrayMaxSize(MAX_NOTES)
+  @IsArrayOfObjects()
   @ValidateNested({ each: true })
   @Type(() => SessionNoteV1Dto)
   notes?: SessionNoteV1Dto[];

@@ -23,6 +23,7 @@ import {
   type FieldErrorCode,
   type ValidationResult,
 } from '../validation/field-error';
+import { isPlainObject } from './decorators';
 import { SessionAcceptedV1Dto, SessionRejectedV1Dto } from './feedback.dto';
 import { StatementApprovedV1Dto, StatementIssuedV1Dto } from './payout.dto';
 import { SessionCorrectedV1Dto, SessionDeliveredV1Dto, SessionVoidedV1Dto } from './session.dto';
@@ -69,27 +70,40 @@ const CODES: Record<string, FieldErrorCode> = {
 // The cross-field decorator reports one summary; it is expanded into the precise FieldErrors afterwards.
 const CROSS_FIELD_MARK = '\u0000crossFieldRules';
 
-const flatten = (errors: ValidationError[], parent: string): FieldError[] =>
+const elementTypeErrors = (path: string, elements: unknown[]): FieldError[] =>
+  elements.flatMap((element, index) =>
+    isPlainObject(element) ? [] : [fieldError(joinPath(path, index), 'type', 'must be of type object')],
+  );
+
+const flatten = (errors: ValidationError[], parent: string, parentIsArray: boolean): FieldError[] =>
   errors.flatMap((error) => {
-    const segment = /^\d+$/.test(error.property) ? Number(error.property) : error.property;
+    const segment = parentIsArray ? Number(error.property) : error.property;
     const path = joinPath(...(parent === '' ? [] : [parent]), segment);
-    const own = Object.entries(error.constraints ?? {}).map(([name, message]): FieldError => {
-      if (name === 'crossFieldRules') return { path: CROSS_FIELD_MARK, code: 'invalid', message };
+    const own = Object.entries(error.constraints ?? {}).flatMap(([name, message]): FieldError[] => {
+      if (name === 'crossFieldRules') return [{ path: CROSS_FIELD_MARK, code: 'invalid', message }];
+      if (name === 'isArrayOfObjects' && Array.isArray(error.value)) return elementTypeErrors(path, error.value);
       const code: FieldErrorCode = error.value === undefined ? 'required' : (CODES[name] ?? 'invalid');
-      return { path, code, message };
+      return [{ path, code, message }];
     });
-    return [...own, ...flatten(error.children ?? [], path)];
+    return [...own, ...flatten(error.children ?? [], path, Array.isArray(error.value))];
   });
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+// class-validator keeps validating inside a value of the wrong type (e.g. an object where an array belongs);
+// like JSON Schema, report only the type error at that value.
+const withoutErrorsInsideWrongTypes = (errors: FieldError[]): FieldError[] => {
+  const wrong = errors.filter((e) => e.code === 'type').map((e) => e.path);
+  return errors.filter(
+    (e) =>
+      !wrong.some((p) => e.path.startsWith(`${p}[`) || (e.path.startsWith(p === '' ? '' : `${p}.`) && e.path !== p)),
+  );
+};
 
 export const validateWithDecorators = (type: string, data: unknown): ValidationResult<EventData> => {
   if (!isEventType(type))
     return { ok: false, errors: [fieldError('type', 'unknown_type', 'is not a known event type')] };
   if (!isPlainObject(data)) return { ok: false, errors: [fieldError('', 'type', 'must be of type object')] };
   const instance = plainToInstance(EVENT_DTO_CLASSES[type], data);
-  const found = flatten(validateSync(instance, CONTRACT_VALIDATOR_OPTIONS), '');
+  const found = withoutErrorsInsideWrongTypes(flatten(validateSync(instance, CONTRACT_VALIDATOR_OPTIONS), '', false));
   const errors = found.flatMap((error) => (error.path === CROSS_FIELD_MARK ? crossFieldErrors(type, data) : [error]));
   return errors.length === 0 ? { ok: true, value: data as unknown as EventData } : { ok: false, errors };
 };

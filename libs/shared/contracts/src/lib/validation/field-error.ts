@@ -24,6 +24,14 @@ export const FIELD_ERROR_CODES = [
   'unknown_type',
   'not_allowed',
   'invalid',
+  // transport and ledger verdicts
+  'not_json',
+  'too_large',
+  'conflict',
+  'unknown_vendor',
+  'unknown_session',
+  'duplicate_session',
+  'session_voided',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 
