@@ -1,5 +1,5 @@
 import { SESSION_CORRECTED_V1, SESSION_DELIVERED_V1, SESSION_VOIDED_V1 } from '../event-types';
-import { MAX_ATTENDANCE_LINES, MAX_FEEDBACK_ERRORS, MAX_NOTES } from '../limits';
+import { MAX_ATTENDANCE_LINES, MAX_EVENT_BYTES, MAX_FEEDBACK_ERRORS, MAX_NOTES } from '../limits';
 import {
   aSessionCorrected,
   aSessionDelivered,
@@ -14,7 +14,8 @@ import type { FieldError } from './field-error';
 
 type Data = Record<string, unknown>;
 const session = (overrides: Data = {}): Data => ({ ...aSessionDelivered(), ...overrides });
-const without = (data: object, key: string): Data => Object.fromEntries(Object.entries(data).filter(([k]) => k !== key));
+const without = (data: object, key: string): Data =>
+  Object.fromEntries(Object.entries(data).filter(([k]) => k !== key));
 const lines = (n: number, minutes = 30) =>
   Array.from({ length: n }, (_, i) => anAttendanceLine({ studentId: testUuid(100 + i), minutes }));
 const startAt = (endedAt: string) => ({ startedAt: '2025-03-04T10:00:00-05:00', endedAt });
@@ -207,6 +208,24 @@ describe('session.delivered.v1 rules: each failing example names the path and co
       extra: true,
     }));
     expect(errorsOf(SESSION_DELIVERED_V1, session({ attendance: bad }))).toHaveLength(MAX_FEEDBACK_ERRORS);
+  });
+});
+
+describe('size', () => {
+  it('the largest valid session fits in MAX_EVENT_BYTES', () => {
+    const attendance = lines(MAX_ATTENDANCE_LINES, 45);
+    const notes = attendance.map((line) =>
+      aSessionNote({ studentId: line.studentId, skill: 'S'.repeat(64), comment: '\u00e9'.repeat(500) }),
+    );
+    const largest = {
+      ...aSessionCorrected(),
+      sessionId: 'x'.repeat(128),
+      attendance,
+      notes,
+      reason: '\u00e9'.repeat(500),
+    };
+    expect(validateEvent(SESSION_CORRECTED_V1, largest).ok).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify(largest))).toBeLessThan(MAX_EVENT_BYTES);
   });
 });
 
