@@ -1,1 +1,2 @@
 export * from './ingest/session-stream.decider';
+export * from './ingest/session-message.check';

@@ -145,11 +145,24 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions =
   const running = (): boolean => child !== undefined && child.exitCode === null && child.signalCode === null;
 
   const start = async (): Promise<void> => {
+    // After kill() the old backends may live on for a moment and hold the shared memory: retry while they exit.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await startOnce();
+      } catch (err) {
+        const stillInUse = /pre-existing shared memory block .* is still in use/.test((err as Error).message);
+        if (!stillInUse || attempt >= 50) throw err;
+        await sleep(200);
+      }
+    }
+  };
+
+  const startOnce = async (): Promise<void> => {
     if (running()) return;
     const out = openSync(logFile, 'a');
     // fsync off: tests and dev only, and a machine crash is not a case these clusters need to survive.
     const args = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'max_connections=300'];
-    const proc = spawn(join(bin, 'postgres'), args, { ...who, env: pgEnv(), detached: false, stdio: ['ignore', out, out] });
+    const proc = spawn(join(bin, 'postgres'), args, { ...who, env: pgEnv(), detached: true, stdio: ['ignore', out, out] });
     closeSync(out);
     child = proc;
     reapOnExit(proc);

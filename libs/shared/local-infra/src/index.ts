@@ -22,3 +22,4 @@ export { createDatabase, dropDatabase, checkPostgres, canConnectPostgres } from 
 export { buildPostgresUrl, withDatabase, redactPassword, assertDatabaseName, type PostgresUrlParts } from './postgres-url';
 export { findFreePort, isPortFree, canConnectTcp } from './net.util';
 export { findRepoRoot, cachePath } from './repo-paths';
+export { reapOnExit, waitForExit } from './child-reaper';

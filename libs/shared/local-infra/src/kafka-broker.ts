@@ -109,7 +109,7 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<LocalKaf
     const out = openSync(join(dataDir, 'broker.out'), 'a');
     const proc = spawn('java', [...kafkaJvmArgs(libs, join(dataDir, 'log4j2.xml')), 'kafka.Kafka', propsFile], {
       cwd: dataDir,
-      detached: false,
+      detached: true, // own process group: a terminal Ctrl-C reaches only our process, which stops servers last
       stdio: ['ignore', out, out],
     });
     closeSync(out);

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { DataSource, MigrationInterface } from 'typeorm';
+import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 
 export type DatabaseSslMode = 'disable' | 'require' | 'verify-full';
 
@@ -68,4 +68,11 @@ export async function applyMigrations(config: ServiceDatabaseConfig, migrations:
 
 export async function pendingMigrations(dataSource: DataSource): Promise<boolean> {
   return dataSource.showMigrations();
+}
+
+/** The schema a migration runs in (the service's own, from its data source). */
+export function migrationSchema(q: QueryRunner): string {
+  const schema = (q.connection.options as { schema?: string }).schema;
+  if (!schema || !/^[a-z][a-z0-9_]*$/.test(schema)) throw new Error(`migration needs a valid schema, got ${String(schema)}`);
+  return schema;
 }

@@ -1,0 +1,72 @@
+import { Body, ConflictException, Controller, Get, HttpCode, Inject, Post, Query, UnprocessableEntityException } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { VENDOR_NAME_MAX, VendorRuleViolation } from '@tutoring/enrollment/domain';
+import { DuplicateVendorName, PostgresVendorRepository, VendorPage } from '@tutoring/enrollment/infrastructure';
+import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
+import { vendorAssignmentsTopic, vendorFeedbackTopic, vendorSessionsTopic } from '@tutoring/shared/contracts';
+import { RegisterVendorHandler } from './register-vendor.handler';
+
+export class RegisterVendorDto {
+  @ApiProperty({ example: 'Bright Path Tutoring', maxLength: VENDOR_NAME_MAX })
+  @IsString()
+  @MinLength(2)
+  @MaxLength(VENDOR_NAME_MAX)
+  name: string;
+}
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+}
+
+@ApiTags('vendors')
+@ApiBearerAuth()
+@Controller('vendors')
+export class VendorsController {
+  constructor(
+    @Inject(RegisterVendorHandler) private readonly register: RegisterVendorHandler,
+    @Inject(PostgresVendorRepository) private readonly vendors: PostgresVendorRepository,
+  ) {}
+
+  /** Registers a vendor in the caller's district; session-ledger then opens the vendor's Kafka topics. */
+  @Post()
+  @HttpCode(201)
+  @Roles('district_admin')
+  async create(@Body() body: RegisterVendorDto, @CurrentPrincipal() principal: Principal) {
+    try {
+      const vendor = await this.register.handle({ districtId: principal.districtId, name: body.name, registeredBy: principal.sub });
+      return {
+        ...vendor,
+        districtId: principal.districtId,
+        topics: {
+          sessions: vendorSessionsTopic(vendor.vendorId),
+          feedback: vendorFeedbackTopic(vendor.vendorId),
+          assignments: vendorAssignmentsTopic(vendor.vendorId),
+        },
+      };
+    } catch (error) {
+      if (error instanceof DuplicateVendorName) throw new ConflictException(error.message);
+      if (error instanceof VendorRuleViolation) throw new UnprocessableEntityException({ code: error.code, message: error.message });
+      throw error;
+    }
+  }
+
+  @Get()
+  @Roles('district_admin', 'program_manager', 'finance')
+  list(@Query() query: PageQueryDto, @CurrentPrincipal() principal: Principal): Promise<VendorPage> {
+    return this.vendors.list(principal.districtId, query.limit ?? 50, query.cursor ?? null);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './session-ledger.module';
+export * from './ingest/session-ingest.service';

@@ -1,0 +1,66 @@
+import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DeadLetterPublisher } from '@tutoring/shared/messaging';
+import { ServiceRuntime, SERVICE_RUNTIME } from '@tutoring/shared/runtime';
+import { ENROLLMENT_VENDORS_TOPIC } from '@tutoring/shared/contracts';
+import { SessionIngestService } from './ingest/session-ingest.service';
+import { SessionsTopicHandler } from './ingest/sessions-topic.handler';
+import { LedgerController } from './ledger/ledger.controller';
+import { VendorRegistry } from './vendors/vendor-registry';
+
+export const INGEST_GROUP = 'session-ledger.ingest';
+export const VENDORS_GROUP = 'session-ledger.vendors';
+
+/**
+ * Wires ingest: the vendors consumer keeps the list of sessions topics, the ingest consumer reads them all.
+ * Consumers start after the HTTP server is up and stop (finish batch, commit, leave group) on SIGTERM via the runtime.
+ */
+@Module({
+  controllers: [LedgerController],
+  providers: [
+    {
+      provide: SessionIngestService,
+      inject: [SERVICE_RUNTIME],
+      useFactory: (rt: ServiceRuntime) => new SessionIngestService(rt.dataSource, rt.schema, randomUUID),
+    },
+  ],
+  exports: [SessionIngestService],
+})
+export class SessionLedgerModule implements OnApplicationBootstrap {
+  constructor(
+    @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
+    @Inject(SessionIngestService) private readonly ingest: SessionIngestService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const rt = this.runtime;
+    const log = rt.config.logger;
+    const deadLetters = (group: string) => (topic: string) => new DeadLetterPublisher(rt.producer, { consumerGroup: group, topic });
+
+    const ingestConsumer = rt.consumer({
+      groupId: INGEST_GROUP,
+      topics: [],
+      fromBeginning: true,
+      handler: new SessionsTopicHandler(this.ingest, deadLetters(INGEST_GROUP), log),
+    });
+    const registry = new VendorRegistry(rt.dataSource, rt.schema, rt.admin, (topics) => ingestConsumer.updateTopics(topics), deadLetters(VENDORS_GROUP), log);
+    const vendorsConsumer = rt.consumer({ groupId: VENDORS_GROUP, topics: [ENROLLMENT_VENDORS_TOPIC], fromBeginning: true, handler: registry });
+
+    // Kafka may be down at start: topic set-up is retried in the background, the service stays up (not ready).
+    const setUp = async (): Promise<void> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await rt.admin.ensureTopics(VendorRegistry.sharedTopics().map((topic) => ({ topic })));
+          await registry.reconcile();
+          await ingestConsumer.start();
+          await vendorsConsumer.start();
+          return;
+        } catch (error) {
+          log.warn({ err: String(error), attempt }, 'Kafka set-up failed; retrying');
+          await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
+        }
+      }
+    };
+    void setUp();
+  }
+}

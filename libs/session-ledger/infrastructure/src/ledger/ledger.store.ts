@@ -1,0 +1,77 @@
+import type { EntityManager } from 'typeorm';
+import { emptySessionStream, SessionStreamState, streamIdOf } from '@tutoring/session-ledger/domain';
+
+export interface NewLedgerEntry {
+  vendorId: string;
+  sessionId: string;
+  expectedVersion: number;
+  eventId: string;
+  eventType: string;
+  schemaVersion: number;
+  districtId: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+}
+
+export interface ExistingEvent {
+  position: number;
+  data: unknown;
+}
+
+export class ConcurrencyConflict extends Error {}
+
+/** The ledger table: append with optimistic concurrency on the stream version; never update, never delete. */
+export class LedgerStore {
+  constructor(private readonly schema: string) {}
+
+  async findEvent(m: EntityManager, vendorId: string, eventId: string): Promise<ExistingEvent | null> {
+    const rows = (await m.query(`SELECT position, data FROM ${this.schema}.ledger_entries WHERE vendor_id = $1 AND event_id = $2`, [
+      vendorId,
+      eventId,
+    ])) as { position: string; data: unknown }[];
+    const row = rows[0];
+    return row ? { position: Number(row.position), data: row.data } : null;
+  }
+
+  async loadStream(m: EntityManager, vendorId: string, sessionId: string): Promise<SessionStreamState> {
+    const rows = (await m.query(
+      `SELECT stream_version, event_type FROM ${this.schema}.ledger_entries WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1`,
+      [streamIdOf(vendorId, sessionId)],
+    )) as { stream_version: number; event_type: string }[];
+    const last = rows[0];
+    if (!last) return emptySessionStream;
+    return { version: last.stream_version, status: last.event_type.includes('.voided.') ? 'voided' : 'active' };
+  }
+
+  async append(m: EntityManager, e: NewLedgerEntry): Promise<number> {
+    try {
+      const rows = (await m.query(
+        `INSERT INTO ${this.schema}.ledger_entries
+           (stream_id, stream_version, event_id, event_type, schema_version, district_id, vendor_id, data, metadata)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb) RETURNING position`,
+        [
+          streamIdOf(e.vendorId, e.sessionId),
+          e.expectedVersion + 1,
+          e.eventId,
+          e.eventType,
+          e.schemaVersion,
+          e.districtId,
+          e.vendorId,
+          JSON.stringify(e.data),
+          JSON.stringify(e.metadata),
+        ],
+      )) as { position: string }[];
+      return Number(rows[0]?.position);
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw new ConcurrencyConflict(`stream ${e.vendorId}/${e.sessionId} moved on`);
+      throw error;
+    }
+  }
+
+  async vendorDistrict(m: EntityManager, vendorId: string): Promise<string | null> {
+    const rows = (await m.query(`SELECT district_id FROM ${this.schema}.known_vendors WHERE vendor_id = $1`, [vendorId])) as {
+      district_id: string;
+    }[];
+    return rows[0]?.district_id ?? null;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './service-catalogue';
+export * from './service-process';
+export * from './stack';

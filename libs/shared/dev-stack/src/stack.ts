@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import { provisionServiceDatabase } from '@tutoring/shared/persistence';
+import { DEV_AUDIENCE, ServiceName, SERVICES } from './service-catalogue';
+import { ServiceProcess } from './service-process';
+
+export interface IssuerSettings {
+  issuer: string;
+  jwksUrl: string;
+  audience?: string;
+}
+
+export interface StackOptions {
+  root: string;
+  /** Superuser URL of the database the stack uses; each service gets its own schema and roles in it. */
+  postgresAdminUrl: string;
+  kafkaBrokers: string;
+  issuer: IssuerSettings;
+  services?: readonly ServiceName[];
+  /** Port per service; defaults to the catalogue's. */
+  ports?: Partial<Record<ServiceName, number>>;
+  logDir: string;
+  logLevel?: string;
+  extraEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  onLine?: (service: string, line: string) => void;
+}
+
+export interface Stack {
+  services: Map<ServiceName, ServiceProcess>;
+  get(name: ServiceName): ServiceProcess;
+  stop(): Promise<void>;
+}
+
+/** The environment a service gets: the same variables district IT sets in its Kubernetes Deployment. */
+export async function serviceEnvironments(options: StackOptions): Promise<Map<ServiceName, Record<string, string>>> {
+  const wanted = SERVICES.filter((s) => !options.services || options.services.includes(s.name));
+  const envs = new Map<ServiceName, Record<string, string>>();
+  for (const service of wanted) {
+    const urls = await provisionServiceDatabase(options.postgresAdminUrl, service.schema);
+    envs.set(service.name, {
+      DATABASE_URL: urls.runtimeUrl,
+      DATABASE_MIGRATION_URL: urls.migrationUrl,
+      DATABASE_SCHEMA: service.schema,
+      KAFKA_BROKERS: options.kafkaBrokers,
+      KAFKA_CLIENT_ID: service.name,
+      OIDC_ISSUER: options.issuer.issuer,
+      OIDC_JWKS_URL: options.issuer.jwksUrl,
+      OIDC_AUDIENCE: options.issuer.audience ?? DEV_AUDIENCE,
+      LOG_LEVEL: options.logLevel ?? 'info',
+      OTEL_SERVICE_NAME: service.name,
+      SHUTDOWN_GRACE_MS: '20000',
+      ...(options.extraEnv?.[service.name] ?? {}),
+    });
+  }
+  return envs;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const envs = await serviceEnvironments(options);
+  const services = new Map<ServiceName, ServiceProcess>();
+  for (const [name, env] of envs) {
+    const descriptor = SERVICES.find((s) => s.name === name);
+    if (!descriptor) continue;
+    const process = new ServiceProcess({
+      root: options.root,
+      descriptor,
+      port: options.ports?.[name] ?? descriptor.defaultPort,
+      env,
+      logDir: options.logDir,
+      onLine: options.onLine,
+    });
+    process.start();
+    services.set(name, process);
+  }
+  const stack: Stack = {
+    services,
+    get(name) {
+      const found = services.get(name);
+      if (!found) throw new Error(`service ${name} is not part of this stack`);
+      return found;
+    },
+    async stop() {
+      await Promise.all([...services.values()].map((s) => s.stop()));
+    },
+  };
+  try {
+    await Promise.all([...services.values()].map((s) => s.waitReady()));
+  } catch (error) {
+    await stack.stop();
+    throw new Error(`${String(error)} (logs in ${join(options.logDir)})`);
+  }
+  return stack;
+}

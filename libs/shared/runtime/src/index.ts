@@ -1,0 +1,4 @@
+export * from './service-runtime';
+export * from './runtime.module';
+export * from './runtime.tokens';
+export * from './run-service';
