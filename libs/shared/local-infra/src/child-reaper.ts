@@ -34,6 +34,8 @@ function installHooks(): void {
  */
 export function reapOnExit(child: ChildProcess): void {
   installHooks();
+  // A forgotten server must not keep Node alive (jest would hang); the exit hook still kills it.
+  child.unref();
   children.add(child);
   child.once('exit', () => children.delete(child));
   if (child.pid !== undefined) startWatchdog(process.pid, child.pid);

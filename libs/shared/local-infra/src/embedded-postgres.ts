@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { arch, platform, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { reapOnExit, waitForExit } from './child-reaper';
 import { tailFile } from './log-tail';
 import { findFreePort, sleep } from './net.util';
@@ -66,8 +66,24 @@ function runAsUser(): RunAs {
   throw new Error('Running as root and no "postgres" or "nobody" user exists to run PostgreSQL as: create one (useradd postgres) or set DATABASE_URL');
 }
 
+/** As root, every ancestor of the data dir must be enterable by the unprivileged user, or initdb fails obscurely. */
+function assertAncestorsTraversable(dir: string, who: RunAs): void {
+  if (who.uid === undefined) return;
+  for (let d = dirname(dir); ; d = dirname(d)) {
+    const st = statSync(d);
+    const enterable = st.uid === who.uid ? st.mode & 0o100 : st.gid === who.gid ? st.mode & 0o010 : st.mode & 0o001;
+    if (!enterable) {
+      throw new Error(
+        `PostgreSQL must run as an unprivileged user (uid ${who.uid}) because this process is root, and that user cannot enter ${d}: chmod o+x it or choose another dataDir`,
+      );
+    }
+    if (dirname(d) === d) return;
+  }
+}
+
 function ownDir(dir: string, who: RunAs): void {
   mkdirSync(dir, { recursive: true });
+  assertAncestorsTraversable(dir, who);
   if (who.uid !== undefined && who.gid !== undefined) chownSync(dir, who.uid, who.gid);
   chmodSync(dir, 0o700);
 }

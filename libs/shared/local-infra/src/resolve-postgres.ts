@@ -10,6 +10,8 @@ export interface ResolvePostgresOptions {
   dataDir?: string;
   /** Preferred port for an embedded cluster (default 54329, else a free one). */
   port?: number;
+  /** Servers to try before starting an embedded one; default LOCAL_POSTGRES_CANDIDATES. */
+  localCandidates?: string[];
 }
 
 export interface ResolvedPostgres {
@@ -37,7 +39,7 @@ export async function resolvePostgres(opts: ResolvePostgresOptions = {}): Promis
     log(`Using Postgres from DATABASE_URL=${redactPassword(fromEnv)}`);
     return { adminUrl: fromEnv, source: 'env', stop: async () => undefined };
   }
-  for (const url of LOCAL_POSTGRES_CANDIDATES) {
+  for (const url of opts.localCandidates ?? LOCAL_POSTGRES_CANDIDATES) {
     if (await canConnectPostgres(url, 2000)) {
       log(`Using the Postgres already running at ${url}`);
       return { adminUrl: url, source: 'local', stop: async () => undefined };
