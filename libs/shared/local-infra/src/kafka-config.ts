@@ -54,6 +54,10 @@ export function buildServerProperties(s: BrokerSettings): string {
     'auto.create.topics.enable=false',
     'group.initial.rebalance.delay.ms=0',
     'unclean.leader.election.enable=false',
+    // After a kill the restarted broker cannot register until the controller expires its old session (default
+    // 9 s); a shorter session makes crash-restart tests recover in a few seconds, still tolerant of GC pauses.
+    'broker.session.timeout.ms=4000',
+    'broker.heartbeat.interval.ms=1000',
     'log.retention.hours=168',
   ];
   if (s.sasl) lines.push(...saslProperties(s.sasl));
