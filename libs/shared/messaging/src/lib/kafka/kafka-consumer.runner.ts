@@ -108,6 +108,10 @@ export class KafkaConsumerRunner implements MessageConsumer {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart));
+    // Rejoining the group after a kafkajs-internal restart is what makes the member healthy again.
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (this.consumer === consumer && this.state === 'reconnecting') this.state = 'running';
+    });
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: this.topics, fromBeginning: this.options.fromBeginning ?? false });
@@ -132,9 +136,9 @@ export class KafkaConsumerRunner implements MessageConsumer {
   private onCrash(consumer: Consumer, error: Error, restart: boolean): void {
     this.lastError = error.message;
     this.logger.error({ groupId: this.options.groupId, err: error.message, restart }, 'consumer crashed');
-    if (restart || this.consumer !== consumer) return; // kafkajs restarts retriable failures on its own
+    if (this.consumer !== consumer || this.state === 'stopping') return;
     this.state = 'reconnecting';
-    this.scheduleRelaunch(1);
+    if (!restart) this.scheduleRelaunch(1); // kafkajs restarts retriable failures on its own
   }
 
   private scheduleRelaunch(attempt: number): void {

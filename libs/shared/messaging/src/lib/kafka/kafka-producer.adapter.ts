@@ -7,8 +7,9 @@ import { currentTraceHeaders } from './trace-context';
 export interface KafkaProducerOptions {
   logger?: MessagingLogger;
   /**
-   * The idempotent producer retries until the broker answers (kafkajs default: unbounded) so a send is never
-   * half-abandoned with sequence numbers out of step; callers that need a deadline stop the relay instead.
+   * Produce-request retries (default: unbounded, as kafkajs wants for the idempotent producer). Reconnecting to an
+   * unreachable broker is bounded by the client's `retry` (createKafka): past it, publish rejects and the caller
+   * (the outbox relay) tries the same rows again later.
    */
   retry?: RetryOptions;
 }
