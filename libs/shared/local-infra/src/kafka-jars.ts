@@ -1,5 +1,5 @@
 import { spawnSync, execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { KAFKA_VERSION } from './kafka-config';
@@ -37,7 +37,15 @@ export function assertJava(): void {
  * Returns `<repo>/.cache/kafka/4.1.0/libs`, resolving the broker jars with Maven the first time. A marker file is
  * written only after a complete copy, so an interrupted copy is redone rather than trusted.
  */
-export async function ensureKafkaJars(opts: { log?: (s: string) => void } = {}): Promise<string> {
+export function ensureKafkaJars(opts: { log?: (s: string) => void } = {}): Promise<string> {
+  // one resolution per process: concurrent callers share it (the partial dir is named after the pid)
+  inFlight ??= resolveJars(opts).finally(() => (inFlight = undefined));
+  return inFlight;
+}
+
+let inFlight: Promise<string> | undefined;
+
+async function resolveJars(opts: { log?: (s: string) => void }): Promise<string> {
   const libs = cachePath('kafka', KAFKA_VERSION, 'libs');
   if (existsSync(join(libs, MARKER))) return libs;
   assertJava();
@@ -47,19 +55,28 @@ export async function ensureKafkaJars(opts: { log?: (s: string) => void } = {}):
     );
   }
   opts.log?.(`Resolving Kafka ${KAFKA_VERSION} jars into ${libs} (first run only)`);
-  rmSync(libs, { recursive: true, force: true });
-  mkdirSync(libs, { recursive: true });
+  // Copy into a private dir and rename it into place: concurrent first runs (npm start and a test run) never see,
+  // or delete, each other's half-copied jars.
+  const partial = `${libs}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
   const pom = join(findRepoRoot(), 'infra', 'kafka', 'pom.xml');
   try {
-    await run('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`], {
+    await run('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${partial}`], {
       maxBuffer: 16 * 1024 * 1024,
     });
+    const jars = readdirSync(partial).filter((f) => f.endsWith('.jar'));
+    if (!jars.some((f) => f.startsWith('kafka_2.13-'))) throw new Error(`mvn finished but no kafka_2.13 jar is in ${partial}`);
+    writeFileSync(join(partial, MARKER), `${jars.length} jars\n`);
+    if (existsSync(join(libs, MARKER))) return libs; // another process won the race
+    rmSync(libs, { recursive: true, force: true }); // an interrupted copy from an older layout
+    renameSync(partial, libs);
   } catch (err) {
+    if (existsSync(join(libs, MARKER))) return libs;
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(`mvn could not resolve the Kafka jars from ${pom}: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+  } finally {
+    rmSync(partial, { recursive: true, force: true });
   }
-  const jars = readdirSync(libs).filter((f) => f.endsWith('.jar'));
-  if (!jars.some((f) => f.startsWith('kafka_2.13-'))) throw new Error(`mvn finished but no kafka_2.13 jar is in ${libs}`);
-  writeFileSync(join(libs, MARKER), `${jars.length} jars\n`);
   return libs;
 }
