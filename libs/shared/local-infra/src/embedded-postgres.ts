@@ -29,6 +29,8 @@ export interface LocalPostgres {
   start(): Promise<void>;
   /** SIGKILL of the postmaster, as a crash would; the next start() runs crash recovery. */
   kill(): Promise<void>;
+  /** stop(), then delete the cluster if startEmbeddedPostgres created its directory (a temp dir). */
+  destroy(): Promise<void>;
 }
 
 /**
@@ -141,7 +143,8 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions =
   const log = opts.log ?? (() => undefined);
   const bin = embeddedPostgresBinDir();
   const who = runAsUser();
-  const dataDir = resolve(opts.dataDir ?? join(traversableTempDir(), 'data'));
+  const tempParent = opts.dataDir === undefined ? traversableTempDir() : undefined;
+  const dataDir = resolve(opts.dataDir ?? join(tempParent as string, 'data'));
   const logFile = `${dataDir}.log`;
   const port = opts.port ?? (await findFreePort());
   const adminUrl = buildPostgresUrl({ port, user: ADMIN_USER, password: ADMIN_PASSWORD });
@@ -213,5 +216,10 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions =
   };
 
   await start();
-  return { adminUrl, port, dataDir, start, stop: () => signal('SIGINT'), kill: () => signal('SIGKILL') };
+  const stop = (): Promise<void> => signal('SIGINT');
+  const destroy = async (): Promise<void> => {
+    await stop();
+    if (tempParent) rmSync(tempParent, { recursive: true, force: true });
+  };
+  return { adminUrl, port, dataDir, start, stop, kill: () => signal('SIGKILL'), destroy };
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -44,6 +44,8 @@ export interface LocalKafka {
   start(): Promise<void>;
   /** Where the broker writes its log4j output. */
   logFile: string;
+  /** stop(), then delete the data dir if startKafka created it (a temp dir); a given dataDir is kept. */
+  destroy(): Promise<void>;
 }
 
 /** A KRaft cluster id: 16 random bytes, base64url, as `kafka-storage random-uuid` prints. */
@@ -82,6 +84,7 @@ async function formatStorage(libs: string, dataDir: string, sasl: KafkaSasl | un
 export async function startKafka(opts: StartKafkaOptions = {}): Promise<LocalKafka> {
   const log = opts.log ?? (() => undefined);
   const libs = await ensureKafkaJars({ log });
+  const ownsDataDir = opts.dataDir === undefined;
   const dataDir = resolve(opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tutoring-kafka-')));
   mkdirSync(dataDir, { recursive: true });
   const propsFile = join(dataDir, 'server.properties');
@@ -145,14 +148,19 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<LocalKaf
     clearTimeout(timer);
   };
 
+  const stop = (): Promise<void> => signal('SIGTERM', 30_000);
   await start();
   return {
+    destroy: async () => {
+      await stop();
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
     brokers: `${HOST}:${port}`,
     port,
     dataDir,
     logFile,
     start,
-    stop: () => signal('SIGTERM', 30_000),
+    stop,
     kill: () => signal('SIGKILL', 5_000),
   };
 }

@@ -1,6 +1,5 @@
 // Starts its own brokers (independent of the one the jest global setup provides) to prove start/stop/restart
 // and SASL. Expect ~15-25 s for the file: two JVM cold starts plus one restart.
-import { rmSync } from 'node:fs';
 import { Kafka, logLevel, Partitioners, type KafkaConfig } from 'kafkajs';
 import { startKafka, type LocalKafka } from './kafka-broker';
 import { saslOptions } from './kafka-readiness';
@@ -56,10 +55,7 @@ async function createTopic(config: KafkaConfig, topic: string): Promise<void> {
 
 describe('startKafka (plaintext)', () => {
   let kafka: LocalKafka;
-  afterAll(async () => {
-    await kafka?.kill();
-    if (kafka) rmSync(kafka.dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => kafka?.destroy());
 
   it('produces and consumes, survives a graceful stop and restart on the same port and data', async () => {
     kafka = await startKafka({});
@@ -87,10 +83,7 @@ describe('startKafka (plaintext)', () => {
 describe('startKafka (SASL/SCRAM)', () => {
   let kafka: LocalKafka;
   const sasl = { adminUser: 'admin', adminPassword: 'admin-secret' };
-  afterAll(async () => {
-    await kafka?.stop();
-    if (kafka) rmSync(kafka.dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => kafka?.destroy());
 
   it('accepts the admin and refuses a wrong password', async () => {
     kafka = await startKafka({ sasl });

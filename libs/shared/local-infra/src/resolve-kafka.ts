@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { cachePath } from './repo-paths';
 import { startKafka, type LocalKafka } from './kafka-broker';
 import { findFreePort, isPortFree } from './net.util';
@@ -37,9 +36,6 @@ export async function resolveKafka(opts: ResolveKafkaOptions = {}): Promise<Reso
     brokers: local.brokers,
     source: 'local',
     local,
-    stop: async () => {
-      await local.stop();
-      if (!opts.persistent) rmSync(local.dataDir, { recursive: true, force: true });
-    },
+    stop: () => local.destroy(),
   };
 }
