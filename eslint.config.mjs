@@ -41,6 +41,22 @@ export default tseslint.config(
     },
   },
   {
+    // Tests of any layer may use the test infrastructure (real servers, builders); production code may not.
+    files: ['**/*.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: depConstraints.map((c) =>
+            c.sourceTag.startsWith('type:') ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing', 'type:dev-infra'] } : c,
+          ),
+        },
+      ],
+    },
+  },
+  {
     // Domain code is pure: no clock, no randomness, no frameworks.
     files: ['libs/*/domain/**/*.ts'],
     ignores: ['**/*.spec.ts'],

@@ -42,7 +42,7 @@ const config = {
       testMatch: ['**/*.int.spec.ts'],
       globalSetup: '<rootDir>/libs/shared/testing/src/jest/global-setup.ts',
       globalTeardown: '<rootDir>/libs/shared/testing/src/jest/global-teardown.ts',
-      testTimeout: 120_000,
+      setupFilesAfterEnv: ['<rootDir>/libs/shared/testing/src/jest/slow-tier-timeout.ts'],
     },
     {
       ...common,
@@ -50,7 +50,7 @@ const config = {
       testMatch: ['**/*.e2e.spec.ts'],
       globalSetup: '<rootDir>/libs/shared/testing/src/jest/global-setup.ts',
       globalTeardown: '<rootDir>/libs/shared/testing/src/jest/global-teardown.ts',
-      testTimeout: 240_000,
+      setupFilesAfterEnv: ['<rootDir>/libs/shared/testing/src/jest/slow-tier-timeout.ts'],
     },
   ],
 };

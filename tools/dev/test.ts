@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
-const env = { ...process.env, NX_DAEMON: 'false', FORCE_COLOR: process.env.CI ? '0' : '1' };
+const env = { ...process.env, NX_DAEMON: 'false', FORCE_COLOR: '0' };
 
 interface Stage {
   name: string;

@@ -74,7 +74,7 @@ export class ServiceProcess {
 
   async readiness(): Promise<Readiness> {
     try {
-      const res = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(3_000) });
+      const res = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(10_000) });
       return { status: res.status, body: await res.json().catch(() => null) };
     } catch (error) {
       return { status: 0, body: String(error) };

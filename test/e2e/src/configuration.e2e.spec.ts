@@ -1,0 +1,31 @@
+/** A service started with a bad or missing variable stops at once, naming every offending variable. */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..', '..');
+
+describe('configuration is validated at start-up', () => {
+  it('exits 78 with one message naming each bad variable, and never echoes a secret', () => {
+    const run = spawnSync(process.execPath, ['-r', join(root, 'tools', 'register.js'), join(root, 'apps', 'session-ledger', 'src', 'main.ts')], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: 'abc',
+        DATABASE_URL: 'mysql://user:s3cr3t-value@db/x',
+        DATABASE_SCHEMA: 'session_ledger',
+        KAFKA_CLIENT_ID: 'session-ledger',
+        OIDC_ISSUER: 'http://issuer.example',
+        OIDC_AUDIENCE: 'tutoring-api',
+        OIDC_JWKS_URL: 'http://issuer.example/jwks.json',
+        OTEL_SERVICE_NAME: 'session-ledger',
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(78);
+    expect(run.stderr).toMatch(/PORT/);
+    expect(run.stderr).toMatch(/DATABASE_URL/);
+    expect(run.stderr).toMatch(/KAFKA_BROKERS is required/);
+    expect(run.stderr + run.stdout).not.toContain('s3cr3t-value');
+  });
+});
