@@ -1,6 +1,5 @@
 import { telemetry } from './telemetry';
-import { runService } from '@tutoring/shared/runtime';
+import { messagingTablesMigration, runService } from '@tutoring/shared/runtime';
 import { SchedulingModule } from './app.module';
-import { SchedulingMessaging1700000000000 } from './migrations/1700000000000-messaging.migration';
 
-void runService({ name: 'scheduling', module: SchedulingModule, migrations: [SchedulingMessaging1700000000000], telemetry });
+void runService({ name: 'scheduling', module: SchedulingModule, migrations: [messagingTablesMigration('SchedulingMessaging1700000000000')], telemetry });

