@@ -13,3 +13,6 @@ export * from './lib/validation/vendor-agreement';
 export * from './lib/dto';
 export * from './lib/asyncapi/asyncapi.document';
 export * as contractsTesting from './testing';
+export * from './lib/internal/internal-events';
+export * from './lib/internal/schemas';
+export * from './lib/internal/validate-internal-event';
