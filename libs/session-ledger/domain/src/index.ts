@@ -1,2 +1,3 @@
 export * from './ingest/session-stream.decider';
 export * from './ingest/session-message.check';
+export * from './projections';

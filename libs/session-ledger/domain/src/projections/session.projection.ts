@@ -1,0 +1,193 @@
+import { isoWeekOf, paymentPeriodOf } from './iso-week';
+import { countsForDosage, ProjectedEntry, ProjectedLine, sessionKeyOf } from './projected-entry';
+
+/** The current version of one vendor session as the read models count it; null once voided. */
+export interface SessionRow {
+  vendorId: string;
+  sessionId: string;
+  localDate: string;
+  isoWeek: string;
+  period: string;
+  tutorId: string | null;
+  groupId: string | null;
+  position: number;
+  lines: ProjectedLine[];
+}
+
+export const SESSION_EVENT_KINDS = ['delivered', 'corrected', 'voided'] as const;
+
+/** A correction replaces the session's earlier lines; a void removes them. */
+export const evolveSession = (row: SessionRow | null, entry: ProjectedEntry): SessionRow | null => {
+  switch (entry.kind) {
+    case 'voided':
+      return null;
+    case 'delivered':
+    case 'corrected': {
+      if (!entry.localDate) return row; // a session without a local date cannot be placed in a week: keep as was
+      return {
+        vendorId: entry.vendorId,
+        sessionId: entry.sessionId,
+        localDate: entry.localDate,
+        isoWeek: isoWeekOf(entry.localDate),
+        period: paymentPeriodOf(entry.localDate),
+        tutorId: entry.tutorId,
+        groupId: entry.groupId,
+        position: entry.position,
+        lines: entry.lines,
+      };
+    }
+    default: {
+      const _exhaustive: never = entry.kind;
+      throw new Error(`unknown entry kind ${String(_exhaustive)}`);
+    }
+  }
+};
+
+/** Weekly dosage of one student in one ISO week. */
+export interface DosageWeekRow {
+  studentId: string;
+  isoWeek: string;
+  attendedMinutes: number;
+  countedSessions: number;
+}
+
+/** Billable and held-back totals of one vendor in one payment period. */
+export interface PaymentPeriodRow {
+  vendorId: string;
+  period: string;
+  billableMinutes: number;
+  billableSessions: number;
+  exceptionLines: number;
+  exceptionMinutes: number;
+}
+
+export type DosageDelta = Omit<DosageWeekRow, 'studentId' | 'isoWeek'>;
+export type PaymentDelta = Omit<PaymentPeriodRow, 'vendorId' | 'period'>;
+
+export const dosageKey = (studentId: string, isoWeek: string): string => `${studentId}|${isoWeek}`;
+export const paymentKey = (vendorId: string, period: string): string => `${vendorId}|${period}`;
+
+/** What one session version adds to the weekly dosage rows (sign = -1 to take it back). */
+export const dosageContributions = (s: SessionRow, sign: 1 | -1): Map<string, DosageWeekRow> => {
+  const out = new Map<string, DosageWeekRow>();
+  for (const line of s.lines) {
+    if (!countsForDosage(line)) continue;
+    const key = dosageKey(line.studentId, s.isoWeek);
+    const row = out.get(key) ?? {
+      studentId: line.studentId,
+      isoWeek: s.isoWeek,
+      attendedMinutes: 0,
+      countedSessions: 0,
+    };
+    row.attendedMinutes += sign * line.minutes;
+    row.countedSessions += sign;
+    out.set(key, row);
+  }
+  return out;
+};
+
+/** What one session version adds to its vendor's payment period (billable lines paid, exceptions held back). */
+export const paymentContribution = (s: SessionRow, sign: 1 | -1): PaymentPeriodRow => {
+  const row: PaymentPeriodRow = {
+    vendorId: s.vendorId,
+    period: s.period,
+    billableMinutes: 0,
+    billableSessions: 0,
+    exceptionLines: 0,
+    exceptionMinutes: 0,
+  };
+  for (const line of s.lines) {
+    if (line.billable) {
+      row.billableMinutes += sign * line.minutes;
+      row.billableSessions += sign;
+    } else {
+      row.exceptionLines += sign;
+      row.exceptionMinutes += sign * line.minutes;
+    }
+  }
+  return row;
+};
+
+/** Projection evolve for a weekly row: null deletes (nothing counted any more). */
+export const evolveDosageWeek = (row: DosageWeekRow | null, delta: DosageWeekRow): DosageWeekRow | null => {
+  const next = {
+    studentId: delta.studentId,
+    isoWeek: delta.isoWeek,
+    attendedMinutes: (row?.attendedMinutes ?? 0) + delta.attendedMinutes,
+    countedSessions: (row?.countedSessions ?? 0) + delta.countedSessions,
+  };
+  return next.countedSessions === 0 && next.attendedMinutes === 0 ? null : next;
+};
+
+export const evolvePaymentPeriod = (row: PaymentPeriodRow | null, delta: PaymentPeriodRow): PaymentPeriodRow | null => {
+  const next: PaymentPeriodRow = {
+    vendorId: delta.vendorId,
+    period: delta.period,
+    billableMinutes: (row?.billableMinutes ?? 0) + delta.billableMinutes,
+    billableSessions: (row?.billableSessions ?? 0) + delta.billableSessions,
+    exceptionLines: (row?.exceptionLines ?? 0) + delta.exceptionLines,
+    exceptionMinutes: (row?.exceptionMinutes ?? 0) + delta.exceptionMinutes,
+  };
+  const empty =
+    next.billableMinutes === 0 &&
+    next.billableSessions === 0 &&
+    next.exceptionLines === 0 &&
+    next.exceptionMinutes === 0;
+  return empty ? null : next;
+};
+
+/** The effect of a batch of entries: sessions' new state plus summed deltas for the aggregate rows. */
+export interface ProjectionBatch {
+  /** Every session the batch touched, with its state after the batch (null = voided / gone). */
+  sessions: Map<string, SessionRow | null>;
+  dosage: Map<string, DosageWeekRow>;
+  payment: Map<string, PaymentPeriodRow>;
+}
+
+const addInto = <T extends object>(target: Map<string, T>, key: string, delta: T, sum: (a: T, b: T) => T): void => {
+  const prev = target.get(key);
+  target.set(key, prev ? sum(prev, delta) : { ...delta });
+};
+
+const sumDosage = (a: DosageWeekRow, b: DosageWeekRow): DosageWeekRow => ({
+  ...a,
+  attendedMinutes: a.attendedMinutes + b.attendedMinutes,
+  countedSessions: a.countedSessions + b.countedSessions,
+});
+const sumPayment = (a: PaymentPeriodRow, b: PaymentPeriodRow): PaymentPeriodRow => ({
+  ...a,
+  billableMinutes: a.billableMinutes + b.billableMinutes,
+  billableSessions: a.billableSessions + b.billableSessions,
+  exceptionLines: a.exceptionLines + b.exceptionLines,
+  exceptionMinutes: a.exceptionMinutes + b.exceptionMinutes,
+});
+
+/**
+ * Folds a batch of entries (ledger order) over the sessions' state before it. Each session version is taken back
+ * (sign -1) and its successor added, so the summed deltas are exact whatever the batch boundaries.
+ */
+export const projectBatch = (
+  before: ReadonlyMap<string, SessionRow | null>,
+  entries: readonly ProjectedEntry[],
+): ProjectionBatch => {
+  const sessions = new Map<string, SessionRow | null>();
+  const dosage = new Map<string, DosageWeekRow>();
+  const payment = new Map<string, PaymentPeriodRow>();
+  for (const entry of entries) {
+    const key = sessionKeyOf(entry.vendorId, entry.sessionId);
+    const prev = sessions.has(key) ? (sessions.get(key) ?? null) : (before.get(key) ?? null);
+    const next = evolveSession(prev, entry);
+    if (prev === next) continue;
+    for (const [s, sign] of [
+      [prev, -1],
+      [next, 1],
+    ] as const) {
+      if (!s) continue;
+      for (const [k, d] of dosageContributions(s, sign)) addInto(dosage, k, d, sumDosage);
+      const p = paymentContribution(s, sign);
+      addInto(payment, paymentKey(p.vendorId, p.period), p, sumPayment);
+    }
+    sessions.set(key, next);
+  }
+  return { sessions, dosage, payment };
+};
