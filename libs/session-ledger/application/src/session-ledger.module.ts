@@ -35,7 +35,8 @@ export class SessionLedgerModule implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const rt = this.runtime;
     const log = rt.config.logger;
-    const deadLetters = (group: string) => (topic: string) => new DeadLetterPublisher(rt.producer, { consumerGroup: group, topic });
+    const deadLetters = (group: string) => (topic: string) =>
+      new DeadLetterPublisher(rt.producer, { consumerGroup: group, topic });
 
     const ingestConsumer = rt.consumer({
       groupId: INGEST_GROUP,
@@ -43,8 +44,20 @@ export class SessionLedgerModule implements OnApplicationBootstrap {
       fromBeginning: true,
       handler: new SessionsTopicHandler(this.ingest, deadLetters(INGEST_GROUP), log),
     });
-    const registry = new VendorRegistry(rt.dataSource, rt.schema, rt.admin, (topics) => ingestConsumer.updateTopics(topics), deadLetters(VENDORS_GROUP), log);
-    const vendorsConsumer = rt.consumer({ groupId: VENDORS_GROUP, topics: [ENROLLMENT_VENDORS_TOPIC], fromBeginning: true, handler: registry });
+    const registry = new VendorRegistry(
+      rt.dataSource,
+      rt.schema,
+      rt.admin,
+      (topics) => ingestConsumer.updateTopics(topics),
+      deadLetters(VENDORS_GROUP),
+      log,
+    );
+    const vendorsConsumer = rt.consumer({
+      groupId: VENDORS_GROUP,
+      topics: [ENROLLMENT_VENDORS_TOPIC],
+      fromBeginning: true,
+      handler: registry,
+    });
 
     // Kafka may be down at start: topic set-up is retried in the background, the service stays up (not ready).
     const setUp = async (): Promise<void> => {

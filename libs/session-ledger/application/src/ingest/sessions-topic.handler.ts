@@ -1,5 +1,19 @@
-import { decodeCloudEvent, DeadLetterPublisher, IncomingMessage, MessageBatchHandler, MessagingLogger, withMessageSpan } from '@tutoring/shared/messaging';
-import { deadLetterTopic, FIELD_ERROR_CODES, FieldError, FieldErrorCode, MAX_EVENT_BYTES, parseVendorTopic } from '@tutoring/shared/contracts';
+import {
+  decodeCloudEvent,
+  DeadLetterPublisher,
+  IncomingMessage,
+  MessageBatchHandler,
+  MessagingLogger,
+  withMessageSpan,
+} from '@tutoring/shared/messaging';
+import {
+  deadLetterTopic,
+  FIELD_ERROR_CODES,
+  FieldError,
+  FieldErrorCode,
+  MAX_EVENT_BYTES,
+  parseVendorTopic,
+} from '@tutoring/shared/contracts';
 import { SessionIngestService } from './session-ingest.service';
 
 const asContractError = (e: { path: string; code: string; message: string }): FieldError => ({
@@ -28,7 +42,13 @@ export class SessionsTopicHandler implements MessageBatchHandler {
     const vendorId = parseVendorTopic(message.topic)?.vendorId ?? null;
     const decoded = decodeCloudEvent(message, { maxBytes: MAX_EVENT_BYTES });
     const ref = `${message.topic}/${message.partition}/${message.offset}`;
-    const origin = { channel: 'kafka' as const, ref, topic: message.topic, vendorId, metadata: { topic: message.topic, partition: message.partition, offset: message.offset } };
+    const origin = {
+      channel: 'kafka' as const,
+      ref,
+      topic: message.topic,
+      vendorId,
+      metadata: { topic: message.topic, partition: message.partition, offset: message.offset },
+    };
     const input = decoded.ok
       ? { ok: true as const, envelope: decoded.event }
       : { ok: false as const, errors: decoded.errors.map(asContractError), eventId: message.headers['ce_id'] ?? null };
@@ -39,11 +59,17 @@ export class SessionsTopicHandler implements MessageBatchHandler {
     const outcome = await this.ingest.ingest(input, origin);
     if (outcome.status === 'rejected') {
       if (decoded.ok) await this.deadLetter(message, outcome.errors);
-      this.logger.info({ ref, vendorId, codes: outcome.errors.map((e) => `${e.path}:${e.code}`) }, 'session event rejected');
+      this.logger.info(
+        { ref, vendorId, codes: outcome.errors.map((e) => `${e.path}:${e.code}`) },
+        'session event rejected',
+      );
     }
   }
 
-  private async deadLetter(message: IncomingMessage, errors: { path: string; code: string; message: string }[]): Promise<void> {
+  private async deadLetter(
+    message: IncomingMessage,
+    errors: { path: string; code: string; message: string }[],
+  ): Promise<void> {
     await this.deadLetters(deadLetterTopic(message.topic)).publish(message, { errors, stage: 'session-ingest' });
   }
 }

@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
+import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { DATA_SOURCE, SERVICE_SCHEMA } from '@tutoring/shared/runtime';
 
 export class PositionPageDto {
@@ -44,12 +45,14 @@ export class LedgerController {
   @Roles('district_admin', 'program_manager', 'finance', 'vendor')
   async entries(@Query() page: PositionPageDto, @CurrentPrincipal() principal: Principal) {
     const limit = page.limit ?? 100;
-    const rows = (await this.db.query(
-      `SELECT position, stream_id, stream_version, event_id, event_type, vendor_id, data, recorded_at
+    const rows = (await inTenantTransaction(this.db, principal.districtId, (m) =>
+      m.query(
+        `SELECT position, stream_id, stream_version, event_id, event_type, vendor_id, data, recorded_at
          FROM ${this.schema}.ledger_entries
         WHERE district_id = $1 AND position > $2 AND ($3::uuid IS NULL OR vendor_id = $3)
         ORDER BY position LIMIT $4`,
-      [principal.districtId, page.after ?? 0, this.scope(principal).vendorId, limit],
+        [principal.districtId, page.after ?? 0, this.scope(principal).vendorId, limit],
+      ),
     )) as { position: string; recorded_at: Date }[];
     const items = rows.map((r) => ({ ...r, position: Number(r.position) }));
     return { items, nextAfter: items.length === limit ? items[items.length - 1]?.position : null };
@@ -59,11 +62,13 @@ export class LedgerController {
   @Roles('district_admin', 'program_manager', 'vendor')
   async rejections(@Query() page: PositionPageDto, @CurrentPrincipal() principal: Principal) {
     const limit = page.limit ?? 100;
-    const rows = (await this.db.query(
-      `SELECT id, vendor_id, channel, event_id, session_id, errors, received_at FROM ${this.schema}.ingest_rejections
+    const rows = (await inTenantTransaction(this.db, principal.districtId, (m) =>
+      m.query(
+        `SELECT id, vendor_id, channel, event_id, session_id, errors, received_at FROM ${this.schema}.ingest_rejections
         WHERE district_id = $1 AND id > $2 AND ($3::uuid IS NULL OR vendor_id = $3)
         ORDER BY id LIMIT $4`,
-      [principal.districtId, page.after ?? 0, this.scope(principal).vendorId, limit],
+        [principal.districtId, page.after ?? 0, this.scope(principal).vendorId, limit],
+      ),
     )) as { id: string }[];
     const items = rows.map((r) => ({ ...r, id: Number(r.id) }));
     return { items, nextAfter: items.length === limit ? items[items.length - 1]?.id : null };

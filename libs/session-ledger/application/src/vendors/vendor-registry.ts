@@ -8,7 +8,17 @@ import {
   vendorFeedbackTopic,
   vendorSessionsTopic,
 } from '@tutoring/shared/contracts';
-import { DeadLetterPublisher, decodeCloudEvent, FieldError, handleIdempotently, IncomingMessage, KafkaAdmin, MessageBatchHandler, MessagingLogger } from '@tutoring/shared/messaging';
+import {
+  DeadLetterPublisher,
+  decodeCloudEvent,
+  FieldError,
+  IncomingMessage,
+  KafkaAdmin,
+  MessageBatchHandler,
+  MessagingLogger,
+  processOnce,
+} from '@tutoring/shared/messaging';
+import { inTenantTransaction } from '@tutoring/shared/persistence';
 
 export const vendorTopics = (vendorId: string): string[] => [
   vendorSessionsTopic(vendorId),
@@ -20,7 +30,9 @@ export const vendorTopics = (vendorId: string): string[] => [
 /**
  * Keeps the ledger's list of registered vendors, opens each vendor's topics, and points the ingest consumer at
  * every sessions topic. Runs from enrollment's VendorRegistered events; on start-up it reconciles from its table,
- * so a crash between recording a vendor and creating its topics heals itself.
+ * so a crash between recording a vendor and creating its topics heals itself. The vendor itself is tenant data
+ * (known_vendors, under RLS); the list of vendors with topics is not (vendor_topics), so reconcile reads it across
+ * districts without a tenant.
  */
 export class VendorRegistry implements MessageBatchHandler {
   constructor(
@@ -42,7 +54,9 @@ export class VendorRegistry implements MessageBatchHandler {
   }
 
   async knownVendorIds(): Promise<string[]> {
-    const rows = (await this.dataSource.query(`SELECT vendor_id FROM ${this.schema}.known_vendors ORDER BY vendor_id`)) as { vendor_id: string }[];
+    const rows = (await this.dataSource.query(
+      `SELECT vendor_id FROM ${this.schema}.vendor_topics ORDER BY vendor_id`,
+    )) as { vendor_id: string }[];
     return rows.map((r) => r.vendor_id);
   }
 
@@ -67,11 +81,16 @@ export class VendorRegistry implements MessageBatchHandler {
         continue;
       }
       const v = validated.value;
-      await handleIdempotently(this.dataSource, this.schema, 'vendor-registry', decoded.event.id, async (m) => {
+      await inTenantTransaction(this.dataSource, v.districtId, async (m) => {
+        if (!(await processOnce(m, this.schema, 'vendor-registry', decoded.event.id))) return;
         await m.query(
           `INSERT INTO ${this.schema}.known_vendors (vendor_id, district_id, name, registered_at) VALUES ($1, $2, $3, $4)
            ON CONFLICT (vendor_id) DO NOTHING`,
           [v.vendorId, v.districtId, v.name, v.registeredAt],
+        );
+        await m.query(
+          `INSERT INTO ${this.schema}.vendor_topics (vendor_id, registered_at) VALUES ($1, $2) ON CONFLICT (vendor_id) DO NOTHING`,
+          [v.vendorId, v.registeredAt],
         );
       });
       await this.admin.ensureTopics(vendorTopics(v.vendorId).map((topic) => ({ topic })));

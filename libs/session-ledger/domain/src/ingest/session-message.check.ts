@@ -28,12 +28,22 @@ export interface SessionOrigin {
   authenticatedVendorId?: string;
   /** District of the vendor as registered, or null when no such vendor is registered. */
   vendorDistrictId: string | null;
+  /** The vendor is registered, but not in the district this message was handled for. */
+  vendorRegisteredElsewhere?: boolean;
 }
 
 export type SessionData = SessionDeliveredV1 | SessionCorrectedV1 | SessionVoidedV1;
 
 export type CheckedSessionMessage =
-  | { ok: true; kind: SessionEventType; eventId: string; vendorId: string; districtId: string; sessionId: string; data: SessionData }
+  | {
+      ok: true;
+      kind: SessionEventType;
+      eventId: string;
+      vendorId: string;
+      districtId: string;
+      sessionId: string;
+      data: SessionData;
+    }
   | { ok: false; sessionId: string | null; errors: FieldError[] };
 
 const KINDS: Record<string, SessionEventType> = {
@@ -58,21 +68,44 @@ export function checkSessionMessage(envelope: SessionEnvelope, origin: SessionOr
     };
   }
   const errors: FieldError[] = [
-    ...vendorAgreementErrors({ topic: origin.topic, authenticatedVendorId: origin.authenticatedVendorId, source: envelope.source, data: envelope.data }),
+    ...vendorAgreementErrors({
+      topic: origin.topic,
+      authenticatedVendorId: origin.authenticatedVendorId,
+      source: envelope.source,
+      data: envelope.data,
+    }),
   ];
   const validated = validateEvent(envelope.type, envelope.data);
   if (!validated.ok) errors.push(...validated.errors);
   if (errors.length || !validated.ok) return { ok: false, sessionId, errors };
 
   const data = validated.value as SessionData;
-  if (origin.vendorDistrictId === null) {
+  if (origin.vendorDistrictId === null && origin.vendorRegisteredElsewhere) {
+    errors.push({
+      path: 'districtId',
+      code: 'mismatch',
+      message: 'must be the district the vendor is registered with',
+    });
+  } else if (origin.vendorDistrictId === null) {
     errors.push({ path: 'vendorId', code: 'unknown_vendor', message: 'no vendor with this id is registered' });
   } else if (data.districtId !== origin.vendorDistrictId) {
-    errors.push({ path: 'districtId', code: 'mismatch', message: 'must be the district the vendor is registered with' });
+    errors.push({
+      path: 'districtId',
+      code: 'mismatch',
+      message: 'must be the district the vendor is registered with',
+    });
   }
   if (envelope.districtid !== undefined && envelope.districtid !== data.districtId) {
     errors.push({ path: 'ce_districtid', code: 'mismatch', message: 'must equal data.districtId' });
   }
   if (errors.length) return { ok: false, sessionId, errors };
-  return { ok: true, kind, eventId: envelope.id, vendorId: data.vendorId, districtId: data.districtId, sessionId: data.sessionId, data };
+  return {
+    ok: true,
+    kind,
+    eventId: envelope.id,
+    vendorId: data.vendorId,
+    districtId: data.districtId,
+    sessionId: data.sessionId,
+    data,
+  };
 }

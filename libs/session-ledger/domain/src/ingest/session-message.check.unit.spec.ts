@@ -17,25 +17,42 @@ const codes = (r: ReturnType<typeof checkSessionMessage>) => (r.ok ? [] : r.erro
 describe('checkSessionMessage (contract layer of ingest)', () => {
   it('accepts a valid delivery on the vendor own topic', () => {
     const r = checkSessionMessage(envelope(), origin);
-    expect(r).toMatchObject({ ok: true, kind: 'delivered', eventId: 'e-1', vendorId, districtId, sessionId: 'vendor-session-0001' });
+    expect(r).toMatchObject({
+      ok: true,
+      kind: 'delivered',
+      eventId: 'e-1',
+      vendorId,
+      districtId,
+      sessionId: 'vendor-session-0001',
+    });
   });
 
   it('rejects an unknown event type, naming ce_type', () => {
-    expect(codes(checkSessionMessage(envelope({ type: 'org.tutoring.session.teleported.v1' }), origin))).toEqual(['ce_type:unknown_type']);
+    expect(codes(checkSessionMessage(envelope({ type: 'org.tutoring.session.teleported.v1' }), origin))).toEqual([
+      'ce_type:unknown_type',
+    ]);
   });
 
   it('rejects a source that is not the topic vendor', () => {
     const other = TEST_IDS.studentIds[0] as string;
-    expect(codes(checkSessionMessage(envelope({ source: `urn:tutoring:vendor:${other}` }), origin))).toContain('ce_source:mismatch');
+    expect(codes(checkSessionMessage(envelope({ source: `urn:tutoring:vendor:${other}` }), origin))).toContain(
+      'ce_source:mismatch',
+    );
   });
 
   it('rejects a vendor that is not registered, and a district other than the vendor one', () => {
-    expect(codes(checkSessionMessage(envelope(), { ...origin, vendorDistrictId: null }))).toEqual(['vendorId:unknown_vendor']);
-    expect(codes(checkSessionMessage(envelope(), { ...origin, vendorDistrictId: TEST_IDS.tutorId }))).toEqual(['districtId:mismatch']);
+    expect(codes(checkSessionMessage(envelope(), { ...origin, vendorDistrictId: null }))).toEqual([
+      'vendorId:unknown_vendor',
+    ]);
+    expect(codes(checkSessionMessage(envelope(), { ...origin, vendorDistrictId: TEST_IDS.tutorId }))).toEqual([
+      'districtId:mismatch',
+    ]);
   });
 
   it('rejects a ce_districtid that disagrees with the data', () => {
-    expect(codes(checkSessionMessage(envelope({ districtid: TEST_IDS.tutorId }), origin))).toEqual(['ce_districtid:mismatch']);
+    expect(codes(checkSessionMessage(envelope({ districtid: TEST_IDS.tutorId }), origin))).toEqual([
+      'ce_districtid:mismatch',
+    ]);
   });
 
   it('reports contract field errors with the session id when it can be read', () => {

@@ -1,4 +1,11 @@
-import { decide, emptySessionStream, evolve, RecordSessionEvent, SessionEventRecorded, SessionEventType } from './session-stream.decider';
+import {
+  decide,
+  emptySessionStream,
+  evolve,
+  RecordSessionEvent,
+  SessionEventRecorded,
+  SessionEventType,
+} from './session-stream.decider';
 
 const cmd = (kind: SessionEventType, eventId = `e-${kind}`): RecordSessionEvent => ({
   type: 'RecordSessionEvent',
@@ -11,7 +18,9 @@ const given = (kinds: SessionEventType[]) =>
 
 describe('session stream decider', () => {
   it('records a first delivery', () => {
-    expect(decide(cmd('delivered'), given([]))).toEqual([{ type: 'SessionEventRecorded', data: cmd('delivered').data }]);
+    expect(decide(cmd('delivered'), given([]))).toEqual([
+      { type: 'SessionEventRecorded', data: cmd('delivered').data },
+    ]);
   });
   it('records corrections and a void after a delivery, counting versions', () => {
     expect(decide(cmd('corrected'), given(['delivered']))).toHaveLength(1);

@@ -1,5 +1,10 @@
 import { DataSource } from 'typeorm';
-import { applyMigrations, createServiceDataSource, provisionServiceDatabase } from '@tutoring/shared/persistence';
+import {
+  applyMigrations,
+  createServiceDataSource,
+  inTenantTransaction,
+  provisionServiceDatabase,
+} from '@tutoring/shared/persistence';
 import { freshDatabase, FreshDatabase } from '@tutoring/shared/testing';
 import { SESSION_LEDGER_MIGRATIONS } from '../migrations/1700000000101-ledger.migration';
 import { ConcurrencyConflict, LedgerStore } from './ledger.store';
@@ -26,7 +31,12 @@ describe('ledger store (real Postgres, runtime role)', () => {
   beforeAll(async () => {
     db = await freshDatabase('ledger');
     const urls = await provisionServiceDatabase(db.url, 'session_ledger');
-    const config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema: 'session_ledger', applicationName: 'test' };
+    const config = {
+      url: urls.runtimeUrl,
+      migrationUrl: urls.migrationUrl,
+      schema: 'session_ledger',
+      applicationName: 'test',
+    };
     await applyMigrations(config, SESSION_LEDGER_MIGRATIONS);
     ds = createServiceDataSource(config);
     await ds.initialize();
@@ -36,16 +46,46 @@ describe('ledger store (real Postgres, runtime role)', () => {
     await db?.drop();
   });
 
-  it('appends with optimistic concurrency and refuses UPDATE, DELETE and TRUNCATE', async () => {
-    const first = await ds.transaction((m) => store.append(m, entry('e-1', 0)));
-    const second = await ds.transaction((m) => store.append(m, entry('e-2', 1)));
-    expect(second).toBeGreaterThan(first);
-    await expect(ds.transaction((m) => store.append(m, entry('e-3', 1)))).rejects.toBeInstanceOf(ConcurrencyConflict);
-    expect(await ds.transaction((m) => store.loadStream(m, vendorId, 's-1'))).toEqual({ version: 2, status: 'active' });
+  const tenant = <T>(work: (m: import('typeorm').EntityManager) => Promise<T>) =>
+    inTenantTransaction(ds, districtId, work);
 
-    await expect(ds.query(`UPDATE session_ledger.ledger_entries SET data = '{}'`)).rejects.toThrow(/append-only/);
-    await expect(ds.query(`DELETE FROM session_ledger.ledger_entries`)).rejects.toThrow(/append-only/);
-    await expect(ds.query(`TRUNCATE session_ledger.ledger_entries`)).rejects.toThrow(/append-only|permission denied|must be owner/);
-    expect(await ds.query(`SELECT count(*)::int AS n FROM session_ledger.ledger_entries`)).toEqual([{ n: 2 }]);
+  it('appends with optimistic concurrency and refuses UPDATE, DELETE and TRUNCATE', async () => {
+    const first = await tenant((m) => store.append(m, entry('e-1', 0)));
+    const second = await tenant((m) =>
+      store.append(m, {
+        ...entry('e-2', 1),
+        verdicts: [{ studentId: vendorId, billable: false, exceptionCodes: ['x'] }],
+        localDate: '2026-11-02',
+      }),
+    );
+    expect(second).toBeGreaterThan(first);
+    await expect(tenant((m) => store.append(m, entry('e-3', 1)))).rejects.toBeInstanceOf(ConcurrencyConflict);
+    expect(await tenant((m) => store.loadStream(m, vendorId, 's-1'))).toEqual({ version: 2, status: 'active' });
+
+    await expect(tenant((m) => m.query(`UPDATE session_ledger.ledger_entries SET data = '{}'`))).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(tenant((m) => m.query(`DELETE FROM session_ledger.ledger_entries`))).rejects.toThrow(/append-only/);
+    await expect(ds.query(`TRUNCATE session_ledger.ledger_entries`)).rejects.toThrow(
+      /append-only|permission denied|must be owner/,
+    );
+    expect(await tenant((m) => m.query(`SELECT count(*)::int AS n FROM session_ledger.ledger_entries`))).toEqual([
+      { n: 2 },
+    ]);
+    expect(
+      await tenant((m) =>
+        m.query(
+          `SELECT verdicts, local_date::text AS d FROM session_ledger.ledger_entries ORDER BY position DESC LIMIT 1`,
+        ),
+      ),
+    ).toEqual([{ verdicts: [{ studentId: vendorId, billable: false, exceptionCodes: ['x'] }], d: '2026-11-02' }]);
+  });
+
+  it('hides every row from a transaction without the tenant, and refuses a row of another district', async () => {
+    expect(await ds.query(`SELECT count(*)::int AS n FROM session_ledger.ledger_entries`)).toEqual([{ n: 0 }]);
+    const other = '33333333-3333-4333-8333-333333333333';
+    await expect(
+      inTenantTransaction(ds, other, (m) => store.append(m, { ...entry('e-9', 0), sessionId: 's-9' })),
+    ).rejects.toThrow(/row-level security/);
   });
 });

@@ -11,6 +11,16 @@ export interface NewLedgerEntry {
   districtId: string;
   data: unknown;
   metadata: Record<string, unknown>;
+  /** Billable-line verdicts decided at append time; empty for a void. */
+  verdicts?: readonly LineVerdict[];
+  /** Local date of the session start in the district's zone; null for a void. */
+  localDate?: string | null;
+}
+
+export interface LineVerdict {
+  studentId: string;
+  billable: boolean;
+  exceptionCodes: string[];
 }
 
 export interface ExistingEvent {
@@ -25,10 +35,10 @@ export class LedgerStore {
   constructor(private readonly schema: string) {}
 
   async findEvent(m: EntityManager, vendorId: string, eventId: string): Promise<ExistingEvent | null> {
-    const rows = (await m.query(`SELECT position, data FROM ${this.schema}.ledger_entries WHERE vendor_id = $1 AND event_id = $2`, [
-      vendorId,
-      eventId,
-    ])) as { position: string; data: unknown }[];
+    const rows = (await m.query(
+      `SELECT position, data FROM ${this.schema}.ledger_entries WHERE vendor_id = $1 AND event_id = $2`,
+      [vendorId, eventId],
+    )) as { position: string; data: unknown }[];
     const row = rows[0];
     return row ? { position: Number(row.position), data: row.data } : null;
   }
@@ -47,8 +57,8 @@ export class LedgerStore {
     try {
       const rows = (await m.query(
         `INSERT INTO ${this.schema}.ledger_entries
-           (stream_id, stream_version, event_id, event_type, schema_version, district_id, vendor_id, data, metadata)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb) RETURNING position`,
+           (stream_id, stream_version, event_id, event_type, schema_version, district_id, vendor_id, data, metadata, verdicts, local_date)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11::date) RETURNING position`,
         [
           streamIdOf(e.vendorId, e.sessionId),
           e.expectedVersion + 1,
@@ -59,19 +69,33 @@ export class LedgerStore {
           e.vendorId,
           JSON.stringify(e.data),
           JSON.stringify(e.metadata),
+          JSON.stringify(e.verdicts ?? []),
+          e.localDate ?? null,
         ],
       )) as { position: string }[];
       return Number(rows[0]?.position);
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') throw new ConcurrencyConflict(`stream ${e.vendorId}/${e.sessionId} moved on`);
+      if ((error as { code?: string }).code === '23505')
+        throw new ConcurrencyConflict(`stream ${e.vendorId}/${e.sessionId} moved on`);
       throw error;
     }
   }
 
+  /** District of the vendor as registered, visible only inside that district's tenant transaction (RLS). */
   async vendorDistrict(m: EntityManager, vendorId: string): Promise<string | null> {
-    const rows = (await m.query(`SELECT district_id FROM ${this.schema}.known_vendors WHERE vendor_id = $1`, [vendorId])) as {
+    const rows = (await m.query(`SELECT district_id FROM ${this.schema}.known_vendors WHERE vendor_id = $1`, [
+      vendorId,
+    ])) as {
       district_id: string;
     }[];
     return rows[0]?.district_id ?? null;
+  }
+
+  /** Whether the vendor has topics at all (tenant-free routing table), whatever the district. */
+  async vendorHasTopics(m: EntityManager, vendorId: string): Promise<boolean> {
+    const rows = (await m.query(`SELECT 1 FROM ${this.schema}.vendor_topics WHERE vendor_id = $1`, [
+      vendorId,
+    ])) as unknown[];
+    return rows.length > 0;
   }
 }
