@@ -1,0 +1,74 @@
+// A school's bell schedule: named periods with local start/end times per day type. A weekly schedule has one
+// day type ('*'); a rotating A/B schedule alternates day types over the school's instructional days, so a
+// holiday does not shift the rotation out of step with what the school actually runs.
+import { minutesOf, type LocalDate, type LocalTime } from '../time/local-time';
+
+export interface Period {
+  code: string;
+  start: LocalTime;
+  end: LocalTime;
+}
+
+export type Rotation =
+  | { kind: 'weekly' }
+  /** `dayTypes` in rotation order (e.g. ['A', 'B']), starting with the first on `anchorDate` (an instructional day). */
+  | { kind: 'rotating'; dayTypes: string[]; anchorDate: LocalDate };
+
+export interface BellSchedule {
+  schoolId: string;
+  rotation: Rotation;
+  /** Periods of each day type; the weekly schedule uses key '*'. */
+  periods: Record<string, Period[]>;
+}
+
+export const WEEKLY_DAY_TYPE = '*';
+
+export interface SchoolCalendar {
+  schoolId: string;
+  instructionalDays: ReadonlySet<LocalDate>;
+}
+
+/** Sorted instructional days, cached per calendar object (a rotation needs the index of a day among them). */
+const sortedDays = new WeakMap<SchoolCalendar, LocalDate[]>();
+const daysOf = (calendar: SchoolCalendar): LocalDate[] => {
+  let days = sortedDays.get(calendar);
+  if (!days) {
+    days = [...calendar.instructionalDays].sort();
+    sortedDays.set(calendar, days);
+  }
+  return days;
+};
+
+/** The day type a school runs on `date`, or null when the day is not instructional (or precedes the anchor). */
+export const dayTypeOn = (schedule: BellSchedule, calendar: SchoolCalendar, date: LocalDate): string | null => {
+  if (!calendar.instructionalDays.has(date)) return null;
+  const rotation = schedule.rotation;
+  if (rotation.kind === 'weekly') return WEEKLY_DAY_TYPE;
+  const days = daysOf(calendar);
+  const anchor = days.indexOf(rotation.anchorDate);
+  const index = days.indexOf(date);
+  if (anchor < 0 || index < anchor || rotation.dayTypes.length === 0) return null;
+  return rotation.dayTypes[(index - anchor) % rotation.dayTypes.length] ?? null;
+};
+
+export const findPeriod = (schedule: BellSchedule, dayType: string, code: string): Period | undefined =>
+  schedule.periods[dayType]?.find((p) => p.code === code);
+
+export const periodMinutes = (period: Period): number => minutesOf(period.end) - minutesOf(period.start);
+
+/** Problems with a bell schedule itself (empty list when it is usable). */
+export const bellScheduleProblems = (schedule: BellSchedule): string[] => {
+  const problems: string[] = [];
+  const types = schedule.rotation.kind === 'weekly' ? [WEEKLY_DAY_TYPE] : schedule.rotation.dayTypes;
+  if (types.length === 0) problems.push('a rotating schedule needs at least one day type');
+  for (const type of types) {
+    const periods = schedule.periods[type];
+    if (!periods || periods.length === 0) {
+      problems.push(`day type ${type} has no periods`);
+      continue;
+    }
+    for (const p of periods)
+      if (periodMinutes(p) <= 0) problems.push(`period ${p.code} on day type ${type} ends before it starts`);
+  }
+  return problems;
+};

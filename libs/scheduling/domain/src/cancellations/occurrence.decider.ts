@@ -1,0 +1,143 @@
+// Planned occurrences and their cancellations. A cancellation names its reason and who is accountable (district or
+// vendor): outcomes contracts pay or penalise on it. A one-off occurrence (make-up session) must fall on an
+// instructional day.
+import { dayTypeOn, findPeriod, type BellSchedule, type SchoolCalendar } from '../calendar/bell-schedule';
+import { conflict, ScheduleConflictError } from '../conflicts/schedule-conflict';
+import { minutesOf, timeOf, zonedTimestamp, type LocalDate } from '../time/local-time';
+
+export const CANCELLATION_REASON_CODES = [
+  'closure',
+  'testing_day',
+  'tutor_absence',
+  'student_absence',
+  'other',
+] as const;
+export type CancellationReason = (typeof CANCELLATION_REASON_CODES)[number];
+export type Accountable = 'district' | 'vendor';
+
+/** Who answers for a missed session when the caller does not say: the party that caused it. */
+export const DEFAULT_ACCOUNTABLE: Record<CancellationReason, Accountable | null> = {
+  closure: 'district',
+  testing_day: 'district',
+  student_absence: 'district',
+  tutor_absence: 'vendor',
+  other: null,
+};
+
+export interface OccurrenceState {
+  occurrenceId: string;
+  groupId: string;
+  vendorId: string;
+  date: LocalDate;
+  startsAt: string;
+  endsAt: string;
+  studentIds: string[];
+  /** Students whose attendance at this occurrence was cancelled ahead. */
+  cancelledStudentIds: string[];
+}
+
+export interface OccurrenceCancelled {
+  type: 'OccurrenceCancelled';
+  data: {
+    occurrenceId: string;
+    groupId: string;
+    vendorId: string;
+    reason: CancellationReason;
+    accountable: Accountable;
+    studentIds: string[];
+    note: string | null;
+    at: string;
+    by: string;
+  };
+}
+
+export interface CancelOccurrence {
+  type: 'CancelOccurrence';
+  data: {
+    reason: CancellationReason;
+    accountable: Accountable | null;
+    /** Students affected; null = the whole occurrence. */
+    studentIds: string[] | null;
+    note: string | null;
+    at: string;
+    by: string;
+  };
+}
+
+export const decideCancellation = (command: CancelOccurrence, state: OccurrenceState): OccurrenceCancelled[] => {
+  const d = command.data;
+  const remaining = state.studentIds.filter((id) => !state.cancelledStudentIds.includes(id));
+  if (remaining.length === 0)
+    throw new ScheduleConflictError([
+      conflict('occurrence_not_planned', `occurrence ${state.occurrenceId} is already cancelled`),
+    ]);
+  const studentIds = d.studentIds ? [...new Set(d.studentIds)] : remaining;
+  const unknown = studentIds.filter((id) => !remaining.includes(id));
+  if (unknown.length > 0)
+    throw new ScheduleConflictError([
+      conflict(
+        'students_not_in_occurrence',
+        `students ${unknown.join(', ')} are not planned in occurrence ${state.occurrenceId}`,
+      ),
+    ]);
+  const accountable = d.accountable ?? DEFAULT_ACCOUNTABLE[d.reason];
+  if (!accountable)
+    throw new ScheduleConflictError([
+      conflict(
+        'reason_required',
+        `a cancellation for reason "${d.reason}" must say who is accountable: district or vendor`,
+      ),
+    ]);
+  return [
+    {
+      type: 'OccurrenceCancelled',
+      data: {
+        occurrenceId: state.occurrenceId,
+        groupId: state.groupId,
+        vendorId: state.vendorId,
+        reason: d.reason,
+        accountable,
+        studentIds,
+        note: d.note,
+        at: d.at,
+        by: d.by,
+      },
+    },
+  ];
+};
+
+export const evolveOccurrence = (state: OccurrenceState, event: OccurrenceCancelled): OccurrenceState => ({
+  ...state,
+  cancelledStudentIds: [...new Set([...state.cancelledStudentIds, ...event.data.studentIds])],
+});
+
+/** A one-off occurrence (e.g. a make-up session) at a period on a date: refused on a non-instructional day. */
+export const planOneOff = (input: {
+  schoolId: string;
+  date: LocalDate;
+  period: string;
+  minutes: number;
+  schedule: BellSchedule;
+  calendar: SchoolCalendar;
+  timeZone: string;
+}): { date: LocalDate; startsAt: string; endsAt: string } => {
+  const dayType = dayTypeOn(input.schedule, input.calendar, input.date);
+  if (dayType === null)
+    throw new ScheduleConflictError([
+      conflict(
+        'slot_on_holiday',
+        `${input.date} is not an instructional day at school ${input.schoolId} (holiday or closure): no session can be planned`,
+      ),
+    ]);
+  const period = findPeriod(input.schedule, dayType, input.period);
+  if (!period)
+    throw new ScheduleConflictError([
+      conflict('slot_unknown_period', `school ${input.schoolId} has no period ${input.period} on ${input.date}`),
+    ]);
+  const start = minutesOf(period.start);
+  return {
+    date: input.date,
+    startsAt: zonedTimestamp(input.date, timeOf(start), input.timeZone),
+    endsAt: zonedTimestamp(input.date, timeOf(start + input.minutes), input.timeZone),
+  };
+};

@@ -1,0 +1,94 @@
+import { calendar, slot, weeklyBell, SCHOOL } from '../testing.builders';
+import { materialiseOccurrences } from './recurring-slot';
+import { zonedTimestamp } from '../time/local-time';
+
+const CHICAGO = 'America/Chicago';
+
+describe('materialising recurring slots', () => {
+  it('follows the school calendar: no occurrence on a holiday', () => {
+    // Thanksgiving week 2026: Wed 25 is a school day, Thu 26 and Fri 27 are holidays.
+    const occurrences = materialiseOccurrences({
+      slots: [slot({ weekdays: [1, 3, 4, 5] })],
+      schedule: weeklyBell(),
+      calendar: calendar('2026-11-23', '2026-11-27', ['2026-11-26', '2026-11-27']),
+      timeZone: CHICAGO,
+      from: '2026-11-23',
+      to: '2026-11-27',
+    });
+    expect(occurrences.map((o) => o.date)).toEqual(['2026-11-23', '2026-11-25']);
+  });
+
+  it('converts local period times with the district zone across the end of daylight saving time', () => {
+    // DST ends in the US on Sunday 2026-11-01: 09:00 local is 14:00Z before, 15:00Z after.
+    const occurrences = materialiseOccurrences({
+      slots: [slot()],
+      schedule: weeklyBell(),
+      calendar: calendar('2026-10-26', '2026-11-06'),
+      timeZone: CHICAGO,
+      from: '2026-10-26',
+      to: '2026-11-06',
+    });
+    expect(occurrences.map((o) => o.startsAt)).toEqual([
+      '2026-10-26T09:00:00-05:00',
+      '2026-10-28T09:00:00-05:00',
+      '2026-10-30T09:00:00-05:00',
+      '2026-11-02T09:00:00-06:00',
+      '2026-11-04T09:00:00-06:00',
+      '2026-11-06T09:00:00-06:00',
+    ]);
+    expect(new Date(occurrences[2]!.startsAt).toISOString()).toBe('2026-10-30T14:00:00.000Z');
+    expect(new Date(occurrences[3]!.startsAt).toISOString()).toBe('2026-11-02T15:00:00.000Z');
+    expect(occurrences[3]!.endsAt).toBe('2026-11-02T09:30:00-06:00');
+  });
+
+  it('runs a rotating A/B schedule on instructional days only, so a holiday does not break the rotation', () => {
+    const schedule = weeklyBell({
+      rotation: { kind: 'rotating', dayTypes: ['A', 'B'], anchorDate: '2026-11-09' },
+      periods: {
+        A: [{ code: 'P2', start: '09:00', end: '09:50' }],
+        B: [{ code: 'P2', start: '10:30', end: '11:20' }],
+      },
+    });
+    // Wed 2026-11-11 is a holiday: Mon A, Tue B, Thu A, Fri B.
+    const occurrences = materialiseOccurrences({
+      slots: [slot({ weekdays: [1, 2, 3, 4, 5], dayTypes: ['A'] })],
+      schedule,
+      calendar: calendar('2026-11-09', '2026-11-13', ['2026-11-11']),
+      timeZone: CHICAGO,
+      from: '2026-11-09',
+      to: '2026-11-13',
+    });
+    expect(occurrences.map((o) => [o.date, o.startsAt.slice(11, 16)])).toEqual([
+      ['2026-11-09', '09:00'],
+      ['2026-11-12', '09:00'],
+    ]);
+    const both = materialiseOccurrences({
+      slots: [slot({ weekdays: [2, 5], dayTypes: null })],
+      schedule,
+      calendar: calendar('2026-11-09', '2026-11-13', ['2026-11-11']),
+      timeZone: CHICAGO,
+      from: '2026-11-09',
+      to: '2026-11-13',
+    });
+    expect(both.map((o) => o.startsAt.slice(11, 16))).toEqual(['10:30', '10:30']);
+  });
+
+  it('gives each occurrence a stable key, so re-materialising an overlapping horizon never duplicates', () => {
+    const base = {
+      slots: [slot()],
+      schedule: weeklyBell(),
+      calendar: calendar('2026-11-02', '2026-11-20'),
+      timeZone: CHICAGO,
+    };
+    const first = materialiseOccurrences({ ...base, from: '2026-11-02', to: '2026-11-13' });
+    const rolled = materialiseOccurrences({ ...base, from: '2026-11-09', to: '2026-11-20' });
+    const keys = new Set([...first, ...rolled].map((o) => o.key));
+    expect(keys.size).toBe(9);
+    expect(SCHOOL).toBeDefined();
+  });
+
+  it('handles southern-hemisphere and positive offsets', () => {
+    expect(zonedTimestamp('2026-04-06', '10:00', 'Australia/Sydney')).toBe('2026-04-06T10:00:00+10:00');
+    expect(zonedTimestamp('2026-03-30', '10:00', 'Australia/Sydney')).toBe('2026-03-30T10:00:00+11:00');
+  });
+});
