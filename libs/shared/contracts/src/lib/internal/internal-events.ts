@@ -108,6 +108,11 @@ export interface StudentRosteredV1 {
   flags: { economicallyDisadvantaged: boolean; multilingualLearner: boolean; iep: boolean };
   /** false once the student left the district roster. */
   active: boolean;
+  /**
+   * true once the student's PII was erased (crypto-shredded) in enrollment: drop anything cached about the student
+   * beyond the pseudonymous id; ledger entries and money totals stay as they are. Absent = false.
+   */
+  erased?: boolean;
 }
 
 export const ENROLMENT_STATUSES = ['identified', 'invited', 'consented', 'enrolled', 'withdrawn', 'exited'] as const;

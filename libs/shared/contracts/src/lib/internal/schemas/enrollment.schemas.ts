@@ -112,18 +112,23 @@ export const programDefinedSchema: JsonSchema = eventSchema(
 
 export const studentRosteredSchema: JsonSchema = eventSchema(
   STUDENT_ROSTERED_V1,
-  object('A student on the district roster (pseudonymous snapshot, no PII)', {
-    studentId: uuid('Pseudonymous student id minted by enrollment'),
-    districtId: uuid('District'),
-    schoolId: uuid('School'),
-    grade: grade('Grade level: PK, K, 1..12'),
-    flags: object('Need flags used for eligibility priority', {
-      economicallyDisadvantaged: { type: 'boolean', description: 'Economically disadvantaged' },
-      multilingualLearner: { type: 'boolean', description: 'Multilingual (English) learner' },
-      iep: { type: 'boolean', description: 'Has an individualised education program' },
-    }),
-    active: { type: 'boolean', description: 'false once the student left the roster (or was erased)' },
-  }),
+  object(
+    'A student on the district roster (pseudonymous snapshot, no PII)',
+    {
+      studentId: uuid('Pseudonymous student id minted by enrollment'),
+      districtId: uuid('District'),
+      schoolId: uuid('School'),
+      grade: grade('Grade level: PK, K, 1..12'),
+      flags: object('Need flags used for eligibility priority', {
+        economicallyDisadvantaged: { type: 'boolean', description: 'Economically disadvantaged' },
+        multilingualLearner: { type: 'boolean', description: 'Multilingual (English) learner' },
+        iep: { type: 'boolean', description: 'Has an individualised education program' },
+      }),
+      active: { type: 'boolean', description: 'false once the student left the roster (or was erased)' },
+      erased: { type: 'boolean', description: 'true once the PII was erased: drop anything cached about the student' },
+    },
+    ['erased'],
+  ),
 );
 
 export const enrolmentChangedSchema: JsonSchema = eventSchema(
