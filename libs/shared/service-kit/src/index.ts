@@ -10,3 +10,6 @@ export * from './telemetry/telemetry';
 export * from './bootstrap/openapi';
 export * from './bootstrap/graceful-shutdown';
 export * from './bootstrap/bootstrap-service';
+export * from './limits/token-bucket';
+export * from './limits/rate-limit.interceptor';
+export * from './limits/pagination';

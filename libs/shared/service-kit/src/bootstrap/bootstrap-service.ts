@@ -6,7 +6,7 @@ import {
   type INestApplication,
   type Type,
 } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AuthModule } from '@tutoring/shared/auth';
 import type { Server } from 'node:http';
@@ -18,15 +18,27 @@ import { serviceLoggerModule } from '../logging/logger.module';
 import type { Telemetry } from '../telemetry/telemetry';
 import { gracefulShutdown, stopAccepting, type ShutdownHook } from './graceful-shutdown';
 import { DOCS_PATH, setupOpenApi } from './openapi';
+import { pageSizeCapMiddleware } from '../limits/pagination';
+import { RateLimitInterceptor } from '../limits/rate-limit.interceptor';
 
 export const API_PREFIX = 'v1';
 export const BODY_LIMIT = '1mb';
+export const DEFAULT_RATE_LIMIT = { requests: 600, windowSec: 60 } as const;
 
 /** The part of the common config bootstrap needs; services pass their whole validated config. */
 export type BootstrapConfig = Pick<
   CommonServiceConfig,
-  'PORT' | 'HOST' | 'LOG_LEVEL' | 'OIDC_ISSUER' | 'OIDC_AUDIENCE' | 'OIDC_JWKS_URL' | 'OIDC_ALGORITHMS' | 'SHUTDOWN_GRACE_MS'
->;
+  | 'PORT'
+  | 'HOST'
+  | 'LOG_LEVEL'
+  | 'OIDC_ISSUER'
+  | 'OIDC_AUDIENCE'
+  | 'OIDC_JWKS_URL'
+  | 'OIDC_ALGORITHMS'
+  | 'SHUTDOWN_GRACE_MS'
+> &
+  // Abuse limits: optional here so hand-built test configs keep working; services get the validated defaults.
+  Partial<Pick<CommonServiceConfig, 'HTTP_BODY_LIMIT_BYTES' | 'RATE_LIMIT_REQUESTS' | 'RATE_LIMIT_WINDOW_SEC'>>;
 
 type FromApp<T> = T | ((app: INestApplication) => T);
 
@@ -66,6 +78,15 @@ const rootModule = (options: BootstrapOptions): DynamicModule => ({
     HealthModule,
     options.module,
   ],
+  providers: [
+    {
+      provide: APP_INTERCEPTOR,
+      useValue: new RateLimitInterceptor({
+        requests: options.config.RATE_LIMIT_REQUESTS ?? DEFAULT_RATE_LIMIT.requests,
+        windowSec: options.config.RATE_LIMIT_WINDOW_SEC ?? DEFAULT_RATE_LIMIT.windowSec,
+      }),
+    },
+  ],
 });
 
 export const validationPipe = (): ValidationPipe =>
@@ -88,8 +109,10 @@ export const bootstrapService = async (options: BootstrapOptions): Promise<INest
   app.disable('x-powered-by');
   app.useLogger(logger);
   // CloudEvents over HTTP use application/cloudevents(+batch)+json: parse every +json type.
-  app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
-  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  const bodyLimit = options.config.HTTP_BODY_LIMIT_BYTES ?? BODY_LIMIT;
+  app.useBodyParser('json', { limit: bodyLimit, type: ['application/json', 'application/*+json'] });
+  app.useBodyParser('urlencoded', { limit: bodyLimit, extended: false });
+  app.use(pageSizeCapMiddleware());
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },

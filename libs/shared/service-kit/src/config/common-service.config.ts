@@ -30,6 +30,11 @@ export const commonServiceConfig = {
   OTEL_EXPORTER_OTLP_ENDPOINT: optional(url({ protocols: ['http', 'https'] })),
   OTEL_SERVICE_NAME: str(),
   SHUTDOWN_GRACE_MS: int({ min: 0, max: 600_000, default: 25_000 }),
+  /** Largest request body accepted (JSON, CloudEvents batches, forms); bigger ones get 413. */
+  HTTP_BODY_LIMIT_BYTES: int({ min: 1024, max: 50 * 1024 * 1024, default: 1024 * 1024 }),
+  /** Requests per client identity (vendor, else token subject) per window, per instance; 0 turns it off. */
+  RATE_LIMIT_REQUESTS: int({ min: 0, max: 1_000_000, default: 600 }),
+  RATE_LIMIT_WINDOW_SEC: int({ min: 1, max: 3600, default: 60 }),
 };
 
 export type CommonServiceConfig = ConfigOf<typeof commonServiceConfig>;

@@ -85,7 +85,10 @@ export const url = (opts: CommonOptions<string> & { protocols?: string[] } = {})
 /** Comma-separated list; blanks are dropped; at least one item unless optional. */
 export const list = (opts: CommonOptions<string[]> & { allowed?: readonly string[] } = {}): VarSpec<string[]> =>
   withCommon((raw) => {
-    const items = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    const items = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
     if (items.length === 0) return fail('must be a comma-separated list with at least one item');
     const bad = opts.allowed ? items.filter((i) => !opts.allowed?.includes(i)) : [];
     if (bad.length > 0) return fail(`may only contain ${opts.allowed?.join(', ')}`);

@@ -75,7 +75,12 @@ describe('loadConfig', () => {
     ['boolean', { A: bool() }, 'maybe', 'A must be true or false (got "maybe")'],
     ['enum', { A: oneOf(['x', 'y']) }, 'z', 'A must be one of x, y (got "z")'],
     ['url', { A: url() }, 'not a url', 'A must be an absolute URL (got "not a url")'],
-    ['url protocol', { A: url({ protocols: ['https'] }) }, 'http://x', 'A must use one of the protocols https (got "http://x")'],
+    [
+      'url protocol',
+      { A: url({ protocols: ['https'] }) },
+      'http://x',
+      'A must use one of the protocols https (got "http://x")',
+    ],
     ['empty list', { A: list() }, ' , ', 'A must be a comma-separated list with at least one item (got " , ")'],
     ['list members', { A: list({ allowed: ['RS256'] }) }, 'RS256,none', 'A may only contain RS256 (got "RS256,none")'],
     ['string length', { A: str({ minLength: 3 }) }, 'ab', 'A must be at least 3 characters long (got "ab")'],

@@ -3,9 +3,23 @@ import type { LoggerOptions } from 'pino';
 
 /** Field names that may hold student (or staff) PII; redacted at any depth up to four levels. */
 export const PII_FIELDS = [
-  'name', 'firstName', 'lastName', 'middleName', 'preferredName', 'fullName',
-  'birthDate', 'dateOfBirth', 'dob', 'email', 'phone', 'address', 'localStudentNumber',
-  'password', 'token', 'accessToken', 'secret',
+  'name',
+  'firstName',
+  'lastName',
+  'middleName',
+  'preferredName',
+  'fullName',
+  'birthDate',
+  'dateOfBirth',
+  'dob',
+  'email',
+  'phone',
+  'address',
+  'localStudentNumber',
+  'password',
+  'token',
+  'accessToken',
+  'secret',
 ] as const;
 
 const depthPrefixes = ['', '*.', '*.*.', '*.*.*.', '*.*.*.*.'];
