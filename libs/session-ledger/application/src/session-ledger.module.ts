@@ -2,14 +2,16 @@ import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DeadLetterPublisher } from '@tutoring/shared/messaging';
 import { ServiceRuntime, SERVICE_RUNTIME } from '@tutoring/shared/runtime';
-import { ENROLLMENT_VENDORS_TOPIC } from '@tutoring/shared/contracts';
+import { deadLetterTopic, ENROLLMENT_VENDORS_TOPIC } from '@tutoring/shared/contracts';
 import { SessionIngestService } from './ingest/session-ingest.service';
 import { SessionsTopicHandler } from './ingest/sessions-topic.handler';
 import { LedgerController } from './ledger/ledger.controller';
 import { VendorRegistry } from './vendors/vendor-registry';
+import { REFERENCE_TOPICS, ReferenceEventsHandler } from './reference/reference-events.handler';
 
 export const INGEST_GROUP = 'session-ledger.ingest';
 export const VENDORS_GROUP = 'session-ledger.vendors';
+export const REFERENCE_GROUP = 'session-ledger.reference';
 
 /**
  * Wires ingest: the vendors consumer keeps the list of sessions topics, the ingest consumer reads them all.
@@ -59,14 +61,23 @@ export class SessionLedgerModule implements OnApplicationBootstrap {
       handler: registry,
     });
 
+    const referenceConsumer = rt.consumer({
+      groupId: REFERENCE_GROUP,
+      topics: REFERENCE_TOPICS,
+      fromBeginning: true,
+      handler: new ReferenceEventsHandler(rt.dataSource, rt.schema, deadLetters(REFERENCE_GROUP), log),
+    });
+
     // Kafka may be down at start: topic set-up is retried in the background, the service stays up (not ready).
     const setUp = async (): Promise<void> => {
       for (let attempt = 1; ; attempt++) {
         try {
-          await rt.admin.ensureTopics(VendorRegistry.sharedTopics().map((topic) => ({ topic })));
+          const referenceTopics = REFERENCE_TOPICS.flatMap((topic) => [topic, deadLetterTopic(topic)]);
+          await rt.admin.ensureTopics([...VendorRegistry.sharedTopics(), ...referenceTopics].map((topic) => ({ topic })));
           await registry.reconcile();
           await ingestConsumer.start();
           await vendorsConsumer.start();
+          await referenceConsumer.start();
           return;
         } catch (error) {
           log.warn({ err: String(error), attempt }, 'Kafka set-up failed; retrying');

@@ -1,3 +1,5 @@
 export * from './ingest/session-stream.decider';
 export * from './ingest/session-message.check';
 export * from './projections';
+export * from './reference/reference-updates';
+export * from './rules';

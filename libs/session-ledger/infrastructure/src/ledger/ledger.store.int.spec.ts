@@ -54,7 +54,7 @@ describe('ledger store (real Postgres, runtime role)', () => {
     const second = await tenant((m) =>
       store.append(m, {
         ...entry('e-2', 1),
-        verdicts: [{ studentId: vendorId, billable: false, exceptionCodes: ['x'] }],
+        verdicts: [{ studentId: vendorId, billable: false, exceptionCodes: ['not_enrolled'] }],
         localDate: '2026-11-02',
       }),
     );
@@ -78,7 +78,7 @@ describe('ledger store (real Postgres, runtime role)', () => {
           `SELECT verdicts, local_date::text AS d FROM session_ledger.ledger_entries ORDER BY position DESC LIMIT 1`,
         ),
       ),
-    ).toEqual([{ verdicts: [{ studentId: vendorId, billable: false, exceptionCodes: ['x'] }], d: '2026-11-02' }]);
+    ).toEqual([{ verdicts: [{ studentId: vendorId, billable: false, exceptionCodes: ['not_enrolled'] }], d: '2026-11-02' }]);
   });
 
   it('hides every row from a transaction without the tenant, and refuses a row of another district', async () => {

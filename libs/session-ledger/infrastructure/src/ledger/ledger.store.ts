@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { emptySessionStream, SessionStreamState, streamIdOf } from '@tutoring/session-ledger/domain';
+import { emptySessionStream, LineVerdict, SessionStreamState, streamIdOf } from '@tutoring/session-ledger/domain';
 
 export interface NewLedgerEntry {
   vendorId: string;
@@ -17,11 +17,6 @@ export interface NewLedgerEntry {
   localDate?: string | null;
 }
 
-export interface LineVerdict {
-  studentId: string;
-  billable: boolean;
-  exceptionCodes: string[];
-}
 
 export interface ExistingEvent {
   position: number;

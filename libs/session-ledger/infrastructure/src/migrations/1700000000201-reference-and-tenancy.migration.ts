@@ -96,7 +96,7 @@ export class ReferenceAndTenancy1700000000201 implements MigrationInterface {
     );
     await q.query(`CREATE INDEX ledger_entries_district_position ON ${s}.ledger_entries (district_id, position)`);
 
-    // ── the current lines of every active session, per student: overlap and duplicate lookups ───────────
+    // ── the attended lines of every active session, per student: overlap and duplicate lookups ──────────
     await q.query(`
       CREATE TABLE ${s}.active_session_lines (
         district_id uuid NOT NULL,
@@ -115,7 +115,7 @@ export class ReferenceAndTenancy1700000000201 implements MigrationInterface {
              (e.data->>'startedAt')::timestamptz, (e.data->>'endedAt')::timestamptz
         FROM (SELECT DISTINCT ON (stream_id) * FROM ${s}.ledger_entries ORDER BY stream_id, stream_version DESC) e
         CROSS JOIN LATERAL jsonb_array_elements(e.data->'attendance') a
-       WHERE e.event_type NOT LIKE '%.voided.%'
+       WHERE e.event_type NOT LIKE '%.voided.%' AND a->>'status' IN ('present', 'late', 'left_early')
       ON CONFLICT DO NOTHING`);
 
     // ── routing without tenant data ─────────────────────────────────────────────────────────────────────

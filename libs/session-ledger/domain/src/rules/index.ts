@@ -1,0 +1,3 @@
+export * from './exception-codes';
+export * from './local-time';
+export * from './billable-line.rules';
