@@ -8,6 +8,7 @@ export * from './health/health.module';
 export * from './health/health.controller';
 export * from './telemetry/telemetry';
 export * from './bootstrap/openapi';
+export * from './bootstrap/route-access';
 export * from './bootstrap/graceful-shutdown';
 export * from './bootstrap/bootstrap-service';
 export * from './limits/token-bucket';

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { annotateAccess, routeAccessTable } from './route-access';
 
 export const DOCS_PATH = 'docs';
 
@@ -12,5 +13,7 @@ export const setupOpenApi = (app: INestApplication, title: string, version = '1.
     .addSecurityRequirements('bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  // Each operation says who may call it (x-access), read from the metadata the default-deny guard enforces.
+  annotateAccess(document as Parameters<typeof annotateAccess>[0], routeAccessTable(app));
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json`, useGlobalPrefix: false });
 };
