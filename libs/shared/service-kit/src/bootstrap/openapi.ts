@@ -14,6 +14,6 @@ export const setupOpenApi = (app: INestApplication, title: string, version = '1.
     .build();
   const document = SwaggerModule.createDocument(app, config);
   // Each operation says who may call it (x-access), read from the metadata the default-deny guard enforces.
-  annotateAccess(document as Parameters<typeof annotateAccess>[0], routeAccessTable(app));
+  annotateAccess(document as unknown as Parameters<typeof annotateAccess>[0], routeAccessTable(app));
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json`, useGlobalPrefix: false });
 };
