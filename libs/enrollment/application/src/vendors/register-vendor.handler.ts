@@ -29,13 +29,21 @@ export class RegisterVendorHandler {
     private readonly newId: () => string = randomUUID,
   ) {}
 
-  async handle(input: { districtId: string; name: string; registeredBy: string }): Promise<{ vendorId: string; name: string; registeredAt: string }> {
+  async handle(input: {
+    districtId: string;
+    name: string;
+    registeredBy: string;
+  }): Promise<{ vendorId: string; name: string; registeredAt: string }> {
     const vendorId = this.newId();
     const command: RegisterVendor = { type: 'RegisterVendor', data: { ...input, vendorId, now: this.clock() } };
     const events = decide(command, await this.vendors.load(input.districtId, vendorId));
     await this.vendors.save(
       events,
-      events.map((e) => ({ topic: ENROLLMENT_VENDORS_TOPIC, key: vendorId, event: toVendorRegisteredCloudEvent(e, this.newId()) })),
+      events.map((e) => ({
+        topic: ENROLLMENT_VENDORS_TOPIC,
+        key: vendorId,
+        event: toVendorRegisteredCloudEvent(e, this.newId()),
+      })),
     );
     const registered = events[0];
     if (!registered) throw new Error('RegisterVendor produced no event');

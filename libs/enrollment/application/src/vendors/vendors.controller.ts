@@ -1,4 +1,14 @@
-import { Body, ConflictException, Controller, Get, HttpCode, Inject, Post, Query, UnprocessableEntityException } from '@nestjs/common';
+import {
+  Body,
+  ConflictException,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Query,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
@@ -47,7 +57,11 @@ export class VendorsController {
   @Roles('district_admin')
   async create(@Body() body: RegisterVendorDto, @CurrentPrincipal() principal: Principal) {
     try {
-      const vendor = await this.register.handle({ districtId: principal.districtId, name: body.name, registeredBy: principal.sub });
+      const vendor = await this.register.handle({
+        districtId: principal.districtId,
+        name: body.name,
+        registeredBy: principal.sub,
+      });
       return {
         ...vendor,
         districtId: principal.districtId,
@@ -59,7 +73,8 @@ export class VendorsController {
       };
     } catch (error) {
       if (error instanceof DuplicateVendorName) throw new ConflictException(error.message);
-      if (error instanceof VendorRuleViolation) throw new UnprocessableEntityException({ code: error.code, message: error.message });
+      if (error instanceof VendorRuleViolation)
+        throw new UnprocessableEntityException({ code: error.code, message: error.message });
       throw error;
     }
   }

@@ -15,8 +15,7 @@ export interface VendorRegistered {
 export type VendorEvent = VendorRegistered;
 
 export type VendorState =
-  | { status: 'unregistered' }
-  | { status: 'registered'; vendorId: string; districtId: string; name: string };
+  { status: 'unregistered' } | { status: 'registered'; vendorId: string; districtId: string; name: string };
 
 export const initialVendorState: VendorState = { status: 'unregistered' };
 
@@ -47,7 +46,10 @@ export const decide = (command: VendorCommand, state: VendorState): VendorEvent[
       }
       const { vendorId, districtId, registeredBy, now } = command.data;
       return [
-        { type: 'VendorRegistered', data: { vendorId, districtId, name, registeredBy, registeredAt: now.toISOString() } },
+        {
+          type: 'VendorRegistered',
+          data: { vendorId, districtId, name, registeredBy, registeredAt: now.toISOString() },
+        },
       ];
     }
     default: {

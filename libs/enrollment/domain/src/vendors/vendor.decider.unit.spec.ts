@@ -12,7 +12,13 @@ describe('vendor decider', () => {
     expect(decide(register('  Acme   Tutoring '), given([]))).toEqual([
       {
         type: 'VendorRegistered',
-        data: { vendorId: 'v-1', districtId: 'd-1', name: 'Acme Tutoring', registeredBy: 'admin-1', registeredAt: '2026-09-01T12:00:00.000Z' },
+        data: {
+          vendorId: 'v-1',
+          districtId: 'd-1',
+          name: 'Acme Tutoring',
+          registeredBy: 'admin-1',
+          registeredAt: '2026-09-01T12:00:00.000Z',
+        },
       },
     ]);
   });
@@ -27,6 +33,11 @@ describe('vendor decider', () => {
   });
 
   it('evolves to the registered state', () => {
-    expect(given(decide(register(), given([])))).toEqual({ status: 'registered', vendorId: 'v-1', districtId: 'd-1', name: 'Acme Tutoring' });
+    expect(given(decide(register(), given([])))).toEqual({
+      status: 'registered',
+      vendorId: 'v-1',
+      districtId: 'd-1',
+      name: 'Acme Tutoring',
+    });
   });
 });

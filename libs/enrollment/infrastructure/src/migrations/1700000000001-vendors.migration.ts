@@ -25,5 +25,3 @@ export class Vendors1700000000001 implements MigrationInterface {
     await q.query(`DROP TABLE ${schema}.vendors`);
   }
 }
-
-export const ENROLLMENT_MIGRATIONS = [Vendors1700000000001];

@@ -1,0 +1,173 @@
+// The subset of OneRoster 1.2 CSV the platform reads, column by column (1EdTech OneRoster 1.2 CSV binding).
+// Columns not listed are refused unless they are extension columns (`metadata.*`). Need flags for eligibility
+// travel as demographics extension columns: metadata.economicallyDisadvantaged, metadata.multilingualLearner,
+// metadata.iep (true/false).
+export const ROSTER_KINDS = ['academicSessions', 'orgs', 'users', 'classes', 'enrollments', 'demographics'] as const;
+export type RosterKind = (typeof ROSTER_KINDS)[number];
+export type FileMode = 'bulk' | 'delta' | 'absent';
+
+export interface ReferenceRule {
+  column: string;
+  kind: RosterKind;
+  /** Comma-separated list of sourcedIds in one field. */
+  multiple?: boolean;
+  optional?: boolean;
+}
+
+export interface FileSpec {
+  columns: readonly string[];
+  required: readonly string[];
+  dates: readonly string[];
+  enums: Readonly<Record<string, readonly string[]>>;
+  booleans: readonly string[];
+  references: readonly ReferenceRule[];
+}
+
+const COMMON = ['sourcedId', 'status', 'dateLastModified'] as const;
+
+export const ROSTER_FILE_SPECS: Record<RosterKind, FileSpec> = {
+  academicSessions: {
+    columns: [...COMMON, 'title', 'type', 'startDate', 'endDate', 'parentSourcedId', 'schoolYear'],
+    required: ['title', 'type', 'startDate', 'endDate', 'schoolYear'],
+    dates: ['startDate', 'endDate'],
+    enums: { type: ['gradingPeriod', 'semester', 'schoolYear', 'term'] },
+    booleans: [],
+    references: [{ column: 'parentSourcedId', kind: 'academicSessions', optional: true }],
+  },
+  orgs: {
+    columns: [...COMMON, 'name', 'type', 'identifier', 'parentSourcedId'],
+    required: ['name', 'type'],
+    dates: [],
+    enums: { type: ['department', 'school', 'district', 'local', 'state', 'national'] },
+    booleans: [],
+    references: [{ column: 'parentSourcedId', kind: 'orgs', optional: true }],
+  },
+  users: {
+    columns: [
+      ...COMMON,
+      'enabledUser',
+      'username',
+      'userIds',
+      'givenName',
+      'familyName',
+      'middleName',
+      'identifier',
+      'email',
+      'sms',
+      'phone',
+      'agentSourcedIds',
+      'grades',
+      'password',
+      'userMasterIdentifier',
+      'resourceSourcedIds',
+      'preferredGivenName',
+      'preferredMiddleName',
+      'preferredFamilyName',
+      'primaryOrgSourcedId',
+      'pronouns',
+    ],
+    required: ['enabledUser', 'givenName', 'familyName'],
+    dates: [],
+    enums: {},
+    booleans: ['enabledUser'],
+    references: [{ column: 'primaryOrgSourcedId', kind: 'orgs', optional: true }],
+  },
+  classes: {
+    columns: [
+      ...COMMON,
+      'title',
+      'grades',
+      'courseSourcedId',
+      'classCode',
+      'classType',
+      'location',
+      'schoolSourcedId',
+      'termSourcedIds',
+      'subjects',
+      'subjectCodes',
+      'periods',
+    ],
+    required: ['title', 'classType', 'schoolSourcedId', 'termSourcedIds'],
+    dates: [],
+    enums: { classType: ['homeroom', 'scheduled'] },
+    booleans: [],
+    references: [
+      { column: 'schoolSourcedId', kind: 'orgs' },
+      { column: 'termSourcedIds', kind: 'academicSessions', multiple: true },
+    ],
+  },
+  enrollments: {
+    columns: [
+      ...COMMON,
+      'classSourcedId',
+      'schoolSourcedId',
+      'userSourcedId',
+      'role',
+      'primary',
+      'beginDate',
+      'endDate',
+    ],
+    required: ['classSourcedId', 'schoolSourcedId', 'userSourcedId', 'role'],
+    dates: ['beginDate', 'endDate'],
+    enums: { role: ['administrator', 'proctor', 'student', 'teacher', 'aide', 'guardian', 'parent', 'relative'] },
+    booleans: ['primary'],
+    references: [
+      { column: 'classSourcedId', kind: 'classes' },
+      { column: 'schoolSourcedId', kind: 'orgs' },
+      { column: 'userSourcedId', kind: 'users' },
+    ],
+  },
+  demographics: {
+    columns: [
+      ...COMMON,
+      'birthDate',
+      'sex',
+      'americanIndianOrAlaskaNative',
+      'asian',
+      'blackOrAfricanAmerican',
+      'nativeHawaiianOrOtherPacificIslander',
+      'white',
+      'demographicRaceTwoOrMoreRaces',
+      'hispanicOrLatinoEthnicity',
+      'countryOfBirthCode',
+      'stateOfBirthAbbreviation',
+      'cityOfBirth',
+      'publicSchoolResidenceStatus',
+    ],
+    required: [],
+    dates: ['birthDate'],
+    enums: { sex: ['male', 'female', 'unspecified', 'other'] },
+    booleans: [
+      'americanIndianOrAlaskaNative',
+      'asian',
+      'blackOrAfricanAmerican',
+      'nativeHawaiianOrOtherPacificIslander',
+      'white',
+      'demographicRaceTwoOrMoreRaces',
+      'hispanicOrLatinoEthnicity',
+      'metadata.economicallyDisadvantaged',
+      'metadata.multilingualLearner',
+      'metadata.iep',
+    ],
+    references: [{ column: 'sourcedId', kind: 'users' }],
+  },
+};
+
+/** Order in which files are checked and applied: a file only refers to files before it. */
+export const APPLY_ORDER: readonly RosterKind[] = [
+  'orgs',
+  'academicSessions',
+  'users',
+  'classes',
+  'enrollments',
+  'demographics',
+];
+
+/** CEDS grade codes as OneRoster writes them → the platform's grade. Others are not served by tutoring programs. */
+export const normaliseGrade = (code: string): string | null => {
+  const c = code.trim();
+  if (c === 'PK' || c === 'TK') return 'PK';
+  if (c === 'KG' || c === 'K') return 'K';
+  const n = /^0?([1-9]|1[0-2])$/.exec(c);
+  return n ? (n[1] as string) : null;
+};

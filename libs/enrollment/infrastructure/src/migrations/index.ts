@@ -1,0 +1,9 @@
+import { auditLogMigration } from '@tutoring/shared/audit';
+import { Vendors1700000000001 } from './1700000000001-vendors.migration';
+import { OrganisationAndRoster1700000000002 } from './1700000000002-organisation-and-roster.migration';
+
+export const ENROLLMENT_MIGRATIONS = [
+  Vendors1700000000001,
+  OrganisationAndRoster1700000000002,
+  auditLogMigration('EnrollmentAuditLog1700000000003'),
+];

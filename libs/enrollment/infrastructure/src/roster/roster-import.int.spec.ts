@@ -1,0 +1,253 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import {
+  applyMigrations,
+  createServiceDataSource,
+  inTenantTransaction,
+  provisionServiceDatabase,
+} from '@tutoring/shared/persistence';
+import { freshDatabase, FreshDatabase } from '@tutoring/shared/testing';
+import { StudentCrypto } from '../crypto/student-crypto';
+import { ENROLLMENT_MIGRATIONS } from '../migrations';
+import { readRosterDirectory } from './roster-files';
+import { PostgresRosterStore, RosterImportReport } from './roster.store';
+
+const root = join(__dirname, '..', '..', '..', '..', '..');
+const CANARY = 'Zebedeequartzfeld';
+const districtId = randomUUID();
+
+function generate(students: number, canary?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'roster-'));
+  const args = [
+    '-r',
+    './tools/register.js',
+    'tools/generators/oneroster/generate-district.ts',
+    '--out',
+    dir,
+    '--students',
+    String(students),
+    '--schools',
+    '3',
+  ];
+  execFileSync('node', canary ? [...args, '--canary', canary] : args, { cwd: root, stdio: 'pipe' });
+  return dir;
+}
+
+describe('OneRoster import (real Postgres, runtime role, RLS)', () => {
+  let db: FreshDatabase;
+  let ds: DataSource;
+  let store: PostgresRosterStore;
+  let base: string;
+  const dirs: string[] = [];
+
+  const copy = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'roster-case-'));
+    cpSync(base, dir, { recursive: true });
+    dirs.push(dir);
+    return dir;
+  };
+  const run = async (dir: string, opts: { applyValidRows?: boolean } = {}): Promise<RosterImportReport> =>
+    store.import(await readRosterDirectory(dir), {
+      districtId,
+      applyValidRows: opts.applyValidRows ?? false,
+      dryRun: false,
+      now: new Date(),
+      newId: randomUUID,
+    });
+  const snapshot = () =>
+    inTenantTransaction(ds, districtId, async (m) => ({
+      students: (await m.query(
+        `SELECT student_id, grade, active, users_hash, demographics_hash FROM enrollment.students ORDER BY student_id`,
+      )) as unknown[],
+      records: (await m.query(
+        `SELECT kind, sourced_id, hash FROM enrollment.roster_records ORDER BY kind, sourced_id`,
+      )) as unknown[],
+      outbox: Number(((await m.query(`SELECT count(*)::int AS n FROM enrollment.outbox`)) as { n: number }[])[0]?.n),
+    }));
+
+  beforeAll(async () => {
+    db = await freshDatabase('enrollment_roster');
+    const urls = await provisionServiceDatabase(db.url, 'enrollment');
+    const config = {
+      url: urls.runtimeUrl,
+      migrationUrl: urls.migrationUrl,
+      schema: 'enrollment',
+      applicationName: 'test',
+    };
+    await applyMigrations(config, ENROLLMENT_MIGRATIONS);
+    ds = createServiceDataSource(config);
+    await ds.initialize();
+    store = new PostgresRosterStore(
+      ds,
+      'enrollment',
+      StudentCrypto.fromMasterKey(Buffer.from(randomUUID().replace(/-/g, '').repeat(2), 'hex')),
+    );
+    base = generate(300, CANARY);
+    dirs.push(base);
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('imports a bulk set: students with encrypted PII, one pseudonymous event each, no PII anywhere in clear', async () => {
+    const report = await run(base);
+    expect(report.errors).toEqual([]);
+    expect(report).toMatchObject({
+      valid: true,
+      applied: true,
+      students: { created: 300, updated: 0, deactivated: 0 },
+      events: 300,
+    });
+    expect(report.changes.users).toMatchObject({ created: 300 + 27 });
+    const dump = await inTenantTransaction(ds, districtId, async (m) =>
+      JSON.stringify([
+        await m.query(
+          `SELECT encode(pii, 'escape') AS p, encode(demographics_pii, 'escape') AS d, * FROM enrollment.students`,
+        ),
+        await m.query(`SELECT * FROM enrollment.roster_records`),
+        await m.query(`SELECT * FROM enrollment.outbox`),
+      ]),
+    );
+    expect(dump).not.toContain(CANARY);
+    expect(dump).not.toContain('S0000001');
+    const outbox = (await inTenantTransaction(ds, districtId, (m) =>
+      m.query(`SELECT payload FROM enrollment.outbox LIMIT 1`),
+    )) as { payload: { data: object } }[];
+    expect(Object.keys(outbox[0]?.payload.data ?? {}).sort()).toEqual([
+      'active',
+      'districtId',
+      'flags',
+      'grade',
+      'schoolId',
+      'studentId',
+    ]);
+  });
+
+  it('re-importing the same files changes nothing and publishes nothing', async () => {
+    const before = await snapshot();
+    const report = await run(base);
+    expect(report).toMatchObject({
+      valid: true,
+      applied: true,
+      events: 0,
+      students: { created: 0, updated: 0, deactivated: 0, unchanged: 300 },
+    });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('is invisible to another district (row-level security)', async () => {
+    const other = (await inTenantTransaction(ds, randomUUID(), (m) =>
+      m.query(`SELECT count(*)::int AS n FROM enrollment.students`),
+    )) as { n: number }[];
+    expect(other[0]?.n).toBe(0);
+  });
+
+  it('a delta applies only its changes: one grade change, one student deleted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roster-delta-'));
+    dirs.push(dir);
+    const users = readFileSync(join(base, 'users.csv'), 'utf8').trim().split('\n');
+    const header = users[0] as string;
+    const students = users.filter((l) => l.startsWith('00000007-'));
+    const changed = (students[1] as string)
+      .replace(/,(KG|0[1-8]),/, ',05,')
+      .replace(/^([^,]+),,,/, '$1,active,2026-10-01T00:00:00Z,');
+    const deleted = (students[2] as string).replace(/^([^,]+),,,/, '$1,tobedeleted,2026-10-01T00:00:00Z,');
+    writeFileSync(
+      join(dir, 'manifest.csv'),
+      'propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\nfile.users,delta\n',
+    );
+    writeFileSync(join(dir, 'users.csv'), [header, changed, deleted].join('\n') + '\n');
+    const report = await run(dir);
+    expect(report.errors).toEqual([]);
+    expect(report.students).toMatchObject({ created: 0, deactivated: 1, unchanged: 298 });
+    expect(report.students.updated).toBeLessThanOrEqual(1);
+    expect(report.events).toBe(report.students.updated + 1);
+    const again = await run(dir);
+    expect(again.events).toBe(0);
+  });
+
+  describe('malformed inputs: a row-level report, and the data stays unchanged', () => {
+    const edit = (file: string, change: (text: string) => string | Buffer): string => {
+      const dir = copy();
+      writeFileSync(join(dir, file), change(readFileSync(join(dir, file), 'utf8')));
+      return dir;
+    };
+    const cases: [string, () => string, { file: string; line: number; column: string | null; reason: RegExp }][] = [
+      [
+        'wrong header',
+        () => edit('users.csv', (t) => t.replace('givenName', 'firstName')),
+        { file: 'users.csv', line: 1, column: 'firstName', reason: /unknown column/ },
+      ],
+      [
+        'bad date',
+        () =>
+          edit('demographics.csv', (t) =>
+            t.replace(/^(00000007-0000-4000-8000-000000000002,,,)\d{4}-\d{2}-\d{2}/m, '$12014-13-40'),
+          ),
+        { file: 'demographics.csv', line: 3, column: 'birthDate', reason: /not a date/ },
+      ],
+      [
+        'unknown reference',
+        () => edit('enrollments.csv', (t) => t.replace(/\n([^,]+),,,[^,]+,/, '\n$1,,,no-such-class,')),
+        { file: 'enrollments.csv', line: 2, column: 'classSourcedId', reason: /unknown reference "no-such-class"/ },
+      ],
+      [
+        'duplicate sourcedId',
+        () => edit('orgs.csv', (t) => `${t}${t.trim().split('\n')[2]}\n`),
+        { file: 'orgs.csv', line: 6, column: 'sourcedId', reason: /duplicate sourcedId/ },
+      ],
+      [
+        'wrong encoding (Latin-1)',
+        () => edit('users.csv', (t) => Buffer.from(t.replace(/\n(0000000[47][^\n]*?),Ava,/, '\n$1,Andrée,'), 'latin1')),
+        { file: 'users.csv', line: 0, column: null, reason: /not valid UTF-8/ },
+      ],
+      ['empty file', () => edit('orgs.csv', () => ''), { file: 'orgs.csv', line: 1, column: null, reason: /empty/ }],
+    ];
+    it.each(cases)('%s', async (_name, make, expected) => {
+      const before = await snapshot();
+      const report = await run(make());
+      expect(report.valid).toBe(false);
+      expect(report.applied).toBe(false);
+      const match = report.errors.find(
+        (e) => e.file === expected.file && e.column === expected.column && expected.reason.test(e.reason),
+      );
+      expect(match).toBeDefined();
+      if (expected.line > 0) expect(match?.line).toBe(expected.line);
+      else expect(match?.line).toBeGreaterThan(1);
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('a 200 MB file is refused from its size, without being read', async () => {
+      const dir = copy();
+      truncateSync(join(dir, 'users.csv'), 200 * 1024 * 1024);
+      const before = await snapshot();
+      const used = process.memoryUsage().rss;
+      const report = await run(dir);
+      expect(process.memoryUsage().rss - used).toBeLessThan(100 * 1024 * 1024);
+      expect(report.errors).toContainEqual(
+        expect.objectContaining({ file: 'users.csv', reason: expect.stringMatching(/above the limit/) }),
+      );
+      expect(report.applied).toBe(false);
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('applies the valid rows only when asked to', async () => {
+      const dir = edit(
+        'orgs.csv',
+        (t) => `${t}zz-new-school,,,New School,school,X1,nope-parent\nzz-ok-school,,,Ok School,school,X2,\n`,
+      );
+      const refused = await run(dir);
+      expect(refused.applied).toBe(false);
+      const applied = await run(dir, { applyValidRows: true });
+      expect(applied.applied).toBe(true);
+      expect(applied.errors).toContainEqual(expect.objectContaining({ file: 'orgs.csv', column: 'parentSourcedId' }));
+      expect(applied.changes.orgs).toMatchObject({ created: 1 });
+    });
+  });
+});
