@@ -46,6 +46,10 @@ export interface DistrictNotificationSettings {
     /** Occurrences that ended longer ago than this are not nudged about any more. */
     lookbackDays: number;
   };
+  weekly: {
+    /** Weekly family summaries and teacher digests wait this long after the week ends, for late session reports. */
+    delayHours: number;
+  };
 }
 
 export const DEFAULT_SETTINGS: DistrictNotificationSettings = {
@@ -60,6 +64,7 @@ export const DEFAULT_SETTINGS: DistrictNotificationSettings = {
   },
   dosage: { consecutiveWeeks: 2, repeatWeekly: false },
   missingSession: { graceHours: 24, lookbackDays: 14 },
+  weekly: { delayHours: 24 },
 };
 
 export type SettingsPatch = {
@@ -67,6 +72,7 @@ export type SettingsPatch = {
   rules?: Partial<Record<RuleId, Partial<RuleSettings>>>;
   dosage?: Partial<DistrictNotificationSettings['dosage']>;
   missingSession?: Partial<DistrictNotificationSettings['missingSession']>;
+  weekly?: Partial<DistrictNotificationSettings['weekly']>;
 };
 
 /** Stored settings are a patch over the defaults, so a new rule gets its default without a data migration. */
@@ -79,6 +85,7 @@ export const resolveSettings = (patch: SettingsPatch | null | undefined): Distri
     rules,
     dosage: { ...DEFAULT_SETTINGS.dosage, ...(p.dosage ?? {}) },
     missingSession: { ...DEFAULT_SETTINGS.missingSession, ...(p.missingSession ?? {}) },
+    weekly: { ...DEFAULT_SETTINGS.weekly, ...(p.weekly ?? {}) },
   };
 };
 
@@ -107,5 +114,8 @@ export const settingsProblems = (patch: SettingsPatch): string[] => {
   const lookback = patch.missingSession?.lookbackDays;
   if (lookback !== undefined && (!Number.isInteger(lookback) || lookback < 1 || lookback > 90))
     problems.push('missingSession.lookbackDays: 1..90');
+  const delay = patch.weekly?.delayHours;
+  if (delay !== undefined && (!Number.isInteger(delay) || delay < 0 || delay > 72))
+    problems.push('weekly.delayHours: 0..72');
   return problems;
 };

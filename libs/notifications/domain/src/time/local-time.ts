@@ -93,3 +93,11 @@ export const lastCompletedWeek = (now: Date, zone: string): { isoWeek: string; f
   const previous = addDays(weekBounds(today).from, -7);
   return { isoWeek: isoWeekOf(previous), ...weekBounds(previous) };
 };
+
+/** The week weekly digests report on at `now`: the last completed one, once `delayHours` have passed since it ended. */
+export const weekToReport = (
+  now: Date,
+  zone: string,
+  delayHours: number,
+): { isoWeek: string; from: string; to: string } =>
+  lastCompletedWeek(new Date(now.getTime() - delayHours * 3_600_000), zone);
