@@ -11,6 +11,8 @@ import {
   DosageWeekRow,
   evolveDosageWeek,
   evolvePaymentPeriod,
+  evolveStudentTutor,
+  StudentTutorRow,
   PaymentPeriodRow,
   projectBatch,
   SessionRow,
@@ -106,8 +108,9 @@ interface Model {
   sessions: Map<string, SessionRow>;
   dosage: Map<string, DosageWeekRow>;
   payment: Map<string, PaymentPeriodRow>;
+  tutors: Map<string, StudentTutorRow>;
 }
-const emptyModel = (): Model => ({ sessions: new Map(), dosage: new Map(), payment: new Map() });
+const emptyModel = (): Model => ({ sessions: new Map(), dosage: new Map(), payment: new Map(), tutors: new Map() });
 
 const applyBatch = (model: Model, entries: ProjectedEntry[]): void => {
   const batch = projectBatch(model.sessions, entries);
@@ -124,6 +127,11 @@ const applyBatch = (model: Model, entries: ProjectedEntry[]): void => {
     const next = evolvePaymentPeriod(model.payment.get(k) ?? null, d);
     if (next) model.payment.set(k, next);
     else model.payment.delete(k);
+  }
+  for (const [k, d] of batch.tutors) {
+    const next = evolveStudentTutor(model.tutors.get(k) ?? null, d);
+    if (next) model.tutors.set(k, next);
+    else model.tutors.delete(k);
   }
 };
 
@@ -160,12 +168,14 @@ const reference = (entries: ProjectedEntry[]) => {
   for (const e of entries) last.set(`${e.vendorId}/${e.sessionId}`, e);
   const dosage: Record<string, { minutes: number; sessions: number }> = {};
   const payment: Record<string, { bm: number; bs: number; el: number; em: number }> = {};
+  const tutors: Record<string, number> = {};
   for (const e of last.values()) {
     if (e.kind === 'voided' || !e.localDate) continue;
     for (const l of e.lines) {
       if (['present', 'late', 'left_early'].includes(l.status) && l.minutes > 0) {
         const k = `${l.studentId}|${referenceWeek(e.localDate)}`;
         dosage[k] = { minutes: (dosage[k]?.minutes ?? 0) + l.minutes, sessions: (dosage[k]?.sessions ?? 0) + 1 };
+        if (e.tutorId) tutors[`${l.studentId}|${e.tutorId}`] = (tutors[`${l.studentId}|${e.tutorId}`] ?? 0) + 1;
       }
       const p = `${e.vendorId}|${e.localDate.slice(0, 7)}`;
       const row = (payment[p] ??= { bm: 0, bs: 0, el: 0, em: 0 });
@@ -178,7 +188,7 @@ const reference = (entries: ProjectedEntry[]) => {
       }
     }
   }
-  return { dosage, payment };
+  return { dosage, payment, tutors };
 };
 
 const view = (m: Model) => ({
@@ -191,6 +201,7 @@ const view = (m: Model) => ({
       { bm: r.billableMinutes, bs: r.billableSessions, el: r.exceptionLines, em: r.exceptionMinutes },
     ]),
   ),
+  tutors: Object.fromEntries([...m.tutors].map(([k, r]) => [k, r.countedSessions])),
 });
 
 describe('dosage and payment projections (property)', () => {

@@ -61,11 +61,27 @@ export interface PaymentPeriodRow {
   exceptionMinutes: number;
 }
 
+/** Counted sessions of one student with one tutor (tutor consistency). */
+export interface StudentTutorRow {
+  studentId: string;
+  tutorId: string;
+  countedSessions: number;
+}
+
 export type DosageDelta = Omit<DosageWeekRow, 'studentId' | 'isoWeek'>;
 export type PaymentDelta = Omit<PaymentPeriodRow, 'vendorId' | 'period'>;
 
 export const dosageKey = (studentId: string, isoWeek: string): string => `${studentId}|${isoWeek}`;
 export const paymentKey = (vendorId: string, period: string): string => `${vendorId}|${period}`;
+export const studentTutorKey = (studentId: string, tutorId: string): string => `${studentId}|${tutorId}`;
+
+/** What one session version adds to the student-tutor counts (only counted lines of a session with a tutor). */
+export const tutorContributions = (s: SessionRow, sign: 1 | -1): StudentTutorRow[] =>
+  s.tutorId === null
+    ? []
+    : s.lines
+        .filter(countsForDosage)
+        .map((l) => ({ studentId: l.studentId, tutorId: s.tutorId ?? '', countedSessions: sign }));
 
 /** What one session version adds to the weekly dosage rows (sign = -1 to take it back). */
 export const dosageContributions = (s: SessionRow, sign: 1 | -1): Map<string, DosageWeekRow> => {
@@ -119,6 +135,11 @@ export const evolveDosageWeek = (row: DosageWeekRow | null, delta: DosageWeekRow
   return next.countedSessions === 0 && next.attendedMinutes === 0 ? null : next;
 };
 
+export const evolveStudentTutor = (row: StudentTutorRow | null, delta: StudentTutorRow): StudentTutorRow | null => {
+  const countedSessions = (row?.countedSessions ?? 0) + delta.countedSessions;
+  return countedSessions === 0 ? null : { studentId: delta.studentId, tutorId: delta.tutorId, countedSessions };
+};
+
 export const evolvePaymentPeriod = (row: PaymentPeriodRow | null, delta: PaymentPeriodRow): PaymentPeriodRow | null => {
   const next: PaymentPeriodRow = {
     vendorId: delta.vendorId,
@@ -142,6 +163,7 @@ export interface ProjectionBatch {
   sessions: Map<string, SessionRow | null>;
   dosage: Map<string, DosageWeekRow>;
   payment: Map<string, PaymentPeriodRow>;
+  tutors: Map<string, StudentTutorRow>;
 }
 
 const addInto = <T extends object>(target: Map<string, T>, key: string, delta: T, sum: (a: T, b: T) => T): void => {
@@ -173,6 +195,7 @@ export const projectBatch = (
   const sessions = new Map<string, SessionRow | null>();
   const dosage = new Map<string, DosageWeekRow>();
   const payment = new Map<string, PaymentPeriodRow>();
+  const tutors = new Map<string, StudentTutorRow>();
   for (const entry of entries) {
     const key = sessionKeyOf(entry.vendorId, entry.sessionId);
     const prev = sessions.has(key) ? (sessions.get(key) ?? null) : (before.get(key) ?? null);
@@ -186,8 +209,14 @@ export const projectBatch = (
       for (const [k, d] of dosageContributions(s, sign)) addInto(dosage, k, d, sumDosage);
       const p = paymentContribution(s, sign);
       addInto(payment, paymentKey(p.vendorId, p.period), p, sumPayment);
+      for (const t of tutorContributions(s, sign)) {
+        addInto(tutors, studentTutorKey(t.studentId, t.tutorId), t, (a, b) => ({
+          ...a,
+          countedSessions: a.countedSessions + b.countedSessions,
+        }));
+      }
     }
     sessions.set(key, next);
   }
-  return { sessions, dosage, payment };
+  return { sessions, dosage, payment, tutors };
 };
