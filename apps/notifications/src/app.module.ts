@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule as NotificationsContextModule } from '@tutoring/notifications/application';
 
-/**
- * notifications runs with the platform's shell (health, docs, default-deny auth, outbox relay) and has no domain routes yet:
- * see the open issue for this context.
- */
-@Module({})
+/** The notifications service: rules, preferences, templates, delivery log (libs/notifications). */
+@Module({ imports: [NotificationsContextModule] })
 export class NotificationsModule {}

@@ -1,0 +1,2 @@
+export const CLOCK = Symbol.for('tutoring.notifications.Clock');
+export type Clock = () => Date;
