@@ -1,0 +1,206 @@
+/**
+ * Function- and object-level authorization matrix (issue 3, items 2-3; OWASP API1 and API5). The five services run as
+ * processes on real Postgres and Kafka; every route is read from each service's OpenAPI document, where the shell
+ * publishes the access each route declares (`x-access`, from the same metadata the default-deny guard enforces).
+ * Every route is then called with no token, with each bad token, and as every role of two districts and three vendors.
+ * Expectations: route-access.ts. Token edge cases: also libs/shared/auth (unit) and walking-skeleton.e2e.spec.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { mintBadTokens, startDevIssuer, type DevIssuer, type Role } from '@tutoring/shared/auth';
+import { DEV_AUDIENCE, SERVICE_NAMES, startStack, type ServiceName, type Stack } from '@tutoring/shared/dev-stack';
+import { findFreePort } from '@tutoring/shared/local-infra';
+import { freshDatabase, testKafkaBrokers, type FreshDatabase } from '@tutoring/shared/testing';
+import { ROUTE_ACCESS, type RouteRow } from './route-access';
+import { World, type Caller, type MatrixRequest } from './matrix-world';
+
+const root = join(__dirname, '..', '..', '..', '..');
+
+type Access = { public: true } | { roles: Role[] } | { undeclared: true };
+
+interface Operation {
+  service: ServiceName;
+  method: string;
+  path: string;
+  route: string;
+  access: Access | undefined;
+}
+
+// All five by default; a comma list narrows a local run (e.g. while another service does not start).
+const services = (process.env['SECURITY_MATRIX_SERVICES']?.split(',') ?? [...SERVICE_NAMES]) as ServiceName[];
+
+const routeId = (service: string, route: string) => `${service} ${route}`;
+
+async function operationsOf(stack: Stack, service: ServiceName): Promise<Operation[]> {
+  const res = await fetch(`${stack.get(service).url}/docs-json`);
+  const doc = (await res.json()) as { paths: Record<string, Record<string, { 'x-access'?: Access }>> };
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+      .map(([method, op]) => ({
+        service,
+        method: method.toUpperCase(),
+        path,
+        route: `${method.toUpperCase()} ${path}`,
+        access: op['x-access'],
+      })),
+  );
+}
+
+const fill = (path: string, params: Record<string, string> = {}) =>
+  path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? randomUUID()));
+
+describe('authorization matrix: every route x every role x two districts x vendors', () => {
+  let db: FreshDatabase;
+  let issuer: DevIssuer;
+  let stack: Stack;
+  let world: World;
+  let operations: Operation[] = [];
+  const rowFor = (op: Operation): RouteRow | undefined =>
+    ROUTE_ACCESS.find((r) => r.service === op.service && r.route === op.route);
+
+  beforeAll(async () => {
+    db = await freshDatabase('security_matrix');
+    issuer = await startDevIssuer({ audience: DEV_AUDIENCE, port: 0, log: () => undefined });
+    const ports: Partial<Record<ServiceName, number>> = {};
+    for (const s of services) ports[s] = await findFreePort();
+    stack = await startStack({
+      root,
+      postgresAdminUrl: db.url,
+      kafkaBrokers: testKafkaBrokers(),
+      issuer,
+      services,
+      ports,
+      logDir: join(root, 'tmp', 'e2e-logs', 'security-matrix'),
+    });
+    world = new World(stack, issuer);
+    await world.setUp();
+    for (const s of services) operations.push(...(await operationsOf(stack, s)));
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await issuer?.stop();
+    await db?.drop();
+  });
+
+  it('reads routes from every service', () => {
+    for (const s of services)
+      expect(operations.filter((o) => o.service === s && o.path.startsWith('/health/')).length).toBe(2);
+  });
+
+  it('default deny: every route declares an explicit role list or @Public', () => {
+    const undeclared = operations
+      .filter((o) => !o.access || 'undeclared' in o.access)
+      .map((o) => routeId(o.service, o.route));
+    expect(undeclared).toEqual([]);
+  });
+
+  it('every route has a row in route-access.ts with the same roles, and every row names a live route', () => {
+    const problems: string[] = [];
+    for (const op of operations) {
+      const r = rowFor(op);
+      const declared =
+        op.access && 'roles' in op.access ? op.access.roles : op.access && 'public' in op.access ? 'public' : undefined;
+      if (!r) {
+        const roles = declared === 'public' ? "'public'" : `[${(declared ?? []).map((x) => `'${x}'`).join(', ')}]`;
+        problems.push(`missing row: row('${op.service}', '${op.route}', ${roles}, 'district'),`);
+      } else if (
+        JSON.stringify([...(r.roles === 'public' ? ['public'] : r.roles)].sort()) !==
+        JSON.stringify([...(declared === 'public' ? ['public'] : (declared ?? []))].sort())
+      ) {
+        problems.push(
+          `${routeId(op.service, op.route)}: table says ${JSON.stringify(r.roles)}, route declares ${JSON.stringify(declared)}`,
+        );
+      }
+    }
+    for (const r of ROUTE_ACCESS.filter((x) => services.includes(x.service))) {
+      if (!operations.some((o) => o.service === r.service && o.route === r.route))
+        problems.push(`stale row (no such route): ${routeId(r.service, r.route)}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('no token, an expired, foreign-audience, foreign-issuer, unsigned (alg none), wrong-key or malformed token: 401 on every protected route', async () => {
+    const bad = await mintBadTokens(issuer, {
+      sub: 'intruder',
+      roles: ['district_admin'],
+      district_id: world.districtIds.A,
+    });
+    const problems: string[] = [];
+    for (const op of operations.filter((o) => o.access && 'roles' in o.access)) {
+      for (const [kind, token] of [['none', undefined], ...Object.entries(bad)] as [string, string | undefined][]) {
+        const answer = await world.call(op.service, op.method, fill(op.path), { token });
+        if (answer.status !== 401)
+          problems.push(`${routeId(op.service, op.route)} with ${kind} token: ${answer.status}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('public routes answer without a token', async () => {
+    const problems: string[] = [];
+    for (const op of operations.filter((o) => o.access && 'public' in o.access)) {
+      const answer = await world.call(op.service, op.method, fill(op.path));
+      if ([401, 403].includes(answer.status) || answer.status >= 500)
+        problems.push(`${routeId(op.service, op.route)}: ${answer.status}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  const requestFor = async (r: RouteRow | undefined, caller: Caller): Promise<MatrixRequest> =>
+    r?.request ? r.request(world, caller) : {};
+
+  it('every role of both districts: 403 unless listed; listed roles get through and never see another district or vendor', async () => {
+    const problems: string[] = [];
+    for (const op of operations.filter((o) => o.access && 'roles' in o.access)) {
+      const r = rowFor(op);
+      const allowed = op.access && 'roles' in op.access ? op.access.roles : [];
+      for (const caller of world.callers) {
+        const req = await requestFor(r, caller);
+        const answer = await world.call(op.service, op.method, fill(op.path, req.params), {
+          token: caller.token,
+          body: req.body,
+          query: req.query,
+        });
+        const id = `${routeId(op.service, op.route)} as ${caller.key}`;
+        const mayCall = caller.roles.some((role) => allowed.includes(role));
+        if (!mayCall) {
+          if (answer.status !== 403) problems.push(`${id}: expected 403, got ${answer.status}`);
+          continue;
+        }
+        const expected = r?.request ? (r.ok ?? 200) : undefined;
+        if (expected !== undefined && answer.status !== expected)
+          problems.push(`${id}: expected ${expected}, got ${answer.status} ${answer.text.slice(0, 200)}`);
+        if (expected === undefined && ([401, 403].includes(answer.status) || answer.status >= 500))
+          problems.push(`${id}: got ${answer.status}`);
+        const leaked = world.foreignIds(caller).filter((foreign) => answer.text.includes(foreign));
+        if (leaked.length) problems.push(`${id}: answer contains foreign ids ${leaked.join(', ')}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('probes: objects of another district, vendor or school are 403 or 404 and leak nothing', async () => {
+    const problems: string[] = [];
+    const probed = ROUTE_ACCESS.filter((r) => r.probe && r.roles !== 'public');
+    for (const r of probed) {
+      const op = operations.find((o) => o.service === r.service && o.route === r.route);
+      if (!op || r.roles === 'public' || !r.probe) continue;
+      const roles = r.roles;
+      for (const caller of world.callers.filter((c) => c.roles.some((role) => roles.includes(role)))) {
+        const req = await r.probe(world, caller);
+        const answer = await world.call(op.service, op.method, fill(op.path, req.params), {
+          token: caller.token,
+          body: req.body,
+          query: req.query,
+        });
+        const id = `${routeId(op.service, op.route)} probe as ${caller.key}`;
+        if (![403, 404].includes(answer.status)) problems.push(`${id}: expected 403/404, got ${answer.status}`);
+        const leaked = world.foreignIds(caller).filter((foreign) => answer.text.includes(foreign));
+        if (leaked.length) problems.push(`${id}: answer contains foreign ids ${leaked.join(', ')}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,158 @@
+// The people and data the authorization matrix plays with: two districts, every role in each, and vendors A and A2
+// (district A) and B (district B), all registered through the real enrollment API.
+import { randomUUID } from 'node:crypto';
+import type { DevIssuer } from '@tutoring/shared/auth';
+import type { Role } from '@tutoring/shared/auth';
+import type { ServiceName, Stack } from '@tutoring/shared/dev-stack';
+
+export type DistrictKey = 'A' | 'B';
+
+export interface Caller {
+  /** e.g. `A/district_admin`, `A/vendor:A2`. */
+  key: string;
+  district: DistrictKey;
+  districtId: string;
+  roles: Role[];
+  sub: string;
+  vendorId?: string;
+  schoolIds: string[];
+  teacherId?: string;
+  token: string;
+}
+
+export interface MatrixRequest {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface Owner {
+  district: DistrictKey;
+  vendorId?: string;
+}
+
+export interface Answer {
+  status: number;
+  text: string;
+}
+
+export class World {
+  readonly districtIds: Record<DistrictKey, string> = { A: randomUUID(), B: randomUUID() };
+  readonly schoolIds: Record<DistrictKey, string> = { A: randomUUID(), B: randomUUID() };
+  readonly teacherIds: Record<DistrictKey, string> = { A: randomUUID(), B: randomUUID() };
+  /** Vendor ids by name: A and A2 in district A, B in district B. */
+  readonly vendorIds: Record<'A' | 'A2' | 'B', string> = { A: '', A2: '', B: '' };
+  readonly callers: Caller[] = [];
+  private readonly markers: { owner: Owner; id: string }[] = [];
+
+  constructor(
+    private readonly stack: Stack,
+    private readonly issuer: DevIssuer,
+  ) {}
+
+  uid(): string {
+    return randomUUID().slice(0, 8);
+  }
+
+  /** Registers `id` as belonging to `owner`: it must never appear in an answer to anyone outside that owner. */
+  mark(owner: Owner, id: string): void {
+    this.markers.push({ owner, id });
+  }
+
+  /** Ids the caller must never see: other districts', and for a vendor, other vendors'. */
+  foreignIds(caller: Caller): string[] {
+    const vendorOnly = caller.roles.every((r) => r === 'vendor');
+    return this.markers
+      .filter(
+        (m) =>
+          m.owner.district !== caller.district ||
+          (vendorOnly && m.owner.vendorId && m.owner.vendorId !== caller.vendorId),
+      )
+      .map((m) => m.id);
+  }
+
+  async call(
+    service: ServiceName,
+    method: string,
+    path: string,
+    init: { token?: string; body?: unknown; query?: Record<string, string> } = {},
+  ): Promise<Answer> {
+    const query = init.query && Object.keys(init.query).length ? `?${new URLSearchParams(init.query).toString()}` : '';
+    const hasBody = !['GET', 'HEAD', 'DELETE'].includes(method);
+    const res = await fetch(`${this.stack.get(service).url}${path}${query}`, {
+      method,
+      headers: {
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...(hasBody ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(hasBody ? { body: JSON.stringify(init.body ?? {}) } : {}),
+    });
+    return { status: res.status, text: await res.text() };
+  }
+
+  caller(key: string): Caller {
+    const found = this.callers.find((c) => c.key === key);
+    if (!found) throw new Error(`no caller ${key}`);
+    return found;
+  }
+
+  private async mint(
+    district: DistrictKey,
+    key: string,
+    roles: Role[],
+    extra: { vendorId?: string; schoolIds?: string[]; teacherId?: string } = {},
+  ): Promise<Caller> {
+    const sub = `matrix-${district}-${key}`;
+    const districtId = this.districtIds[district];
+    const token = await this.issuer.mintToken({
+      sub,
+      roles,
+      district_id: districtId,
+      ...(extra.vendorId ? { vendor_id: extra.vendorId } : {}),
+      ...(extra.schoolIds ? { school_ids: extra.schoolIds } : {}),
+      ...(extra.teacherId ? { teacher_id: extra.teacherId } : {}),
+    });
+    return {
+      key: `${district}/${key}`,
+      district,
+      districtId,
+      roles,
+      sub,
+      schoolIds: extra.schoolIds ?? [],
+      token,
+      ...extra,
+    };
+  }
+
+  /** Registers the vendors through enrollment and mints one caller per role per district (and per vendor). */
+  async setUp(): Promise<void> {
+    for (const d of ['A', 'B'] as const) {
+      this.mark({ district: d }, this.districtIds[d]);
+      this.mark({ district: d }, this.schoolIds[d]);
+      this.mark({ district: d }, this.teacherIds[d]);
+      this.callers.push(
+        await this.mint(d, 'district_admin', ['district_admin']),
+        await this.mint(d, 'program_manager', ['program_manager']),
+        await this.mint(d, 'school_leader', ['school_leader'], { schoolIds: [this.schoolIds[d]] }),
+        await this.mint(d, 'teacher', ['teacher'], { teacherId: this.teacherIds[d], schoolIds: [this.schoolIds[d]] }),
+        await this.mint(d, 'finance', ['finance']),
+      );
+    }
+    for (const [name, d] of [
+      ['A', 'A'],
+      ['A2', 'A'],
+      ['B', 'B'],
+    ] as const) {
+      const admin = this.caller(`${d}/district_admin`);
+      const res = await this.call('enrollment', 'POST', '/v1/vendors', {
+        token: admin.token,
+        body: { name: `Matrix ${name} ${this.uid()}` },
+      });
+      if (res.status !== 201) throw new Error(`registering vendor ${name}: ${res.status} ${res.text}`);
+      const vendorId = (JSON.parse(res.text) as { vendorId: string }).vendorId;
+      this.vendorIds[name] = vendorId;
+      this.mark({ district: d, vendorId }, vendorId);
+      this.callers.push(await this.mint(d, `vendor:${name}`, ['vendor'], { vendorId }));
+    }
+  }
+}
