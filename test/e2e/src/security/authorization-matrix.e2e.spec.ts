@@ -55,7 +55,7 @@ describe('authorization matrix: every route x every role x two districts x vendo
   let issuer: DevIssuer;
   let stack: Stack;
   let world: World;
-  let operations: Operation[] = [];
+  const operations: Operation[] = [];
   const rowFor = (op: Operation): RouteRow | undefined =>
     ROUTE_ACCESS.find((r) => r.service === op.service && r.route === op.route);
 
