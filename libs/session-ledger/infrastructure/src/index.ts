@@ -5,3 +5,4 @@ export * from './reference/reference.store';
 export * from './migrations/1700000000301-projections.migration';
 export * from './reader';
 export * from './projections';
+export * from './ledger/billable-facts.store';

@@ -55,3 +55,32 @@ export const minuteOfDayOf = (hhmm: string): number => {
   const [h, m] = hhmm.split(':');
   return Number(h) * 60 + Number(m);
 };
+
+const wallClockMs = (instantMs: number, zone: string): number => {
+  const parts = Object.fromEntries(formatterFor(zone).formatToParts(new Date(instantMs)).map((p) => [p.type, p.value]));
+  return Date.UTC(Number(parts['year']), Number(parts['month']) - 1, Number(parts['day']), Number(parts['hour']), Number(parts['minute']));
+};
+
+const offsetLabel = (offsetMin: number): string => {
+  const sign = offsetMin < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMin);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+};
+
+/**
+ * The instant (RFC 3339 with the zone's offset) at which the local clock of `zone` shows `date` `minuteOfDay`.
+ * In the repeated hour at the end of DST the first (daylight) instant is taken; in the skipped hour at its start,
+ * the clock is read forward (02:30 becomes 03:30).
+ */
+export const localToInstant = (date: string, minuteOfDay: number, zone: string): string => {
+  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, mo - 1, d, Math.floor(minuteOfDay / 60), minuteOfDay % 60);
+  const offsetAt = (ms: number) => Math.round((wallClockMs(ms, zone) - ms) / 60_000);
+  const first = offsetAt(wall - 12 * 3_600_000);
+  const second = offsetAt(wall + 12 * 3_600_000);
+  // Try the earlier offset first (daylight, at the end of DST), then the later one.
+  const offset = [first, second].find((o) => wallClockMs(wall - o * 60_000, zone) === wall) ?? first;
+  const instant = new Date(wall - offset * 60_000);
+  const local = new Date(instant.getTime() + offsetAt(instant.getTime()) * 60_000).toISOString().slice(0, 19);
+  return `${local}${offsetLabel(offsetAt(instant.getTime()))}`;
+};

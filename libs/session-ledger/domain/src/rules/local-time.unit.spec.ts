@@ -1,5 +1,5 @@
 import { reviewSession } from './billable-line.rules';
-import { isKnownTimeZone, toLocal } from './local-time';
+import { isKnownTimeZone, localToInstant, toLocal } from './local-time';
 
 describe('local date and time in the district zone', () => {
   it('gives the local date, not the UTC one, late in the evening', () => {
@@ -62,5 +62,24 @@ describe('local date and time in the district zone', () => {
   it('knows real zones and refuses invented ones', () => {
     expect(isKnownTimeZone('Europe/Paris')).toBe(true);
     expect(isKnownTimeZone('Mars/Olympus_Mons')).toBe(false);
+  });
+});
+
+describe('localToInstant (local wall clock → instant with offset)', () => {
+  it('gives the offset of the day in the zone', () => {
+    expect(localToInstant('2026-11-03', 10 * 60, 'America/Chicago')).toBe('2026-11-03T10:00:00-06:00');
+    expect(localToInstant('2026-10-30', 10 * 60, 'America/Chicago')).toBe('2026-10-30T10:00:00-05:00');
+    expect(localToInstant('2026-11-03', 0, 'UTC')).toBe('2026-11-03T00:00:00+00:00');
+  });
+
+  it('takes the daylight instant in the repeated hour, and reads the skipped hour forward', () => {
+    expect(localToInstant('2026-11-01', 90, 'America/Chicago')).toBe('2026-11-01T01:30:00-05:00');
+    expect(localToInstant('2026-03-08', 150, 'America/Chicago')).toBe('2026-03-08T03:30:00-05:00');
+  });
+
+  it('round-trips with toLocal', () => {
+    for (const [date, minute] of [['2026-11-01', 0], ['2026-11-01', 23 * 60 + 59], ['2026-03-08', 12 * 60]] as const) {
+      expect(toLocal(localToInstant(date, minute, 'America/New_York'), 'America/New_York')).toEqual({ date, minuteOfDay: minute });
+    }
   });
 });

@@ -78,7 +78,9 @@ describe('ledger store (real Postgres, runtime role)', () => {
           `SELECT verdicts, local_date::text AS d FROM session_ledger.ledger_entries ORDER BY position DESC LIMIT 1`,
         ),
       ),
-    ).toEqual([{ verdicts: [{ studentId: vendorId, billable: false, exceptionCodes: ['not_enrolled'] }], d: '2026-11-02' }]);
+    ).toEqual([
+      { verdicts: [{ studentId: vendorId, billable: false, exceptionCodes: ['not_enrolled'] }], d: '2026-11-02' },
+    ]);
   });
 
   it('hides every row from a transaction without the tenant, and refuses a row of another district', async () => {

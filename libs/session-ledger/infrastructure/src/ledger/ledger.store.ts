@@ -17,10 +17,22 @@ export interface NewLedgerEntry {
   localDate?: string | null;
 }
 
-
 export interface ExistingEvent {
   position: number;
   data: unknown;
+  verdicts: LineVerdict[];
+}
+
+export interface IngestRejection {
+  vendorId: string | null;
+  /** District of the registered vendor; null records it without tenant data (unattributed). */
+  districtId: string | null;
+  channel: string;
+  ref: string;
+  eventId: string | null;
+  sessionId: string | null;
+  errors: unknown[];
+  source: Record<string, unknown>;
 }
 
 export class ConcurrencyConflict extends Error {}
@@ -31,11 +43,11 @@ export class LedgerStore {
 
   async findEvent(m: EntityManager, vendorId: string, eventId: string): Promise<ExistingEvent | null> {
     const rows = (await m.query(
-      `SELECT position, data FROM ${this.schema}.ledger_entries WHERE vendor_id = $1 AND event_id = $2`,
+      `SELECT position, data, verdicts FROM ${this.schema}.ledger_entries WHERE vendor_id = $1 AND event_id = $2`,
       [vendorId, eventId],
-    )) as { position: string; data: unknown }[];
+    )) as { position: string; data: unknown; verdicts: LineVerdict[] }[];
     const row = rows[0];
-    return row ? { position: Number(row.position), data: row.data } : null;
+    return row ? { position: Number(row.position), data: row.data, verdicts: row.verdicts } : null;
   }
 
   async loadStream(m: EntityManager, vendorId: string, sessionId: string): Promise<SessionStreamState> {
@@ -92,5 +104,30 @@ export class LedgerStore {
       vendorId,
     ])) as unknown[];
     return rows.length > 0;
+  }
+
+  async recordRejection(m: EntityManager, r: IngestRejection): Promise<void> {
+    if (r.districtId && r.vendorId) {
+      await m.query(
+        `INSERT INTO ${this.schema}.ingest_rejections (vendor_id, district_id, channel, source_ref, event_id, session_id, errors, source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb) ON CONFLICT (source_ref) DO NOTHING`,
+        [
+          r.vendorId,
+          r.districtId,
+          r.channel,
+          r.ref,
+          r.eventId,
+          r.sessionId,
+          JSON.stringify(r.errors),
+          JSON.stringify(r.source),
+        ],
+      );
+      return;
+    }
+    await m.query(
+      `INSERT INTO ${this.schema}.unattributed_rejections (vendor_id, channel, source_ref, event_id, session_id, errors)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (source_ref) DO NOTHING`,
+      [r.vendorId, r.channel, r.ref, r.eventId, r.sessionId, JSON.stringify(r.errors)],
+    );
   }
 }
