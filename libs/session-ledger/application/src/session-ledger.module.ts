@@ -8,6 +8,7 @@ import { SessionsTopicHandler } from './ingest/sessions-topic.handler';
 import { LedgerController } from './ledger/ledger.controller';
 import { VendorRegistry } from './vendors/vendor-registry';
 import { REFERENCE_TOPICS, ReferenceEventsHandler } from './reference/reference-events.handler';
+import { ProjectionsModule } from './projections/projections.module';
 
 export const INGEST_GROUP = 'session-ledger.ingest';
 export const VENDORS_GROUP = 'session-ledger.vendors';
@@ -18,6 +19,7 @@ export const REFERENCE_GROUP = 'session-ledger.reference';
  * Consumers start after the HTTP server is up and stop (finish batch, commit, leave group) on SIGTERM via the runtime.
  */
 @Module({
+  imports: [ProjectionsModule],
   controllers: [LedgerController],
   providers: [
     {

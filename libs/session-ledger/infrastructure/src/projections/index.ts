@@ -1,2 +1,3 @@
 export * from './ledger.projector';
 export * from './session-projection.store';
+export * from './dosage.queries';

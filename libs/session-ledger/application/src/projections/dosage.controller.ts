@@ -1,0 +1,123 @@
+import {
+  Controller,
+  ForbiddenException,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsUUID, Matches } from 'class-validator';
+import type { DataSource } from 'typeorm';
+import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
+import { inTenantTransaction } from '@tutoring/shared/persistence';
+import { DATA_SOURCE } from '@tutoring/shared/runtime';
+import { PageQueryDto, pageSize } from '@tutoring/shared/service-kit';
+import { DosageQueries } from '@tutoring/session-ledger/infrastructure';
+
+export class StudentDosageQueryDto {
+  @ApiPropertyOptional({
+    description: 'local date the series and on-track status are computed at (default: today, UTC)',
+    example: '2026-11-23',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  asOf?: string;
+}
+
+export class FidelityQueryDto {
+  @ApiPropertyOptional({ description: 'ISO week in the district zone', example: '2026-W48' })
+  @Matches(/^\d{4}-W\d{2}$/)
+  isoWeek!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  schoolId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  programId?: string;
+}
+
+export class PaymentPeriodsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  vendorId?: string;
+}
+
+const DISTRICT_WIDE = ['district_admin', 'program_manager'] as const;
+const isDistrictWide = (p: Principal, extra: readonly string[] = []): boolean =>
+  p.roles.some((r) => (DISTRICT_WIDE as readonly string[]).includes(r) || extra.includes(r));
+
+/**
+ * Dosage and payment read models. Scoped by the caller's district (tenant transaction); a vendor reads only the
+ * students it serves and its own payment periods; a school leader only students and summaries of their schools.
+ */
+@ApiTags('dosage')
+@ApiBearerAuth()
+@Controller()
+export class DosageController {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Inject(DosageQueries) private readonly queries: DosageQueries,
+  ) {}
+
+  @Get('dosage/students/:studentId')
+  @Roles('district_admin', 'program_manager', 'school_leader', 'vendor')
+  @ApiOperation({ summary: "A student's weekly dosage series, cumulative minutes and on-track status" })
+  async student(
+    @Param('studentId', new ParseUUIDPipe()) studentId: string,
+    @Query() q: StudentDosageQueryDto,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    const asOf = q.asOf ?? new Date().toISOString().slice(0, 10);
+    return inTenantTransaction(this.db, p.districtId, async (m) => {
+      if (!isDistrictWide(p)) {
+        const allowed =
+          (p.roles.includes('vendor') &&
+            p.vendorId !== undefined &&
+            (await this.queries.vendorServes(m, p.vendorId, studentId))) ||
+          (p.roles.includes('school_leader') &&
+            p.schoolIds.includes((await this.queries.studentSchool(m, studentId)) ?? ''));
+        // Same answer as for an unknown student: existence is not disclosed across scopes.
+        if (!allowed) throw new NotFoundException('no such student in your scope');
+      }
+      return this.queries.studentSeries(m, p.districtId, studentId, asOf);
+    });
+  }
+
+  @Get('dosage/fidelity')
+  @Roles('district_admin', 'program_manager', 'school_leader')
+  @ApiOperation({
+    summary:
+      'Fidelity of a school and/or program for one ISO week: share at target dose, group-size compliance, tutor consistency',
+  })
+  async fidelity(@Query() q: FidelityQueryDto, @CurrentPrincipal() p: Principal) {
+    if (!isDistrictWide(p) && (!q.schoolId || !p.schoolIds.includes(q.schoolId))) {
+      throw new ForbiddenException('school leaders read the summaries of their own schools (schoolId required)');
+    }
+    return inTenantTransaction(this.db, p.districtId, (m) => this.queries.fidelity(m, p.districtId, q));
+  }
+
+  @Get('payment/periods')
+  @Roles('district_admin', 'program_manager', 'finance', 'vendor')
+  @ApiOperation({
+    summary: 'Billable student-minutes and student-sessions per vendor and month, and the exceptions held back',
+  })
+  async payment(@Query() q: PaymentPeriodsQueryDto, @CurrentPrincipal() p: Principal) {
+    const vendorId = isDistrictWide(p, ['finance'])
+      ? q.vendorId
+      : (p.vendorId ?? '00000000-0000-0000-0000-000000000000');
+    const limit = pageSize(q.limit);
+    const items = await inTenantTransaction(this.db, p.districtId, (m) =>
+      this.queries.paymentPeriods(m, p.districtId, { vendorId, after: q.cursor, limit }),
+    );
+    const last = items[items.length - 1];
+    return { items, nextCursor: items.length === limit && last ? `${last.vendorId}|${last.period}` : null };
+  }
+}

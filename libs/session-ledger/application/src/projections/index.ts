@@ -1,0 +1,2 @@
+export * from './projections.module';
+export * from './dosage.controller';
