@@ -107,3 +107,13 @@ export const zonedTimestamp = (date: LocalDate, time: LocalTime, zone: string): 
 
 /** Epoch milliseconds of an RFC 3339 timestamp. */
 export const epochOf = (timestamp: string): number => Date.parse(timestamp);
+
+/** The local calendar date in `zone` at instant `epochMs`. */
+export const localDateAt = (epochMs: number, zone: string): LocalDate => {
+  const parts = Object.fromEntries(
+    formatterFor(zone)
+      .formatToParts(new Date(epochMs))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts['year']}-${parts['month']}-${parts['day']}`;
+};

@@ -1,0 +1,73 @@
+// First-fit placement: the baseline the MILP is measured against, and the repair step after it. Each student, in
+// order, joins the first open group of their bucket at a pattern they are free for, or opens one with the first
+// tutor who can take it. Keeps every hard rule; makes no attempt to be clever.
+import type { AutoScheduleStudent, Pattern, ProposedGroup } from './auto-schedule.types';
+import { bucketOf, tutorFits } from './eligibility';
+import { fits } from './patterns';
+import { remainingCapacity, tutorCells, type SchoolProblem } from './school-milp';
+
+/** Places `students` into `groups` (modified) and new groups; returns the ids placed. Records tutor usage. */
+export const firstFit = (p: SchoolProblem, groups: ProposedGroup[], students: AutoScheduleStudent[]): Set<string> => {
+  const max = p.input.program.maxGroupSize;
+  const placed = new Set<string>();
+  const byId = new Map(p.patterns.map((pt) => [`${pt.period}/${pt.weekdays.join()}`, pt]));
+  const patternOf = (g: ProposedGroup): Pattern | undefined => byId.get(`${g.period}/${g.weekdays.join()}`);
+  const gradesOf = new Map<ProposedGroup, Set<string>>();
+  const studentGrade = new Map(p.students.map((s) => [s.studentId, s.grade]));
+  for (const g of groups) gradesOf.set(g, new Set(g.studentIds.map((id) => studentGrade.get(id) ?? '')));
+  for (const s of students) {
+    if (!s.vendorId) continue;
+    const free = new Set(s.free);
+    const bucket = bucketOf(s);
+    const joinable = groups.find((g) => {
+      const pt = patternOf(g);
+      return (
+        `${g.vendorId}|${g.gradeBand}` === bucket &&
+        g.studentIds.length < max &&
+        pt !== undefined &&
+        fits(pt, free) &&
+        (gradesOf.get(g)?.has(s.grade) ||
+          tutorFits(
+            p.input.tutors.find((t) => t.tutorId === g.tutorId)!,
+            p.input.program,
+            p.schoolId,
+            s.vendorId!,
+            [s.grade],
+          ))
+      );
+    });
+    if (joinable) {
+      joinable.studentIds.push(s.studentId);
+      gradesOf.get(joinable)?.add(s.grade);
+      placed.add(s.studentId);
+      continue;
+    }
+    opening: for (const pt of p.patterns) {
+      if (!fits(pt, free)) continue;
+      for (const t of p.input.tutors) {
+        if (remainingCapacity(t, p.usage) <= 0 || !tutorFits(t, p.input.program, p.schoolId, s.vendorId, [s.grade]))
+          continue;
+        if (!fits(pt, tutorCells(t, p.schoolId, p.usage))) continue;
+        const [, gradeBand = ''] = bucket.split('|');
+        const g: ProposedGroup = {
+          schoolId: p.schoolId,
+          vendorId: s.vendorId,
+          tutorId: t.tutorId,
+          gradeBand,
+          studentIds: [s.studentId],
+          weekdays: pt.weekdays,
+          period: pt.period,
+        };
+        groups.push(g);
+        gradesOf.set(g, new Set([s.grade]));
+        const use = p.usage.get(t.tutorId) ?? { busy: new Set<string>(), groups: 0 };
+        use.groups++;
+        for (const c of pt.cells) use.busy.add(c);
+        p.usage.set(t.tutorId, use);
+        placed.add(s.studentId);
+        break opening;
+      }
+    }
+  }
+  return placed;
+};

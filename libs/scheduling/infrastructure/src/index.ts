@@ -1,0 +1,8 @@
+import { Scheduling1700000000201 } from './migrations/1700000000201-scheduling.migration';
+
+export * from './migrations/1700000000201-scheduling.migration';
+export * from './store/scheduling.store';
+
+export const SCHEDULING_MIGRATIONS = [Scheduling1700000000201];
+export * from './solver/highs.solver';
+export * from './solver/highs-auto-scheduler';
