@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
+import { OutcomesContractingModule as ContextModule } from '@tutoring/outcomes-contracting/application';
 
-/**
- * outcomes-contracting runs with the platform's shell (health, docs, default-deny auth, outbox relay) and has no domain routes yet:
- * see the open issue for this context.
- */
-@Module({})
+/** outcomes-contracting: contracts and rate cards, payout statements, approval, finance topic (docs/services/outcomes-contracting.md). */
+@Module({ imports: [ContextModule] })
 export class OutcomesContractingModule {}

@@ -1,5 +1,14 @@
 import { telemetry } from './telemetry';
 import { messagingTablesMigration, runService } from '@tutoring/shared/runtime';
+import { OUTCOMES_CONTRACTING_MIGRATIONS } from '@tutoring/outcomes-contracting/infrastructure';
 import { OutcomesContractingModule } from './app.module';
 
-void runService({ name: 'outcomes-contracting', module: OutcomesContractingModule, migrations: [messagingTablesMigration('OutcomesContractingMessaging1700000000000')], telemetry });
+void runService({
+  name: 'outcomes-contracting',
+  module: OutcomesContractingModule,
+  migrations: [
+    messagingTablesMigration('OutcomesContractingMessaging1700000000000'),
+    ...OUTCOMES_CONTRACTING_MIGRATIONS,
+  ],
+  telemetry,
+});

@@ -1,0 +1,164 @@
+// The local fact tables: what the ledger, enrollment and scheduling told us. Written by the consumer (inside the
+// tenant transaction of the validated event's district), read when a statement is computed.
+import type { EntityManager } from 'typeorm';
+import type {
+  AssessmentRecordedV1,
+  LedgerSessionRecordedV1,
+  OccurrenceCancelledV1,
+  OccurrencePlannedV1,
+} from '@tutoring/shared/contracts';
+import type {
+  AssessmentFact,
+  LedgerEntryFact,
+  OccurrenceFact,
+  PaymentFactLine,
+} from '@tutoring/outcomes-contracting/domain';
+import { assertSchemaName } from '@tutoring/shared/messaging';
+
+export class FactsStore {
+  private readonly s: string;
+  constructor(schema: string) {
+    this.s = assertSchemaName(schema);
+  }
+
+  /** Idempotent on the ledger position: a redelivered entry is a no-op. */
+  async recordLedgerEntry(m: EntityManager, e: LedgerSessionRecordedV1): Promise<void> {
+    const lines: PaymentFactLine[] = e.lines.map((l) => ({
+      studentId: l.studentId,
+      status: l.status,
+      minutes: l.minutes,
+      billable: l.billable,
+      exceptionCodes: l.exceptionCodes,
+    }));
+    await m.query(
+      `INSERT INTO ${this.s}.ledger_facts (district_id, ledger_position, vendor_id, session_id, kind, local_date, scheduled_session_id, lines)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) ON CONFLICT DO NOTHING`,
+      [
+        e.districtId,
+        e.ledgerPosition,
+        e.vendorId,
+        e.sessionId,
+        e.kind,
+        e.localDate,
+        e.scheduledSessionId,
+        JSON.stringify(lines),
+      ],
+    );
+  }
+
+  /** Last one wins per (student, year, window, subject): a re-scored test replaces the earlier result. */
+  async recordAssessment(m: EntityManager, a: AssessmentRecordedV1): Promise<void> {
+    await m.query(
+      `INSERT INTO ${this.s}.assessments (district_id, student_id, school_year, test_window, subject, assessment_id, scale_score, percentile, growth_percentile)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (district_id, student_id, school_year, test_window, subject) DO UPDATE
+       SET assessment_id = EXCLUDED.assessment_id, scale_score = EXCLUDED.scale_score, percentile = EXCLUDED.percentile, growth_percentile = EXCLUDED.growth_percentile`,
+      [
+        a.districtId,
+        a.studentId,
+        a.schoolYear,
+        a.window,
+        a.subject,
+        a.assessmentId,
+        a.scaleScore,
+        a.percentile,
+        a.growthPercentile,
+      ],
+    );
+  }
+
+  async recordOccurrencePlanned(m: EntityManager, o: OccurrencePlannedV1): Promise<void> {
+    await m.query(
+      `INSERT INTO ${this.s}.occurrences (district_id, occurrence_id, vendor_id, occurrence_date, student_ids) VALUES ($1, $2, $3, $4, $5::uuid[])
+       ON CONFLICT (district_id, occurrence_id) DO UPDATE SET vendor_id = EXCLUDED.vendor_id, occurrence_date = EXCLUDED.occurrence_date, student_ids = EXCLUDED.student_ids`,
+      [o.districtId, o.occurrenceId, o.vendorId, o.date, o.studentIds],
+    );
+  }
+
+  async recordOccurrenceCancelled(m: EntityManager, c: OccurrenceCancelledV1): Promise<void> {
+    const cancelled = c.studentIds.map((studentId) => ({ studentId, accountable: c.accountable }));
+    await m.query(
+      `UPDATE ${this.s}.occurrences SET cancelled = cancelled || $3::jsonb WHERE district_id = $1 AND occurrence_id = $2`,
+      [c.districtId, c.occurrenceId, JSON.stringify(cancelled)],
+    );
+  }
+
+  /** Every ledger entry of the vendor up to `position`, ascending. */
+  async ledgerEntries(m: EntityManager, vendorId: string, position: number): Promise<LedgerEntryFact[]> {
+    const rows = (await m.query(
+      `SELECT ledger_position, session_id, kind, to_char(local_date, 'YYYY-MM-DD') AS local_date, scheduled_session_id, lines
+         FROM ${this.s}.ledger_facts WHERE vendor_id = $1 AND ledger_position <= $2 ORDER BY ledger_position`,
+      [vendorId, position],
+    )) as {
+      ledger_position: string;
+      session_id: string;
+      kind: LedgerEntryFact['kind'];
+      local_date: string | null;
+      scheduled_session_id: string | null;
+      lines: PaymentFactLine[];
+    }[];
+    return rows.map((r) => ({
+      ledgerPosition: Number(r.ledger_position),
+      sessionId: r.session_id,
+      kind: r.kind,
+      localDate: r.local_date,
+      scheduledSessionId: r.scheduled_session_id,
+      lines: r.lines,
+    }));
+  }
+
+  /** Highest ledger position known for the vendor (0 when none). */
+  async ledgerHighWater(m: EntityManager, vendorId: string): Promise<number> {
+    const rows = (await m.query(
+      `SELECT COALESCE(MAX(ledger_position), 0) AS p FROM ${this.s}.ledger_facts WHERE vendor_id = $1`,
+      [vendorId],
+    )) as { p: string }[];
+    return Number(rows[0]?.p ?? 0);
+  }
+
+  async assessments(m: EntityManager, schoolYear: string, subject: string): Promise<AssessmentFact[]> {
+    const rows = (await m.query(
+      `SELECT assessment_id, student_id, school_year, test_window, subject, scale_score, percentile, growth_percentile
+         FROM ${this.s}.assessments WHERE school_year = $1 AND subject = $2 ORDER BY student_id, test_window`,
+      [schoolYear, subject],
+    )) as {
+      assessment_id: string;
+      student_id: string;
+      school_year: string;
+      test_window: AssessmentFact['window'];
+      subject: string;
+      scale_score: string;
+      percentile: string;
+      growth_percentile: string | null;
+    }[];
+    return rows.map((r) => ({
+      assessmentId: r.assessment_id,
+      studentId: r.student_id,
+      schoolYear: r.school_year,
+      window: r.test_window,
+      subject: r.subject,
+      scaleScore: Number(r.scale_score),
+      percentile: Number(r.percentile),
+      growthPercentile: r.growth_percentile === null ? null : Number(r.growth_percentile),
+    }));
+  }
+
+  async occurrences(m: EntityManager, vendorId: string, from: string, to: string): Promise<OccurrenceFact[]> {
+    const rows = (await m.query(
+      `SELECT occurrence_id, to_char(occurrence_date, 'YYYY-MM-DD') AS occurrence_date, array_to_json(student_ids) AS student_ids, cancelled FROM ${this.s}.occurrences
+        WHERE vendor_id = $1 AND occurrence_date BETWEEN $2 AND $3 ORDER BY occurrence_date, occurrence_id`,
+      [vendorId, from, to],
+    )) as {
+      occurrence_id: string;
+      occurrence_date: string;
+      student_ids: string[];
+      cancelled: OccurrenceFact['cancelled'];
+    }[];
+    return rows.map((r) => ({
+      occurrenceId: r.occurrence_id,
+      date: r.occurrence_date,
+      studentIds: r.student_ids,
+      cancelled: r.cancelled,
+    }));
+  }
+}
