@@ -1,1 +1,3 @@
 export * from './enrollment.module';
+export * from './common/enrollment.config';
+export * from './roster/roster-import.handler';

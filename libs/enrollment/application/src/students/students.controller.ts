@@ -1,0 +1,134 @@
+import {
+  Body,
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PostgresStudentStore } from '@tutoring/enrollment/infrastructure';
+import { auditActor } from '@tutoring/shared/audit';
+import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
+import { MAX_PAGE_SIZE, pageSize } from '@tutoring/shared/service-kit';
+import { randomUUID } from 'node:crypto';
+import { isOnly, mapErrors, requireCrypto } from '../common/http';
+import { ENROLLMENT_CONFIG, type EnrollmentConfig } from '../common/enrollment.config';
+
+export class PurposeDto {
+  @ApiProperty({ description: 'Why the records are read (kept in the audit log)', example: 'eligibility review' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(200)
+  purpose: string;
+}
+
+export class StudentListQueryDto extends PurposeDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  schoolId?: string;
+
+  @ApiPropertyOptional({ example: '7' })
+  @IsOptional()
+  @Matches(/^(PK|K|[1-9]|1[0-2])$/)
+  grade?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({ minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  offset?: number;
+}
+
+export class EraseStudentDto {
+  @ApiProperty({ description: 'Why (e.g. the request reference)', example: 'parent request #4521' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(200)
+  reason: string;
+}
+
+/** Students: pseudonymous lists, PII one student at a time (audited), erasure. */
+@ApiTags('students')
+@ApiBearerAuth()
+@Controller('students')
+export class StudentsController {
+  constructor(
+    @Inject(PostgresStudentStore) private readonly students: PostgresStudentStore,
+    @Inject(ENROLLMENT_CONFIG) private readonly config: EnrollmentConfig,
+  ) {}
+
+  @Get()
+  @Roles('district_admin', 'program_manager', 'school_leader')
+  list(@Query() q: StudentListQueryDto, @CurrentPrincipal() p: Principal) {
+    const limit = pageSize(q.limit);
+    const offset = q.offset ?? 0;
+    let schoolIds: string[] | undefined = q.schoolId ? [q.schoolId.toLowerCase()] : undefined;
+    if (isOnly(p, 'school_leader')) {
+      schoolIds = (schoolIds ?? [...p.schoolIds]).filter((s) => p.schoolIds.includes(s));
+    }
+    return this.students
+      .list(p.districtId, { schoolIds, grade: q.grade, limit, offset }, auditActor(p), `GET /v1/students: ${q.purpose}`)
+      .then((items) => ({ items, limit, offset }));
+  }
+
+  /** Names, birth date, local number and contacts of one student: decrypted for this read only, and audited. */
+  @Get(':studentId/pii')
+  @Roles('district_admin', 'program_manager', 'school_leader')
+  pii(
+    @Param('studentId', new ParseUUIDPipe()) studentId: string,
+    @Query() q: PurposeDto,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    requireCrypto(this.config.crypto);
+    return mapErrors(async () => {
+      const student = await this.students.readPii(
+        p.districtId,
+        studentId,
+        auditActor(p),
+        `GET /v1/students/:id/pii: ${q.purpose}`,
+      );
+      if (isOnly(p, 'school_leader') && !p.schoolIds.includes(student.schoolId))
+        throw new ForbiddenException('not a student of your schools');
+      return student;
+    });
+  }
+
+  /**
+   * Erases the student's PII by destroying their data key (crypto-shredding). The pseudonymous id stays, so
+   * enrolments, ledger lines and payout totals are unaffected; other services are told to drop cached data.
+   */
+  @Post(':studentId/erasure')
+  @HttpCode(200)
+  @Roles('district_admin')
+  erase(
+    @Param('studentId', new ParseUUIDPipe()) studentId: string,
+    @Body() body: EraseStudentDto,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    return mapErrors(async () => {
+      const erased = await this.students.erase(p.districtId, studentId, auditActor(p), `erasure: ${body.reason}`, {
+        eventId: randomUUID(),
+        now: new Date(),
+      });
+      return { studentId, erased: true, alreadyErased: !erased };
+    });
+  }
+}
