@@ -185,16 +185,22 @@ export class NotificationsModule implements OnApplicationBootstrap, BeforeApplic
       }
     };
     void setUp();
+    // The runtime closes the database on SIGTERM before Nest's shutdown hooks run: a tick after that is skipped.
+    const whileUp = (work: () => Promise<unknown>) => () => (rt.dataSource.isInitialized ? work() : Promise.resolve());
     const onError = (job: string) => (e: unknown) =>
       log.error({ err: e instanceof Error ? e.message : String(e), job }, 'background job failed; retrying next tick');
     this.loops.push(
-      new Loop(this.config.NOTIFICATIONS_SWEEP_INTERVAL_MS, () => this.sweeps.sweepAll(this.clock()), onError('sweep')),
+      new Loop(
+        this.config.NOTIFICATIONS_SWEEP_INTERVAL_MS,
+        whileUp(() => this.sweeps.sweepAll(this.clock())),
+        onError('sweep'),
+      ),
     );
     if (this.config.NOTIFICATIONS_DISPATCH_ENABLED) {
       this.loops.push(
         new Loop(
           this.config.NOTIFICATIONS_DISPATCH_INTERVAL_MS,
-          () => this.dispatcher.dispatchAll(this.clock),
+          whileUp(() => this.dispatcher.dispatchAll(this.clock)),
           onError('dispatch'),
         ),
       );
