@@ -7,6 +7,7 @@ export * from './lib/kafka/trace-context';
 export * from './lib/kafka/kafka-producer.adapter';
 export * from './lib/kafka/kafka-consumer.runner';
 export * from './lib/kafka/kafka-admin';
+export * from './lib/kafka/vendor-access';
 export * from './lib/dead-letter/dead-letter.headers';
 export * from './lib/dead-letter/dead-letter.publisher';
 export * from './lib/outbox/messaging-tables.sql';
