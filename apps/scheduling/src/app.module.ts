@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
+import { SchedulingModule as SchedulingContextModule } from '@tutoring/scheduling/application';
 
-/**
- * scheduling runs with the platform's shell (health, docs, default-deny auth, outbox relay) and has no domain routes yet:
- * see the open issue for this context.
- */
-@Module({})
+/** scheduling: bell schedules, groups, planned occurrences, cancellations and the auto-scheduler (see docs/services/scheduling.md). */
+@Module({ imports: [SchedulingContextModule] })
 export class SchedulingModule {}

@@ -1,5 +1,6 @@
 import { telemetry } from './telemetry';
-import { messagingTablesMigration, runService } from '@tutoring/shared/runtime';
+import { runService } from '@tutoring/shared/runtime';
+import { SCHEDULING_MIGRATIONS } from '@tutoring/scheduling/infrastructure';
 import { SchedulingModule } from './app.module';
 
-void runService({ name: 'scheduling', module: SchedulingModule, migrations: [messagingTablesMigration('SchedulingMessaging1700000000000')], telemetry });
+void runService({ name: 'scheduling', module: SchedulingModule, migrations: SCHEDULING_MIGRATIONS, telemetry });

@@ -1,0 +1,358 @@
+// Scheduling's command side: each command runs in one tenant transaction that loads what the decider needs,
+// decides, stores the result and queues the outgoing events in the outbox (no dual write).
+import { createHash } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  addDays,
+  bellScheduleProblems,
+  decideCancellation,
+  decideGroup,
+  evolveGroup,
+  localDateAt,
+  materialiseOccurrences,
+  tutorChangeReasonOf,
+  type BellSchedule,
+  type CancelOccurrence,
+  type GroupCommand,
+  type LocalDate,
+  type PlanContext,
+  type RecurringSlot,
+  type ScheduledGroup,
+} from '@tutoring/scheduling/domain';
+import { conflict, ScheduleConflictError } from '@tutoring/scheduling/domain';
+import type { OccurrenceRow, SchedulingStore } from '@tutoring/scheduling/infrastructure';
+import { enqueueOutbox, type OutboxMessage } from '@tutoring/shared/messaging';
+import { inTenantTransaction } from '@tutoring/shared/persistence';
+import { cancellationMessages, groupMessages, occurrenceMessages } from '../events/scheduling-events';
+
+export class NotFound extends Error {}
+export class NotReady extends Error {}
+
+export interface Actor {
+  districtId: string;
+  by: string;
+}
+
+export interface FormGroupInput {
+  programId: string;
+  schoolId: string;
+  vendorId: string;
+  tutorId: string;
+  studentIds: string[];
+  slots: RecurringSlot[];
+}
+
+/** Days of planned occurrences kept ahead (the rolling horizon). */
+export const DEFAULT_HORIZON_DAYS = 28;
+
+/** Deterministic occurrence id (UUID v5 layout over SHA-1 of group and key): re-planning never mints a new one. */
+export const occurrenceIdFor = (groupId: string, key: string): string => {
+  const h = createHash('sha1').update(`${groupId}/${key}`).digest();
+  h[6] = ((h[6] ?? 0) & 0x0f) | 0x50;
+  h[8] = ((h[8] ?? 0) & 0x3f) | 0x80;
+  const hex = h.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+};
+
+export class SchedulingService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: SchedulingStore,
+    private readonly newId: () => string,
+    private readonly clock: () => Date = () => new Date(),
+    readonly horizonDays = DEFAULT_HORIZON_DAYS,
+  ) {}
+
+  private tx<T>(districtId: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return inTenantTransaction(this.dataSource, districtId, work);
+  }
+
+  private async zone(m: EntityManager, districtId: string): Promise<string> {
+    const zone = await this.store.timeZone(m, districtId);
+    if (!zone)
+      throw new NotReady(`district ${districtId} is not configured yet (no time zone received from enrollment)`);
+    return zone;
+  }
+
+  async today(districtId: string): Promise<LocalDate> {
+    return this.tx(districtId, async (m) => localDateAt(this.clock().getTime(), await this.zone(m, districtId)));
+  }
+
+  async setBellSchedule(actor: Actor, schedule: BellSchedule): Promise<BellSchedule> {
+    const problems = bellScheduleProblems(schedule);
+    if (problems.length)
+      throw new ScheduleConflictError(problems.map((p) => conflict('slot_unknown_period', `bell schedule: ${p}`)));
+    await this.tx(actor.districtId, (m) =>
+      this.store.saveBellSchedule(m, actor.districtId, schedule, actor.by, this.clock().toISOString()),
+    );
+    return schedule;
+  }
+
+  async bellSchedule(districtId: string, schoolId: string): Promise<BellSchedule | null> {
+    return this.tx(districtId, async (m) => (await this.store.bellSchedules(m, [schoolId])).get(schoolId) ?? null);
+  }
+
+  /** What a conflict check must see for `group` as it would be after the change. */
+  async planContext(
+    m: EntityManager,
+    group: Pick<ScheduledGroup, 'programId' | 'tutorId' | 'studentIds' | 'schoolId' | 'districtId'>,
+  ): Promise<PlanContext> {
+    const program = await this.store.program(m, group.programId);
+    if (!program) throw new NotFound(`program ${group.programId} is not known to scheduling`);
+    const [students, tutors, otherGroups] = await Promise.all([
+      this.store.placements(m, group.programId, group.studentIds),
+      this.store.tutors(m, [group.tutorId]),
+      this.store.groupsTouching(m, group.studentIds, [group.tutorId]),
+    ]);
+    const schools = [...new Set([group.schoolId, ...otherGroups.map((g) => g.schoolId)])];
+    return {
+      program,
+      students: new Map(students.map((s) => [s.studentId, s])),
+      tutor: tutors[0],
+      otherGroups,
+      schedules: await this.store.bellSchedules(m, schools),
+      effectiveDate: localDateAt(this.clock().getTime(), await this.zone(m, group.districtId)),
+    };
+  }
+
+  async formGroup(actor: Actor, input: FormGroupInput): Promise<ScheduledGroup> {
+    const groupId = this.newId();
+    return this.tx(actor.districtId, async (m) => {
+      const base = { ...input, groupId, districtId: actor.districtId };
+      const command: GroupCommand = {
+        type: 'FormGroup',
+        data: { ...base, context: await this.planContext(m, base), at: this.clock().toISOString(), by: actor.by },
+      };
+      return this.applyGroupEvents(m, command, null);
+    });
+  }
+
+  async changeGroup(
+    actor: Actor,
+    groupId: string,
+    change: (group: ScheduledGroup, context: (g: ScheduledGroup) => Promise<PlanContext>) => Promise<GroupCommand>,
+  ): Promise<ScheduledGroup> {
+    return this.tx(actor.districtId, async (m) => {
+      const group = await this.store.group(m, groupId, true);
+      if (!group) throw new NotFound(`group ${groupId} not found`);
+      const command = await change(group, (g) => this.planContext(m, g));
+      return this.applyGroupEvents(m, command, group);
+    });
+  }
+
+  changeMembers(actor: Actor, groupId: string, studentIds: string[]): Promise<ScheduledGroup> {
+    return this.changeGroup(actor, groupId, async (g, ctx) => ({
+      type: 'ChangeMembers',
+      data: { studentIds, context: await ctx({ ...g, studentIds }), at: this.clock().toISOString(), by: actor.by },
+    }));
+  }
+
+  changeSlots(actor: Actor, groupId: string, slots: RecurringSlot[]): Promise<ScheduledGroup> {
+    return this.changeGroup(actor, groupId, async (g, ctx) => ({
+      type: 'ChangeSlots',
+      data: { slots, context: await ctx(g), at: this.clock().toISOString(), by: actor.by },
+    }));
+  }
+
+  reassignTutor(actor: Actor, groupId: string, tutorId: string, reason: string): Promise<ScheduledGroup> {
+    return this.changeGroup(actor, groupId, async (g, ctx) => ({
+      type: 'ReassignTutor',
+      data: { tutorId, reason, context: await ctx({ ...g, tutorId }), at: this.clock().toISOString(), by: actor.by },
+    }));
+  }
+
+  dissolve(actor: Actor, groupId: string, reason: string): Promise<ScheduledGroup> {
+    return this.changeGroup(actor, groupId, async () => ({
+      type: 'DissolveGroup',
+      data: { reason, at: this.clock().toISOString(), by: actor.by },
+    }));
+  }
+
+  /** Decide, store each event with its snapshot, publish the snapshot, and bring the future occurrences in line. */
+  private async applyGroupEvents(
+    m: EntityManager,
+    command: GroupCommand,
+    state: ScheduledGroup | null,
+  ): Promise<ScheduledGroup> {
+    const events = decideGroup(command, state);
+    let current = state;
+    const outgoing: OutboxMessage[] = [];
+    for (const event of events) {
+      const next = evolveGroup(current, event);
+      if (!next) throw new Error('group evolved to nothing');
+      await this.store.saveGroup(m, next, { type: event.type, data: event.data, at: event.data.at });
+      outgoing.push(...groupMessages(next, tutorChangeReasonOf(event), this.newId, event.data.at));
+      current = next;
+    }
+    if (!current) throw new Error('no group');
+    await enqueueOutbox(m, this.store.schema, outgoing);
+    if (events.length > 0) await this.alignOccurrences(m, current, command.data.at, command.data.by);
+    return current;
+  }
+
+  /** Future occurrences follow the group: new members/tutor are re-published; occurrences no slot produces any more are cancelled. */
+  private async alignOccurrences(m: EntityManager, group: ScheduledGroup, at: string, by: string): Promise<void> {
+    const zone = await this.zone(m, group.districtId);
+    const today = localDateAt(Date.parse(at), zone);
+    const future = await this.store.futureOccurrences(m, group.groupId, today);
+    const lastPlanned = future.reduce<LocalDate>(
+      (max, o) => (o.date > max ? o.date : max),
+      addDays(today, this.horizonDays),
+    );
+    const wanted =
+      group.status === 'active'
+        ? new Set((await this.materialise(m, group, today, lastPlanned, zone)).map((o) => o.key))
+        : new Set<string>();
+    const outgoing: OutboxMessage[] = [];
+    for (const o of future) {
+      const remaining = o.studentIds.filter((s) => !o.cancelledStudentIds.includes(s));
+      if (remaining.length === 0) continue;
+      if (!wanted.has(o.key)) {
+        const [cancelled] = decideCancellation(
+          {
+            type: 'CancelOccurrence',
+            data: {
+              reason: 'other',
+              accountable: 'district',
+              studentIds: null,
+              note: group.status === 'active' ? 'slot changed' : 'group dissolved',
+              at,
+              by,
+            },
+          },
+          { ...o },
+        );
+        if (!cancelled) continue;
+        await this.store.saveCancellation(m, {
+          districtId: group.districtId,
+          occurrenceId: o.occurrenceId,
+          reason: 'other',
+          accountable: 'district',
+          studentIds: cancelled.data.studentIds,
+          note: cancelled.data.note,
+          by,
+          at,
+        });
+        const updated = { ...o, cancelledStudentIds: o.studentIds };
+        await this.store.updateOccurrencePlan(m, updated);
+        outgoing.push(...cancellationMessages(group.districtId, cancelled, this.newId));
+        continue;
+      }
+      if (o.tutorId === group.tutorId && o.studentIds.join() === group.studentIds.join()) continue;
+      const updated: OccurrenceRow = {
+        ...o,
+        tutorId: group.tutorId,
+        studentIds: group.studentIds,
+        cancelledStudentIds: o.cancelledStudentIds.filter((s) => group.studentIds.includes(s)),
+      };
+      await this.store.updateOccurrencePlan(m, updated);
+      if (updated.studentIds.some((s) => !updated.cancelledStudentIds.includes(s)))
+        outgoing.push(...occurrenceMessages(updated, this.newId, at));
+    }
+    await enqueueOutbox(m, this.store.schema, outgoing);
+    if (group.status === 'active') await this.planGroup(m, group, today, addDays(today, this.horizonDays), zone, at);
+  }
+
+  private async materialise(
+    m: EntityManager,
+    group: ScheduledGroup,
+    from: LocalDate,
+    to: LocalDate,
+    zone: string,
+  ): Promise<OccurrenceRow[]> {
+    const program = await this.store.program(m, group.programId);
+    const schedule = (await this.store.bellSchedules(m, [group.schoolId])).get(group.schoolId);
+    if (!program || !schedule) return [];
+    const start = from > program.startDate ? from : program.startDate;
+    const end = to < program.endDate ? to : program.endDate;
+    if (start > end) return [];
+    const calendar = await this.store.calendar(m, group.schoolId);
+    return materialiseOccurrences({ slots: group.slots, schedule, calendar, timeZone: zone, from: start, to: end }).map(
+      (o) => ({
+        occurrenceId: occurrenceIdFor(group.groupId, o.key),
+        districtId: group.districtId,
+        groupId: group.groupId,
+        key: o.key,
+        programId: group.programId,
+        schoolId: group.schoolId,
+        vendorId: group.vendorId,
+        tutorId: group.tutorId,
+        studentIds: group.studentIds,
+        cancelledStudentIds: [],
+        date: o.date,
+        startsAt: o.startsAt,
+        endsAt: o.endsAt,
+      }),
+    );
+  }
+
+  private async planGroup(
+    m: EntityManager,
+    group: ScheduledGroup,
+    from: LocalDate,
+    to: LocalDate,
+    zone: string,
+    at: string,
+  ): Promise<OccurrenceRow[]> {
+    if (group.studentIds.length === 0) return [];
+    const inserted = await this.store.insertOccurrences(m, await this.materialise(m, group, from, to, zone));
+    await enqueueOutbox(
+      m,
+      this.store.schema,
+      inserted.flatMap((o) => occurrenceMessages(o, this.newId, at)),
+    );
+    return inserted;
+  }
+
+  /** Rolls the horizon forward for every active group of the district: plans what is missing up to `to`. */
+  async planHorizon(
+    actor: Actor,
+    from: LocalDate | null,
+    to: LocalDate | null,
+  ): Promise<{ planned: number; groups: number }> {
+    return this.tx(actor.districtId, async (m) => {
+      const zone = await this.zone(m, actor.districtId);
+      const today = localDateAt(this.clock().getTime(), zone);
+      const start = from ?? today;
+      const end = to ?? addDays(start, this.horizonDays);
+      const groups = await this.store.activeGroups(m);
+      let planned = 0;
+      for (const g of groups)
+        planned += (await this.planGroup(m, g, start, end, zone, this.clock().toISOString())).length;
+      return { planned, groups: groups.length };
+    });
+  }
+
+  async cancelOccurrence(
+    actor: Actor,
+    occurrenceId: string,
+    input: Omit<CancelOccurrence['data'], 'at' | 'by'>,
+  ): Promise<OccurrenceRow> {
+    return this.tx(actor.districtId, async (m) => {
+      const o = await this.store.occurrence(m, occurrenceId, true);
+      if (!o) throw new NotFound(`occurrence ${occurrenceId} not found`);
+      const at = this.clock().toISOString();
+      const events = decideCancellation({ type: 'CancelOccurrence', data: { ...input, at, by: actor.by } }, o);
+      let updated = o;
+      for (const e of events) {
+        await this.store.saveCancellation(m, {
+          districtId: actor.districtId,
+          occurrenceId,
+          reason: e.data.reason,
+          accountable: e.data.accountable,
+          studentIds: e.data.studentIds,
+          note: e.data.note,
+          by: actor.by,
+          at,
+        });
+        updated = {
+          ...updated,
+          cancelledStudentIds: [...new Set([...updated.cancelledStudentIds, ...e.data.studentIds])],
+        };
+        await enqueueOutbox(m, this.store.schema, cancellationMessages(actor.districtId, e, this.newId));
+      }
+      await this.store.updateOccurrencePlan(m, updated);
+      return updated;
+    });
+  }
+}

@@ -1,0 +1,276 @@
+// Scheduling against real Postgres as its runtime role (row-level security on): enrollment's events in through
+// the consumer handler, commands through the service, state + outbox rows out, tenant isolation.
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import {
+  GROUP_FORMED_V1,
+  OCCURRENCE_CANCELLED_V1,
+  OCCURRENCE_PLANNED_V1,
+  SCHEDULING_TOPIC,
+  validateInternalEvent,
+  vendorAssignmentsTopic,
+} from '@tutoring/shared/contracts';
+import { encodeBinary, type IncomingMessage } from '@tutoring/shared/messaging';
+import {
+  applyMigrations,
+  createServiceDataSource,
+  inTenantTransaction,
+  provisionServiceDatabase,
+} from '@tutoring/shared/persistence';
+import { freshDatabase, type FreshDatabase } from '@tutoring/shared/testing';
+import { ScheduleConflictError, type RecurringSlot } from '@tutoring/scheduling/domain';
+import { SCHEDULING_MIGRATIONS, SchedulingStore, schedulingTesting } from '@tutoring/scheduling/infrastructure';
+import { SchedulingService } from './commands/scheduling.service';
+import { AutoScheduleService } from './commands/auto-schedule.service';
+import { EnrollmentEventsHandler } from './reference/enrollment-events.handler';
+
+const SCHEMA = 'scheduling';
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+const toIncoming = (f: schedulingTesting.FixtureEvent, offset: number): IncomingMessage => {
+  const encoded = encodeBinary(f.event);
+  return {
+    topic: f.topic,
+    partition: 0,
+    offset: String(offset),
+    key: f.key,
+    value: Buffer.from(encoded.value),
+    headers: Object.fromEntries(Object.entries(encoded.headers).map(([k, v]) => [k.toLowerCase(), String(v)])),
+    timestamp: '0',
+  };
+};
+
+interface OutboxRow {
+  topic: string;
+  payload: { type: string; data: Record<string, unknown> & { vendorId: string } };
+}
+
+describe('scheduling service (real Postgres, runtime role, RLS)', () => {
+  let db: FreshDatabase;
+  let ds: DataSource;
+  const store = new SchedulingStore(SCHEMA);
+  const world = schedulingTesting.enrollmentWorld(randomUUID);
+  const other = schedulingTesting.enrollmentWorld(randomUUID);
+  const now = new Date('2026-10-26T12:00:00Z'); // Monday; DST ends Sunday 2026-11-01 in America/Chicago
+  let service: SchedulingService;
+  const actor = { districtId: world.districtId, by: 'pm-1' };
+  const slot = (overrides: Partial<RecurringSlot> = {}): RecurringSlot => ({
+    slotId: 'mwf-p2',
+    weekdays: [1, 3, 5],
+    period: 'P2',
+    minutes: 30,
+    dayTypes: null,
+    location: 'Room 12',
+    supervisorId: 'staff-1',
+    ...overrides,
+  });
+  const outbox = async (): Promise<OutboxRow[]> =>
+    (await ds.query(`SELECT topic, payload FROM ${SCHEMA}.outbox ORDER BY id`)) as OutboxRow[];
+
+  beforeAll(async () => {
+    db = await freshDatabase('scheduling');
+    const urls = await provisionServiceDatabase(db.url, SCHEMA);
+    const config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema: SCHEMA, applicationName: 'test' };
+    await applyMigrations(config, SCHEDULING_MIGRATIONS);
+    ds = createServiceDataSource(config);
+    await ds.initialize();
+    service = new SchedulingService(ds, store, randomUUID, () => now);
+    const handler = new EnrollmentEventsHandler(ds, store, () => ({ publish: async () => undefined }) as never, silent);
+    const events = [...world.events, ...other.events];
+    for (const f of events)
+      expect(validateInternalEvent(f.event.type, f.event.data)).toEqual(expect.objectContaining({ ok: true }));
+    await handler.handleBatch(events.map(toIncoming));
+    await handler.handleBatch(world.events.map(toIncoming)); // redelivery: applied once
+    for (const w of [world, other])
+      await service.setBellSchedule(
+        { districtId: w.districtId, by: 'admin' },
+        {
+          schoolId: w.schoolId,
+          rotation: { kind: 'weekly' },
+          periods: {
+            '*': [
+              { code: 'P1', start: '08:00', end: '08:50' },
+              { code: 'P2', start: '09:00', end: '09:50' },
+              { code: 'P3', start: '10:00', end: '10:50' },
+            ],
+          },
+        },
+      );
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('keeps the reference tables per district: one district never sees the other', async () => {
+    const mine = await inTenantTransaction(ds, world.districtId, (m) => store.placements(m, world.programId, null));
+    expect(mine.map((s) => s.studentId).sort()).toEqual(world.students.map((s) => s.studentId).sort());
+    const crossed = await inTenantTransaction(ds, world.districtId, (m) => store.placements(m, other.programId, null));
+    expect(crossed).toEqual([]);
+    expect(await ds.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.students`)).toEqual([{ n: 0 }]); // no tenant set: nothing visible
+    const processed = (await ds.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.processed_messages`)) as {
+      n: number;
+    }[];
+    expect(processed[0]?.n).toBe(world.events.length + other.events.length);
+  });
+
+  it('forms a group, plans occurrences on instructional days across the DST change, publishes to the platform and the vendor', async () => {
+    const [t1] = world.tutors;
+    const members = world.students.slice(0, 3).map((s) => s.studentId);
+    const group = await service.formGroup(actor, {
+      programId: world.programId,
+      schoolId: world.schoolId,
+      vendorId: world.vendorId,
+      tutorId: t1!.tutorId,
+      studentIds: members,
+      slots: [slot()],
+    });
+    expect(group).toMatchObject({ version: 1, status: 'active', reassignments: 0 });
+    const occurrences = await inTenantTransaction(ds, world.districtId, (m) =>
+      store.listOccurrences(m, { groupId: group.groupId, from: '2026-10-26', to: '2026-11-23' }, 100, 0),
+    );
+    expect(occurrences.map((o) => o.date)).toEqual([
+      '2026-10-26',
+      '2026-10-28',
+      '2026-10-30',
+      '2026-11-02',
+      '2026-11-04',
+      '2026-11-06',
+      '2026-11-09',
+      '2026-11-13',
+      '2026-11-16',
+      '2026-11-18',
+      '2026-11-20',
+      '2026-11-23',
+    ]); // Wednesday 2026-11-11 is a holiday
+    expect(occurrences[2]?.startsAt).toBe('2026-10-30T09:00:00-05:00');
+    expect(occurrences[3]?.startsAt).toBe('2026-11-02T09:00:00-06:00');
+
+    const rows = await outbox();
+    const formed = rows.filter((r) => r.payload.type === GROUP_FORMED_V1);
+    expect(formed.map((r) => r.topic).sort()).toEqual(
+      [SCHEDULING_TOPIC, vendorAssignmentsTopic(world.vendorId)].sort(),
+    );
+    const planned = rows.filter((r) => r.payload.type === OCCURRENCE_PLANNED_V1);
+    expect(planned).toHaveLength(2 * occurrences.length);
+    for (const r of rows) expect(validateInternalEvent(r.payload.type, r.payload.data).ok).toBe(true);
+    expect(
+      rows
+        .filter((r) => r.topic.startsWith('tutoring.vendor.'))
+        .every((r) => r.payload.data.vendorId === world.vendorId),
+    ).toBe(true);
+  });
+
+  it('refuses a conflicting manual change with the conflict named, and stores nothing', async () => {
+    const before = (await outbox()).length;
+    const attempt = service.formGroup(actor, {
+      programId: world.programId,
+      schoolId: world.schoolId,
+      vendorId: world.vendorId,
+      tutorId: world.tutors[1]!.tutorId,
+      studentIds: [world.students[0]!.studentId, world.students[4]!.studentId],
+      slots: [slot({ slotId: 'mon-p2', weekdays: [1] })],
+    });
+    await expect(attempt).rejects.toThrow(ScheduleConflictError);
+    await expect(attempt).rejects.toThrow(
+      /^student [0-9a-f-]+ is already in group [0-9a-f-]+ at the same time: Monday period P2 09:00–09:30$/,
+    );
+    const uncleared = service.formGroup(actor, {
+      programId: world.programId,
+      schoolId: world.schoolId,
+      vendorId: world.vendorId,
+      tutorId: world.tutors[2]!.tutorId,
+      studentIds: [world.students[4]!.studentId],
+      slots: [slot({ slotId: 'tue-p1', weekdays: [2], period: 'P1' })],
+    });
+    await expect(uncleared).rejects.toThrow(
+      `tutor ${world.tutors[2]!.tutorId} is not cleared: background check missing, needed through 2027-05-28`,
+    );
+    expect((await outbox()).length).toBe(before);
+  });
+
+  it('reassigns the tutor with a reason: counted, re-published on future occurrences', async () => {
+    const [group] = await inTenantTransaction(ds, world.districtId, (m) => store.activeGroups(m));
+    const before = (await outbox()).length;
+    const changed = await service.reassignTutor(
+      actor,
+      group!.groupId,
+      world.tutors[1]!.tutorId,
+      'tutor moved to another school',
+    );
+    expect(changed).toMatchObject({ tutorId: world.tutors[1]!.tutorId, reassignments: 1, version: 2 });
+    const added = (await outbox()).slice(before);
+    const snapshot = added.find((r) => r.payload.type === GROUP_FORMED_V1 && r.topic === SCHEDULING_TOPIC);
+    expect(snapshot?.payload.data).toMatchObject({
+      tutorId: world.tutors[1]!.tutorId,
+      tutorChangeReason: 'tutor moved to another school',
+      version: 2,
+    });
+    const replanned = added.filter((r) => r.payload.type === OCCURRENCE_PLANNED_V1 && r.topic === SCHEDULING_TOPIC);
+    expect(replanned.length).toBeGreaterThan(0);
+    expect(replanned.every((r) => r.payload.data['tutorId'] === world.tutors[1]!.tutorId)).toBe(true);
+    const consistency = await inTenantTransaction(ds, world.districtId, (m) =>
+      store.tutorConsistency(m, world.programId, null),
+    );
+    expect(consistency).toEqual([
+      expect.objectContaining({
+        groupId: group!.groupId,
+        reassignments: 1,
+        changes: [expect.objectContaining({ reason: 'tutor moved to another school' })],
+      }),
+    ]);
+  });
+
+  it('cancels an occurrence with reason and accountability, then refuses to cancel it twice', async () => {
+    const [o] = await inTenantTransaction(ds, world.districtId, (m) =>
+      store.listOccurrences(m, { from: '2026-11-04', to: '2026-11-04' }, 1, 0),
+    );
+    const cancelled = await service.cancelOccurrence(actor, o!.occurrenceId, {
+      reason: 'tutor_absence',
+      accountable: null,
+      studentIds: null,
+      note: null,
+    });
+    expect(cancelled.cancelledStudentIds.sort()).toEqual([...o!.studentIds].sort());
+    const event = (await outbox()).filter((r) => r.payload.type === OCCURRENCE_CANCELLED_V1).at(-1);
+    expect(event?.payload.data).toMatchObject({
+      occurrenceId: o!.occurrenceId,
+      reason: 'tutor_absence',
+      accountable: 'vendor',
+    });
+    await expect(
+      service.cancelOccurrence(actor, o!.occurrenceId, {
+        reason: 'closure',
+        accountable: null,
+        studentIds: null,
+        note: null,
+      }),
+    ).rejects.toThrow(`occurrence ${o!.occurrenceId} is already cancelled`);
+  });
+
+  it('rolls the horizon forward idempotently', async () => {
+    const first = await service.planHorizon(actor, '2026-11-23', '2026-12-11');
+    const again = await service.planHorizon(actor, '2026-11-23', '2026-12-11');
+    // 11-23 is already planned, Friday 11-27 is a holiday: new are 11-25, 11-30, 12-02, 12-04, 12-07, 12-09, 12-11
+    expect(first.planned).toBe(7);
+    expect(again.planned).toBe(0);
+  });
+
+  it('auto-schedules the remaining students from their free periods and forms the groups through the conflict check', async () => {
+    const auto = new AutoScheduleService(ds, store, service);
+    const rest = world.students.slice(3).map((s) => s.studentId);
+    const outcome = await auto.run(actor, {
+      programId: world.programId,
+      schoolIds: [world.schoolId],
+      freePeriods: rest.map((studentId) => ({
+        studentId,
+        free: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, period: 'P3' })),
+      })),
+      apply: true,
+      slotDefaults: { location: 'Library', supervisorId: 'staff-9' },
+    });
+    expect(outcome.placed).toBe(3);
+    expect(outcome.unplaced).toEqual([]);
+    expect(outcome.refused).toEqual([]);
+    expect(outcome.applied.flatMap((a) => a.studentIds).sort()).toEqual([...rest].sort());
+  });
+});

@@ -1,0 +1,71 @@
+import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { deadLetterTopic } from '@tutoring/shared/contracts';
+import { DeadLetterPublisher } from '@tutoring/shared/messaging';
+import { SERVICE_RUNTIME, SERVICE_SCHEMA, type ServiceRuntime } from '@tutoring/shared/runtime';
+import { SchedulingStore } from '@tutoring/scheduling/infrastructure';
+import { SchedulingService } from './commands/scheduling.service';
+import { AutoScheduleService } from './commands/auto-schedule.service';
+import { ENROLLMENT_TOPICS, EnrollmentEventsHandler } from './reference/enrollment-events.handler';
+import { GroupsController } from './http/groups.controller';
+import { OccurrencesController } from './http/occurrences.controller';
+import { AutoScheduleController } from './http/auto-schedule.controller';
+
+export const REFERENCE_GROUP = 'scheduling.reference';
+
+/**
+ * Scheduling: HTTP commands and reads under /v1, and one consumer that keeps the local copies of enrollment's
+ * facts. Outgoing events leave through the runtime's outbox relay.
+ */
+@Module({
+  controllers: [GroupsController, OccurrencesController, AutoScheduleController],
+  providers: [
+    { provide: SchedulingStore, inject: [SERVICE_SCHEMA], useFactory: (schema: string) => new SchedulingStore(schema) },
+    {
+      provide: SchedulingService,
+      inject: [SERVICE_RUNTIME, SchedulingStore],
+      useFactory: (rt: ServiceRuntime, store: SchedulingStore) =>
+        new SchedulingService(rt.dataSource, store, randomUUID),
+    },
+    {
+      provide: AutoScheduleService,
+      inject: [SERVICE_RUNTIME, SchedulingStore, SchedulingService],
+      useFactory: (rt: ServiceRuntime, store: SchedulingStore, scheduling: SchedulingService) =>
+        new AutoScheduleService(rt.dataSource, store, scheduling),
+    },
+  ],
+})
+export class SchedulingModule implements OnApplicationBootstrap {
+  constructor(
+    @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
+    @Inject(SchedulingStore) private readonly store: SchedulingStore,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const rt = this.runtime;
+    const log = rt.config.logger;
+    const handler = new EnrollmentEventsHandler(
+      rt.dataSource,
+      this.store,
+      (topic) => new DeadLetterPublisher(rt.producer, { consumerGroup: REFERENCE_GROUP, topic }),
+      log,
+    );
+    const consumer = rt.consumer({ groupId: REFERENCE_GROUP, topics: ENROLLMENT_TOPICS, fromBeginning: true, handler });
+    // Kafka may be down at start: set-up is retried in the background; the service stays up (not ready).
+    const setUp = async (): Promise<void> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await rt.admin.ensureTopics(
+            [...ENROLLMENT_TOPICS, ...ENROLLMENT_TOPICS.map(deadLetterTopic)].map((topic) => ({ topic })),
+          );
+          await consumer.start();
+          return;
+        } catch (error) {
+          log.warn({ err: String(error), attempt }, 'Kafka set-up failed; retrying');
+          await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)));
+        }
+      }
+    };
+    void setUp();
+  }
+}
