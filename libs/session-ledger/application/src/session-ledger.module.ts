@@ -1,4 +1,4 @@
-import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, MiddlewareConsumer, Module, NestModule, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DeadLetterPublisher } from '@tutoring/shared/messaging';
 import { ServiceRuntime, SERVICE_RUNTIME } from '@tutoring/shared/runtime';
@@ -8,11 +8,15 @@ import { SessionsTopicHandler } from './ingest/sessions-topic.handler';
 import { LedgerController } from './ledger/ledger.controller';
 import { VendorRegistry } from './vendors/vendor-registry';
 import { REFERENCE_TOPICS, ReferenceEventsHandler } from './reference/reference-events.handler';
+import { HttpIngestController } from './http-ingest/http-ingest.controller';
+import { HttpIngestService } from './http-ingest/http-ingest.service';
+import { CsvBodyMiddleware } from './http-ingest/csv-body.middleware';
 import { ProjectionsModule } from './projections/projections.module';
 
 export const INGEST_GROUP = 'session-ledger.ingest';
 export const VENDORS_GROUP = 'session-ledger.vendors';
 export const REFERENCE_GROUP = 'session-ledger.reference';
+export const HTTP_INGEST_GROUP = 'session-ledger.http-ingest';
 
 /**
  * Wires ingest: the vendors consumer keeps the list of sessions topics, the ingest consumer reads them all.
@@ -20,21 +24,36 @@ export const REFERENCE_GROUP = 'session-ledger.reference';
  */
 @Module({
   imports: [ProjectionsModule],
-  controllers: [LedgerController],
+  controllers: [LedgerController, HttpIngestController],
   providers: [
     {
       provide: SessionIngestService,
       inject: [SERVICE_RUNTIME],
       useFactory: (rt: ServiceRuntime) => new SessionIngestService(rt.dataSource, rt.schema, randomUUID),
     },
+    {
+      provide: HttpIngestService,
+      inject: [SERVICE_RUNTIME, SessionIngestService],
+      useFactory: (rt: ServiceRuntime, ingest: SessionIngestService) =>
+        new HttpIngestService(
+          rt.dataSource,
+          rt.schema,
+          ingest,
+          (topic) => new DeadLetterPublisher(rt.producer, { consumerGroup: HTTP_INGEST_GROUP, topic }),
+        ),
+    },
   ],
   exports: [SessionIngestService],
 })
-export class SessionLedgerModule implements OnApplicationBootstrap {
+export class SessionLedgerModule implements OnApplicationBootstrap, NestModule {
   constructor(
     @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
     @Inject(SessionIngestService) private readonly ingest: SessionIngestService,
   ) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(CsvBodyMiddleware).forRoutes(HttpIngestController);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const rt = this.runtime;
@@ -75,7 +94,9 @@ export class SessionLedgerModule implements OnApplicationBootstrap {
       for (let attempt = 1; ; attempt++) {
         try {
           const referenceTopics = REFERENCE_TOPICS.flatMap((topic) => [topic, deadLetterTopic(topic)]);
-          await rt.admin.ensureTopics([...VendorRegistry.sharedTopics(), ...referenceTopics].map((topic) => ({ topic })));
+          await rt.admin.ensureTopics(
+            [...VendorRegistry.sharedTopics(), ...referenceTopics].map((topic) => ({ topic })),
+          );
           await registry.reconcile();
           await ingestConsumer.start();
           await vendorsConsumer.start();

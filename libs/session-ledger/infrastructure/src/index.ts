@@ -6,3 +6,4 @@ export * from './migrations/1700000000301-projections.migration';
 export * from './reader';
 export * from './projections';
 export * from './ledger/billable-facts.store';
+export * from './ledger/ledger.queries';

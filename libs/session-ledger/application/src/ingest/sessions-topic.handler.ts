@@ -16,7 +16,8 @@ import {
 } from '@tutoring/shared/contracts';
 import { SessionIngestService } from './session-ingest.service';
 
-const asContractError = (e: { path: string; code: string; message: string }): FieldError => ({
+/** Transport errors carry the messaging codes; feedback speaks the contract's codes (unknown ones become `invalid`). */
+export const asContractError = (e: { path: string; code: string; message: string }): FieldError => ({
   ...e,
   code: (FIELD_ERROR_CODES as readonly string[]).includes(e.code) ? (e.code as FieldErrorCode) : 'invalid',
 });

@@ -1,11 +1,23 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  BadRequestException,
+  Controller,
+  ForbiddenException,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { DataSource } from 'typeorm';
+import { isoWeekRange } from '@tutoring/session-ledger/domain';
+import { decodeCursor, LedgerQueries } from '@tutoring/session-ledger/infrastructure';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { DATA_SOURCE, SERVICE_SCHEMA } from '@tutoring/shared/runtime';
+import { MAX_PAGE_SIZE, PageQueryDto, pageSize } from '@tutoring/shared/service-kit';
 
 export class PositionPageDto {
   @ApiPropertyOptional({ description: 'return entries after this position', minimum: 0 })
@@ -15,62 +27,153 @@ export class PositionPageDto {
   @Min(0)
   after?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(500)
+  @Max(MAX_PAGE_SIZE)
   limit?: number;
 }
 
-const DISTRICT_ROLES = ['district_admin', 'program_manager', 'finance'] as const;
+export class ExceptionsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'only this vendor (a vendor sees only its own anyway)' })
+  @IsOptional()
+  @IsUUID()
+  vendorId?: string;
 
-/** Read side of ingest: what was recorded and what was rejected. A vendor sees only its own. */
+  @ApiPropertyOptional({ description: 'only students of this school' })
+  @IsOptional()
+  @IsUUID()
+  schoolId?: string;
+
+  @ApiPropertyOptional({ description: 'only this student (pseudonymous id)' })
+  @IsOptional()
+  @IsUUID()
+  studentId?: string;
+
+  @ApiPropertyOptional({ description: 'ISO week in the district zone, e.g. 2026-W45', example: '2026-W45' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{4}-W\d{2}$/)
+  week?: string;
+}
+
+export class SessionParamsDto {
+  @IsUUID()
+  vendorId!: string;
+
+  @IsString()
+  @MaxLength(128)
+  @Matches(/^[A-Za-z0-9._:-]+$/)
+  sessionId!: string;
+}
+
+const DISTRICT_ROLES = ['district_admin', 'program_manager', 'finance'] as const;
+/** A vendor token without a vendor id sees nothing (this id never matches a row). */
+const NO_VENDOR = '00000000-0000-0000-0000-000000000000';
+
+interface Scope {
+  vendorId: string | null;
+  schoolIds: readonly string[] | null;
+}
+
+/** Object-level authorization: district staff see the district, a vendor its own data, a school leader its schools. */
+const scopeOf = (principal: Principal): Scope => {
+  if (principal.roles.some((r) => (DISTRICT_ROLES as readonly string[]).includes(r)))
+    return { vendorId: null, schoolIds: null };
+  if (principal.roles.includes('vendor')) return { vendorId: principal.vendorId ?? NO_VENDOR, schoolIds: null };
+  return { vendorId: null, schoolIds: principal.schoolIds };
+};
+
+/** Read side of ingest: what was recorded, rejected and flagged, and each session's history. Thin: SQL in LedgerQueries. */
 @ApiTags('ledger')
 @ApiBearerAuth()
 @Controller()
 export class LedgerController {
+  private readonly queries: LedgerQueries;
+
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
-    @Inject(SERVICE_SCHEMA) private readonly schema: string,
-  ) {}
-
-  private scope(principal: Principal): { vendorId: string | null } {
-    const districtWide = principal.roles.some((r) => (DISTRICT_ROLES as readonly string[]).includes(r));
-    return { vendorId: districtWide ? null : (principal.vendorId ?? '00000000-0000-0000-0000-000000000000') };
+    @Inject(SERVICE_SCHEMA) schema: string,
+  ) {
+    this.queries = new LedgerQueries(schema);
   }
 
   @Get('ledger/entries')
   @Roles('district_admin', 'program_manager', 'finance', 'vendor')
-  async entries(@Query() page: PositionPageDto, @CurrentPrincipal() principal: Principal) {
-    const limit = page.limit ?? 100;
-    const rows = (await inTenantTransaction(this.db, principal.districtId, (m) =>
-      m.query(
-        `SELECT position, stream_id, stream_version, event_id, event_type, vendor_id, data, recorded_at
-         FROM ${this.schema}.ledger_entries
-        WHERE district_id = $1 AND position > $2 AND ($3::uuid IS NULL OR vendor_id = $3)
-        ORDER BY position LIMIT $4`,
-        [principal.districtId, page.after ?? 0, this.scope(principal).vendorId, limit],
-      ),
-    )) as { position: string; recorded_at: Date }[];
-    const items = rows.map((r) => ({ ...r, position: Number(r.position) }));
-    return { items, nextAfter: items.length === limit ? items[items.length - 1]?.position : null };
+  @ApiOperation({ summary: 'Ledger entries in position order (a vendor sees only its own)' })
+  entries(@Query() page: PositionPageDto, @CurrentPrincipal() principal: Principal) {
+    const scope = scopeOf(principal);
+    return inTenantTransaction(this.db, principal.districtId, (m) =>
+      this.queries.entries(m, scope.vendorId, page.after ?? 0, page.limit ?? 100),
+    );
   }
 
   @Get('ingest/rejections')
   @Roles('district_admin', 'program_manager', 'vendor')
-  async rejections(@Query() page: PositionPageDto, @CurrentPrincipal() principal: Principal) {
-    const limit = page.limit ?? 100;
-    const rows = (await inTenantTransaction(this.db, principal.districtId, (m) =>
-      m.query(
-        `SELECT id, vendor_id, channel, event_id, session_id, errors, received_at FROM ${this.schema}.ingest_rejections
-        WHERE district_id = $1 AND id > $2 AND ($3::uuid IS NULL OR vendor_id = $3)
-        ORDER BY id LIMIT $4`,
-        [principal.districtId, page.after ?? 0, this.scope(principal).vendorId, limit],
+  @ApiOperation({ summary: 'Rejected session events with their field errors (a vendor sees only its own)' })
+  rejections(@Query() page: PositionPageDto, @CurrentPrincipal() principal: Principal) {
+    const scope = scopeOf(principal);
+    return inTenantTransaction(this.db, principal.districtId, (m) =>
+      this.queries.rejections(m, scope.vendorId, page.after ?? 0, page.limit ?? 100),
+    );
+  }
+
+  @Get('sessions/:vendorId/:sessionId/history')
+  @Roles('district_admin', 'program_manager', 'finance', 'vendor')
+  @ApiOperation({
+    summary: 'Every version of a session: when, from which message (topic/partition/offset or http/csv), why, verdicts',
+  })
+  async history(
+    @Param() params: SessionParamsDto,
+    @Query() page: PageQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const scope = scopeOf(principal);
+    // Another vendor's session answers exactly like a session that does not exist.
+    if (scope.vendorId !== null && scope.vendorId !== params.vendorId) throw new NotFoundException('no such session');
+    const after = Number(decodeCursor(page.cursor)?.[0] ?? 0);
+    if (!Number.isInteger(after) || after < 0) throw new BadRequestException('cursor is not valid');
+    const result = await inTenantTransaction(this.db, principal.districtId, (m) =>
+      this.queries.history(m, params.vendorId, params.sessionId, after, pageSize(page.limit)),
+    );
+    if (result.items.length === 0 && after === 0) throw new NotFoundException('no such session');
+    return result;
+  }
+
+  @Get('exceptions')
+  @Roles('district_admin', 'program_manager', 'finance', 'vendor', 'school_leader')
+  @ApiOperation({
+    summary: 'Current line exceptions (not billable until corrected), filtered by vendor, school, student, ISO week',
+  })
+  exceptions(@Query() q: ExceptionsQueryDto, @CurrentPrincipal() principal: Principal) {
+    const scope = scopeOf(principal);
+    if (scope.vendorId !== null && q.vendorId !== undefined && q.vendorId !== scope.vendorId) {
+      throw new ForbiddenException('a vendor sees only its own exceptions');
+    }
+    if (scope.schoolIds !== null && q.schoolId !== undefined && !scope.schoolIds.includes(q.schoolId)) {
+      throw new ForbiddenException('not one of your schools');
+    }
+    const week = q.week ? isoWeekRange(q.week) : null;
+    if (q.week && !week) throw new BadRequestException('week is not an ISO week of that year');
+    const cursor = decodeCursor(q.cursor);
+    const after: [number, string] | null = cursor ? [Number(cursor[0]), cursor[1] ?? ''] : null;
+    if (after && !Number.isInteger(after[0])) throw new BadRequestException('cursor is not valid');
+    const schoolIds = q.schoolId ? [q.schoolId] : scope.schoolIds;
+    return inTenantTransaction(this.db, principal.districtId, (m) =>
+      this.queries.exceptions(
+        m,
+        {
+          vendorId: scope.vendorId ?? q.vendorId ?? null,
+          schoolIds,
+          studentId: q.studentId ?? null,
+          from: week?.from ?? null,
+          to: week?.to ?? null,
+        },
+        after,
+        pageSize(q.limit),
       ),
-    )) as { id: string }[];
-    const items = rows.map((r) => ({ ...r, id: Number(r.id) }));
-    return { items, nextAfter: items.length === limit ? items[items.length - 1]?.id : null };
+    );
   }
 }

@@ -57,8 +57,18 @@ export const minuteOfDayOf = (hhmm: string): number => {
 };
 
 const wallClockMs = (instantMs: number, zone: string): number => {
-  const parts = Object.fromEntries(formatterFor(zone).formatToParts(new Date(instantMs)).map((p) => [p.type, p.value]));
-  return Date.UTC(Number(parts['year']), Number(parts['month']) - 1, Number(parts['day']), Number(parts['hour']), Number(parts['minute']));
+  const parts = Object.fromEntries(
+    formatterFor(zone)
+      .formatToParts(new Date(instantMs))
+      .map((p) => [p.type, p.value]),
+  );
+  return Date.UTC(
+    Number(parts['year']),
+    Number(parts['month']) - 1,
+    Number(parts['day']),
+    Number(parts['hour']),
+    Number(parts['minute']),
+  );
 };
 
 const offsetLabel = (offsetMin: number): string => {
@@ -83,4 +93,26 @@ export const localToInstant = (date: string, minuteOfDay: number, zone: string):
   const instant = new Date(wall - offset * 60_000);
   const local = new Date(instant.getTime() + offsetAt(instant.getTime()) * 60_000).toISOString().slice(0, 19);
   return `${local}${offsetLabel(offsetAt(instant.getTime()))}`;
+};
+
+/** Monday and Sunday (local dates, inclusive) of an ISO week "YYYY-Www"; null when the label is not a real week. */
+export const isoWeekRange = (week: string): { from: string; to: string } | null => {
+  const m = /^(\d{4})-W(\d{2})$/.exec(week);
+  if (!m) return null;
+  const year = Number(m[1]);
+  const n = Number(m[2]);
+  const jan4 = Date.UTC(year, 0, 4);
+  const monday1 = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86_400_000;
+  const weeksInYear = isoWeekRange.lastWeek(year);
+  if (n < 1 || n > weeksInYear) return null;
+  const from = monday1 + (n - 1) * 7 * 86_400_000;
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return { from: day(from), to: day(from + 6 * 86_400_000) };
+};
+/** 53 when Dec 28th (always in the last ISO week) falls in week 53. */
+isoWeekRange.lastWeek = (year: number): number => {
+  const dec28 = Date.UTC(year, 11, 28);
+  const jan4 = Date.UTC(year, 0, 4);
+  const monday1 = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86_400_000;
+  return Math.floor((dec28 - monday1) / (7 * 86_400_000)) + 1;
 };

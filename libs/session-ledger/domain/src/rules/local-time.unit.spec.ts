@@ -1,5 +1,5 @@
 import { reviewSession } from './billable-line.rules';
-import { isKnownTimeZone, localToInstant, toLocal } from './local-time';
+import { isKnownTimeZone, isoWeekRange, localToInstant, toLocal } from './local-time';
 
 describe('local date and time in the district zone', () => {
   it('gives the local date, not the UTC one, late in the evening', () => {
@@ -78,8 +78,28 @@ describe('localToInstant (local wall clock → instant with offset)', () => {
   });
 
   it('round-trips with toLocal', () => {
-    for (const [date, minute] of [['2026-11-01', 0], ['2026-11-01', 23 * 60 + 59], ['2026-03-08', 12 * 60]] as const) {
-      expect(toLocal(localToInstant(date, minute, 'America/New_York'), 'America/New_York')).toEqual({ date, minuteOfDay: minute });
+    for (const [date, minute] of [
+      ['2026-11-01', 0],
+      ['2026-11-01', 23 * 60 + 59],
+      ['2026-03-08', 12 * 60],
+    ] as const) {
+      expect(toLocal(localToInstant(date, minute, 'America/New_York'), 'America/New_York')).toEqual({
+        date,
+        minuteOfDay: minute,
+      });
     }
+  });
+});
+
+describe('isoWeekRange', () => {
+  it('gives Monday to Sunday of an ISO week, across year ends', () => {
+    expect(isoWeekRange('2026-W45')).toEqual({ from: '2026-11-02', to: '2026-11-08' });
+    expect(isoWeekRange('2026-W01')).toEqual({ from: '2025-12-29', to: '2026-01-04' });
+    expect(isoWeekRange('2026-W53')).toEqual({ from: '2026-12-28', to: '2027-01-03' });
+  });
+  it('refuses weeks that do not exist', () => {
+    expect(isoWeekRange('2025-W53')).toBeNull();
+    expect(isoWeekRange('2026-W00')).toBeNull();
+    expect(isoWeekRange('2026-45')).toBeNull();
   });
 });

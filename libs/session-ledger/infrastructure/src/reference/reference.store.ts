@@ -8,6 +8,13 @@ import type { ReferenceUpdate } from '@tutoring/session-ledger/domain';
 export class ReferenceStore {
   constructor(private readonly schema: string) {}
 
+  async timeZoneOf(m: EntityManager, districtId: string): Promise<string | null> {
+    const rows = (await m.query(`SELECT time_zone FROM ${this.schema}.ref_districts WHERE district_id = $1`, [districtId])) as {
+      time_zone: string;
+    }[];
+    return rows[0]?.time_zone ?? null;
+  }
+
   async apply(m: EntityManager, u: ReferenceUpdate): Promise<void> {
     const s = this.schema;
     switch (u.kind) {
