@@ -1,4 +1,5 @@
 import { telemetry } from './telemetry';
+import 'reflect-metadata'; // before any decorated class (the contracts DTOs) is loaded
 import { messagingTablesMigration, runService } from '@tutoring/shared/runtime';
 import { OUTCOMES_CONTRACTING_MIGRATIONS } from '@tutoring/outcomes-contracting/infrastructure';
 import { OutcomesContractingModule } from './app.module';
