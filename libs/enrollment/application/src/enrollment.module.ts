@@ -17,6 +17,7 @@ import { RosterImportHandler } from './roster/roster-import.handler';
 import { StudentsController } from './students/students.controller';
 import { RegisterVendorHandler } from './vendors/register-vendor.handler';
 import { VendorsController } from './vendors/vendors.controller';
+import { VendorAccessModule } from './vendor-access/vendor-access.module';
 
 const store = <T>(make: (ds: DataSource, schema: string) => T) => ({
   inject: [DATA_SOURCE, SERVICE_SCHEMA],
@@ -28,7 +29,7 @@ const withConfig = <T>(make: (ds: DataSource, schema: string, config: Enrollment
 });
 
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, VendorAccessModule],
   controllers: [VendorsController, OrganisationController, RosterController, StudentsController],
   providers: [
     EnrollmentTopics,

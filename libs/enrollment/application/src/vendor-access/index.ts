@@ -1,0 +1,2 @@
+export * from './vendor-access.controller';
+export * from './vendor-access.module';
