@@ -1,4 +1,5 @@
 import { telemetry } from './telemetry';
+import 'reflect-metadata'; // before any decorated class (the contracts DTOs) is loaded
 import { runService } from '@tutoring/shared/runtime';
 import { SCHEDULING_MIGRATIONS } from '@tutoring/scheduling/infrastructure';
 import { SchedulingModule } from './app.module';

@@ -41,7 +41,13 @@ const weekdaysBetween = (from: string, to: string, except: string[]): string[] =
 /** A small district: one school (calendar with holidays), one math program, students, tutors; ids from `id()`. */
 export const enrollmentWorld = (
   id: () => string,
-  opts: { districtId?: string; vendorId?: string; students?: number; timeZone?: string } = {},
+  opts: {
+    districtId?: string;
+    vendorId?: string;
+    students?: number;
+    timeZone?: string;
+    term?: { from: string; to: string };
+  } = {},
 ) => {
   const districtId = opts.districtId ?? id();
   const vendorId = opts.vendorId ?? id();
@@ -53,7 +59,7 @@ export const enrollmentWorld = (
     districtId,
     schoolId,
     schoolYear: '2026-2027',
-    instructionalDays: weekdaysBetween('2026-08-24', '2027-06-11', holidays),
+    instructionalDays: weekdaysBetween(opts.term?.from ?? '2026-08-24', opts.term?.to ?? '2027-06-11', holidays),
     earlyReleaseDays: [],
   };
   const program: ProgramDefinedV1 = {
@@ -64,8 +70,8 @@ export const enrollmentWorld = (
     gradeBand: { from: '3', to: '5' },
     target: { sessionsPerWeek: 3, minutesPerSession: 30, weeks: 10 },
     maxGroupSize: 4,
-    startDate: '2026-09-01',
-    endDate: '2027-05-28',
+    startDate: opts.term?.from ?? '2026-09-01',
+    endDate: opts.term?.to ?? '2027-05-28',
     consentMode: 'opt_in',
     vendorIds: [vendorId],
     plausibleHours: { from: '06:00', to: '20:00' },
@@ -97,7 +103,7 @@ export const enrollmentWorld = (
     tutorId: id(),
     districtId,
     vendorId,
-    clearedUntil: '2027-08-31',
+    clearedUntil: opts.term?.to ?? '2027-08-31',
     subjects: ['math'],
     gradeBands: [{ from: '3', to: '5' }],
     credentials: [],
