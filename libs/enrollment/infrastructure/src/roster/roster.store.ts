@@ -27,6 +27,8 @@ export interface RosterImportOptions {
   dryRun: boolean;
   now: Date;
   newId: () => string;
+  /** Told how long each phase took (benchmarks). */
+  onPhase?: (phase: string, ms: number) => void;
 }
 
 export interface KindChanges {
@@ -93,16 +95,25 @@ export class PostgresRosterStore {
   ) {}
 
   async import(files: readonly RosterFileInput[], o: RosterImportOptions): Promise<RosterImportReport> {
+    let mark = performance.now();
+    const phase = (name: string) => {
+      const now = performance.now();
+      o.onPhase?.(name, now - mark);
+      mark = now;
+    };
     return inTenantTransaction(this.dataSource, o.districtId, async (m) => {
       // One import per district at a time: two concurrent imports would both see "new" and mint two ids.
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('enrollment.roster:' || $1))`, [o.districtId]);
       const stored = await this.loadRecords(m);
       const existing = {} as Record<RosterKind, ReadonlySet<string>>;
       for (const k of ROSTER_KINDS) existing[k] = new Set(stored[k].keys());
+      phase('load roster records');
       const checked = checkRoster(files, existing);
+      phase('check files');
       const schoolOrgIds = await this.schoolOrgIds(m, checked);
       const students = await this.loadStudents(m);
       const erased = await this.erasedIndexes(m);
+      phase('load students');
       const records = studentRecords(checked, new Set(students.keys()), schoolOrgIds);
       const errors = [...checked.errors, ...records.errors].sort(
         (a, b) => a.file.localeCompare(b.file) || a.line - b.line,
@@ -123,10 +134,13 @@ export class PostgresRosterStore {
         const rows =
           kind === 'users' ? checked.rows.users.filter((r) => !invalidStudentLines.has(r.line)) : checked.rows[kind];
         report.changes[kind] = await this.applyRecords(m, o.districtId, kind, checked, rows, stored[kind]);
+        phase(`apply ${kind}`);
       }
       const schoolIds = await this.applySchools(m, o, checked);
       const messages = await this.applyStudents(m, o, checked, records, students, schoolIds, report, erased);
+      phase('apply students');
       for (const chunk of chunks(messages)) await enqueueOutbox(m, this.schema, chunk);
+      phase('outbox');
       report.events = messages.length;
       report.applied = true;
       return report;
