@@ -139,6 +139,11 @@ export interface EnrolmentChangedV1 {
   /** Family contact preferences (no address: the channel's address stays in enrollment). */
   contactPreferences: { language: string; channel: 'email' | 'sms' | 'none' };
   changedAt: Timestamp;
+  /**
+   * The student's grade when the enrolment changed. Enrollment also sends this snapshot on the serving vendor's
+   * assignments topic (pseudonymous id, grade, school). Optional for compatibility.
+   */
+  grade?: string;
 }
 
 export interface TutorRegisteredV1 {

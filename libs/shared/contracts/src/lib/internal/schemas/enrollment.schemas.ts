@@ -133,24 +133,29 @@ export const studentRosteredSchema: JsonSchema = eventSchema(
 
 export const enrolmentChangedSchema: JsonSchema = eventSchema(
   ENROLMENT_CHANGED_V1,
-  object("One student's enrolment in one program (full snapshot)", {
-    enrolmentId: uuid('Enrolment'),
-    districtId: uuid('District'),
-    studentId: uuid('Pseudonymous student id'),
-    schoolId: uuid('School'),
-    programId: uuid('Program'),
-    vendorId: nullableUuid('Vendor serving the student'),
-    status: enumOf(ENROLMENT_STATUSES, 'Lifecycle status'),
-    consent: enumOf(CONSENT_STATES, 'Consent state'),
-    startDate: { type: ['string', 'null'], format: 'date', description: 'First day served (null before enrolment)' },
-    endDate: { type: ['string', 'null'], format: 'date', description: 'Last day after withdrawal or exit' },
-    reason: { type: ['string', 'null'], minLength: 1, maxLength: MAX_REASON_LENGTH, description: 'Why (codes)' },
-    contactPreferences: object('Family contact preferences (no address)', {
-      language: { type: 'string', pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', description: 'BCP 47 tag' },
-      channel: enumOf(['email', 'sms', 'none'], 'Preferred channel'),
-    }),
-    changedAt: timestamp('When it changed'),
-  }),
+  object(
+    "One student's enrolment in one program (full snapshot)",
+    {
+      enrolmentId: uuid('Enrolment'),
+      districtId: uuid('District'),
+      studentId: uuid('Pseudonymous student id'),
+      schoolId: uuid('School'),
+      programId: uuid('Program'),
+      vendorId: nullableUuid('Vendor serving the student'),
+      status: enumOf(ENROLMENT_STATUSES, 'Lifecycle status'),
+      consent: enumOf(CONSENT_STATES, 'Consent state'),
+      startDate: { type: ['string', 'null'], format: 'date', description: 'First day served (null before enrolment)' },
+      endDate: { type: ['string', 'null'], format: 'date', description: 'Last day after withdrawal or exit' },
+      reason: { type: ['string', 'null'], minLength: 1, maxLength: MAX_REASON_LENGTH, description: 'Why (codes)' },
+      contactPreferences: object('Family contact preferences (no address)', {
+        language: { type: 'string', pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', description: 'BCP 47 tag' },
+        channel: enumOf(['email', 'sms', 'none'], 'Preferred channel'),
+      }),
+      changedAt: timestamp('When it changed'),
+      grade: grade("The student's grade when it changed"),
+    },
+    ['grade'],
+  ),
 );
 
 export const tutorRegisteredSchema: JsonSchema = eventSchema(
