@@ -52,6 +52,7 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
   const other = schedulingTesting.enrollmentWorld(randomUUID);
   const now = new Date('2026-10-26T12:00:00Z'); // Monday; DST ends Sunday 2026-11-01 in America/Chicago
   let service: SchedulingService;
+  let handler: EnrollmentEventsHandler;
   const actor = { districtId: world.districtId, by: 'pm-1' };
   const slot = (overrides: Partial<RecurringSlot> = {}): RecurringSlot => ({
     slotId: 'mwf-p2',
@@ -74,7 +75,13 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
     ds = createServiceDataSource(config);
     await ds.initialize();
     service = new SchedulingService(ds, store, randomUUID, () => now);
-    const handler = new EnrollmentEventsHandler(ds, store, () => ({ publish: async () => undefined }) as never, silent);
+    handler = new EnrollmentEventsHandler(
+      ds,
+      store,
+      service,
+      () => ({ publish: async () => undefined }) as never,
+      silent,
+    );
     const events = [...world.events, ...other.events];
     for (const f of events)
       expect(validateInternalEvent(f.event.type, f.event.data)).toEqual(expect.objectContaining({ ok: true }));
@@ -272,5 +279,45 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
     expect(outcome.unplaced).toEqual([]);
     expect(outcome.refused).toEqual([]);
     expect(outcome.applied.flatMap((a) => a.studentIds).sort()).toEqual([...rest].sort());
+  });
+
+  it('takes a withdrawn student out of their group and future occurrences (idempotently)', async () => {
+    const [group] = await inTenantTransaction(ds, world.districtId, (m) => store.activeGroups(m));
+    const leaving = group!.studentIds[0]!;
+    const enrolment = world.enrolments.find((e) => e.studentId === leaving)!;
+    const withdrawn = {
+      topic: 'tutoring.enrollment.students.v1',
+      key: leaving,
+      event: {
+        ...world.events[0]!.event,
+        id: randomUUID(),
+        type: 'org.tutoring.enrollment.enrolment-changed.v1',
+        data: {
+          ...enrolment,
+          status: 'withdrawn',
+          endDate: '2026-10-30',
+          reason: 'moved',
+          changedAt: '2026-10-26T12:00:00Z',
+        },
+      },
+    };
+    expect(validateInternalEvent(withdrawn.event.type, withdrawn.event.data).ok).toBe(true);
+    await handler.handleBatch([toIncoming(withdrawn, 1000)]);
+    await handler.handleBatch([toIncoming(withdrawn, 1000)]);
+    const after = await inTenantTransaction(ds, world.districtId, (m) => store.group(m, group!.groupId));
+    expect(after!.studentIds).not.toContain(leaving);
+    expect(after!.version).toBe(group!.version + 1);
+    const future = await inTenantTransaction(ds, world.districtId, (m) =>
+      store.futureOccurrences(m, group!.groupId, '2026-10-26'),
+    );
+    expect(future.length).toBeGreaterThan(0);
+    // Still-planned occurrences drop the student; the one cancelled earlier keeps its record as cancelled.
+    const planned = future.filter((o) => o.studentIds.some((id) => !o.cancelledStudentIds.includes(id)));
+    expect(planned.length).toBe(future.length - 1);
+    expect(planned.every((o) => !o.studentIds.includes(leaving))).toBe(true);
+    const placements = await inTenantTransaction(ds, world.districtId, (m) =>
+      store.placements(m, world.programId, [leaving]),
+    );
+    expect(placements[0]?.enrolledVendorId).toBeNull();
   });
 });

@@ -39,6 +39,7 @@ export class SchedulingModule implements OnApplicationBootstrap {
   constructor(
     @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
     @Inject(SchedulingStore) private readonly store: SchedulingStore,
+    @Inject(SchedulingService) private readonly scheduling: SchedulingService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -47,6 +48,7 @@ export class SchedulingModule implements OnApplicationBootstrap {
     const handler = new EnrollmentEventsHandler(
       rt.dataSource,
       this.store,
+      this.scheduling,
       (topic) => new DeadLetterPublisher(rt.producer, { consumerGroup: REFERENCE_GROUP, topic }),
       log,
     );

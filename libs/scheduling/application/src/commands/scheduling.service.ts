@@ -168,6 +168,33 @@ export class SchedulingService {
     }));
   }
 
+  /**
+   * A student left the program (enrolment no longer enrolled and consented): out of every active group of the
+   * program and of their future occurrences. Idempotent: a student already out changes nothing.
+   */
+  async removeStudentFromProgram(
+    districtId: string,
+    studentId: string,
+    programId: string,
+    reason: string,
+    at: string,
+  ): Promise<number> {
+    return this.tx(districtId, async (m) => {
+      const groups = (await this.store.groupsTouching(m, [studentId], [])).filter(
+        (g) => g.programId === programId && g.studentIds.includes(studentId),
+      );
+      for (const g of groups) {
+        const locked = await this.store.group(m, g.groupId, true);
+        await this.applyGroupEvents(
+          m,
+          { type: 'RemoveMember', data: { studentId, reason, at, by: 'enrollment' } },
+          locked,
+        );
+      }
+      return groups.length;
+    });
+  }
+
   /** Decide, store each event with its snapshot, publish the snapshot, and bring the future occurrences in line. */
   private async applyGroupEvents(
     m: EntityManager,

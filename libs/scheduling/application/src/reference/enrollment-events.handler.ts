@@ -14,6 +14,7 @@ import {
   STUDENT_ROSTERED_V1,
   TUTOR_REGISTERED_V1,
   validateInternalEvent,
+  type EnrolmentChangedV1,
   type InternalEventData,
 } from '@tutoring/shared/contracts';
 import {
@@ -42,10 +43,25 @@ const APPLY: Record<string, Apply> = {
   [TUTOR_REGISTERED_V1]: (s, m, d) => s.upsertTutor(m, d as never),
 };
 
+/** Enrolment states in which a student stays in their groups. */
+const SERVED = (e: EnrolmentChangedV1): boolean =>
+  e.status === 'enrolled' && (e.consent === 'granted' || e.consent === 'not_opted_out');
+
+export interface StudentRemoval {
+  removeStudentFromProgram(
+    districtId: string,
+    studentId: string,
+    programId: string,
+    reason: string,
+    at: string,
+  ): Promise<number>;
+}
+
 export class EnrollmentEventsHandler implements MessageBatchHandler {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: SchedulingStore,
+    private readonly removal: StudentRemoval,
     private readonly deadLetters: (topic: string) => DeadLetterPublisher,
     private readonly logger: MessagingLogger,
   ) {}
@@ -73,6 +89,18 @@ export class EnrollmentEventsHandler implements MessageBatchHandler {
         continue;
       }
       const data = validated.value as InternalEventData & { districtId: string };
+      // A student no longer served leaves their groups first (idempotent), so a redelivery after a crash redoes it.
+      if (decoded.event.type === ENROLMENT_CHANGED_V1) {
+        const e = data as EnrolmentChangedV1;
+        if (!SERVED(e))
+          await this.removal.removeStudentFromProgram(
+            e.districtId,
+            e.studentId,
+            e.programId,
+            `enrolment ${e.status}, consent ${e.consent}`,
+            e.changedAt,
+          );
+      }
       await inTenantTransaction(this.dataSource, data.districtId, async (m) => {
         if (await processOnce(m, this.store.schema, CONSUMER, decoded.event.id)) await apply(this.store, m, data);
       });

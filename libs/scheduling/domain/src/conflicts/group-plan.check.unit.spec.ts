@@ -284,3 +284,19 @@ describe('group decider', () => {
     expect(error.message).toBe(`group ${uid(10)} is dissolved`);
   });
 });
+
+describe('a student leaving the program', () => {
+  const formed = (): GroupState => decideGroup(form(), null).reduce(evolveGroup, null);
+  const remove = (studentId: string): GroupCommand => ({
+    type: 'RemoveMember',
+    data: { studentId, reason: 'withdrawn', at, by: 'enrollment' },
+  });
+
+  it('is removed from the group without a plan check, and the last one out dissolves it', () => {
+    const once = decideGroup(remove(uid(1)), formed()).reduce(evolveGroup, formed());
+    expect(once).toMatchObject({ studentIds: [uid(2)], status: 'active', version: 2 });
+    const twice = decideGroup(remove(uid(2)), once).reduce(evolveGroup, once);
+    expect(twice).toMatchObject({ studentIds: [], status: 'dissolved' });
+    expect(decideGroup(remove(uid(9)), once)).toEqual([]); // not a member: nothing to do (idempotent)
+  });
+});

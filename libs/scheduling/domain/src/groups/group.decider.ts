@@ -28,7 +28,9 @@ export type GroupCommand =
   | { type: 'ChangeMembers'; data: Meta & { studentIds: string[]; context: PlanContext } }
   | { type: 'ChangeSlots'; data: Meta & { slots: RecurringSlot[]; context: PlanContext } }
   | { type: 'ReassignTutor'; data: Meta & { tutorId: string; reason: string; context: PlanContext } }
-  | { type: 'DissolveGroup'; data: Meta & { reason: string } };
+  | { type: 'DissolveGroup'; data: Meta & { reason: string } }
+  /** A student left the program (withdrawn, exited, consent withdrawn): removing can break no rule, so no check. */
+  | { type: 'RemoveMember'; data: Meta & { studentId: string; reason: string } };
 
 export type GroupEvent =
   | { type: 'GroupFormed'; data: Meta & { group: ScheduledGroup } }
@@ -110,6 +112,13 @@ export const decideGroup = (command: GroupCommand, state: GroupState): GroupEven
     case 'DissolveGroup': {
       const group = activeGroup(state);
       return [{ type: 'GroupDissolved', data: { ...meta, groupId: group.groupId, reason: command.data.reason } }];
+    }
+    case 'RemoveMember': {
+      if (!state || state.status !== 'active' || !state.studentIds.includes(command.data.studentId)) return [];
+      const studentIds = state.studentIds.filter((id) => id !== command.data.studentId);
+      if (studentIds.length === 0)
+        return [{ type: 'GroupDissolved', data: { ...meta, groupId: state.groupId, reason: command.data.reason } }];
+      return [{ type: 'GroupMembersChanged', data: { ...meta, groupId: state.groupId, studentIds } }];
     }
     default: {
       const _exhaustive: never = command;
