@@ -3,6 +3,7 @@ import { messagingTablesSql } from '@tutoring/shared/messaging';
 import { migrationSchema } from '@tutoring/shared/persistence';
 import { ReferenceAndTenancy1700000000201 } from './1700000000201-reference-and-tenancy.migration';
 import { Projections1700000000301 } from './1700000000301-projections.migration';
+import { ReaderCheckpoint1700000000302 } from './1700000000302-reader-checkpoint.migration';
 
 /**
  * The append-only ledger and what ingest needs around it. The ledger refuses UPDATE and DELETE by trigger, so not
@@ -67,4 +68,4 @@ export class Ledger1700000000101 implements MigrationInterface {
   }
 }
 
-export const SESSION_LEDGER_MIGRATIONS = [Ledger1700000000101, ReferenceAndTenancy1700000000201, Projections1700000000301];
+export const SESSION_LEDGER_MIGRATIONS = [Ledger1700000000101, ReferenceAndTenancy1700000000201, Projections1700000000301, ReaderCheckpoint1700000000302];

@@ -58,9 +58,13 @@ export class LedgerProjector {
       const slot = target ?? (await this.store.activeSlot(m));
       await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`session_ledger.proj:${districtId}:${slot}`]);
       const after = await this.store.checkpoint(m, districtId, slot);
-      const rows = await this.reader.readAfter(m, districtId, after, this.batchSize);
-      const last = rows[rows.length - 1];
-      if (!last) return 0;
+      const { rows, next } = await this.reader.readBatch(m, districtId, after, this.batchSize);
+      if (rows.length === 0) {
+        // Nothing new, but the horizon may have moved up: keeps the consumed set small.
+        if (next.horizon !== after.horizon)
+          await this.store.apply(m, districtId, slot, projectBatch(new Map(), []), next);
+        return 0;
+      }
       const entries = await this.toEntries(m, districtId, rows);
       const keys = [
         ...new Map(
@@ -68,12 +72,16 @@ export class LedgerProjector {
         ).values(),
       ];
       const before = await this.store.loadSessions(m, districtId, slot, keys);
-      await this.store.apply(m, districtId, slot, projectBatch(before, entries), {
-        transactionId: last.transactionId,
-        position: last.position,
-      });
+      await this.store.apply(m, districtId, slot, projectBatch(before, entries), next);
       return rows.length;
     });
+  }
+
+  /** Committed entries of a district that the active slot has not consumed yet. */
+  async lag(districtId: string): Promise<number> {
+    return inTenantTransaction(this.dataSource, districtId, async (m) =>
+      this.reader.lag(m, districtId, await this.store.checkpoint(m, districtId, await this.store.activeSlot(m))),
+    );
   }
 
   /** Every district until caught up with what is committed now; returns entries applied. */

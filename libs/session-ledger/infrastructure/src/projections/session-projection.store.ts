@@ -56,12 +56,24 @@ export class SessionProjectionStore {
 
   async checkpoint(m: EntityManager, districtId: string, slot: ProjectionSlot): Promise<ReaderCheckpoint> {
     const rows = (await m.query(
-      `SELECT transaction_id::text AS transaction_id, position FROM ${this.schema}.proj_checkpoints
-        WHERE district_id = $1 AND projection = $2 AND slot = $3`,
+      `SELECT transaction_id::text AS horizon, done::text[] AS done, partial_transaction_id::text AS partial_tx, partial_position, position
+         FROM ${this.schema}.proj_checkpoints WHERE district_id = $1 AND projection = $2 AND slot = $3`,
       [districtId, SESSIONS_PROJECTION, slot],
-    )) as { transaction_id: string; position: string }[];
+    )) as {
+      horizon: string;
+      done: string[];
+      partial_tx: string | null;
+      partial_position: string | null;
+      position: string;
+    }[];
     const row = rows[0];
-    return row ? { transactionId: row.transaction_id, position: Number(row.position) } : READER_START;
+    if (!row) return READER_START;
+    return {
+      horizon: row.horizon,
+      done: row.done,
+      partial: row.partial_tx ? { transactionId: row.partial_tx, position: Number(row.partial_position) } : null,
+      position: Number(row.position),
+    };
   }
 
   async loadSessions(
@@ -107,11 +119,22 @@ export class SessionProjectionStore {
     await this.writeTutors(m, districtId, slot, batch);
     await this.writePayment(m, districtId, slot, batch);
     await m.query(
-      `INSERT INTO ${this.schema}.proj_checkpoints (district_id, projection, slot, transaction_id, position, updated_at)
-       VALUES ($1, $2, $3, $4::xid8, $5, now())
+      `INSERT INTO ${this.schema}.proj_checkpoints
+         (district_id, projection, slot, transaction_id, done, partial_transaction_id, partial_position, position, updated_at)
+       VALUES ($1, $2, $3, $4::xid8, $5::xid8[], $6::xid8, $7, $8, now())
        ON CONFLICT (district_id, projection, slot) DO UPDATE
-         SET transaction_id = EXCLUDED.transaction_id, position = EXCLUDED.position, updated_at = now()`,
-      [districtId, SESSIONS_PROJECTION, slot, reached.transactionId, reached.position],
+         SET transaction_id = EXCLUDED.transaction_id, done = EXCLUDED.done, partial_transaction_id = EXCLUDED.partial_transaction_id,
+             partial_position = EXCLUDED.partial_position, position = EXCLUDED.position, updated_at = now()`,
+      [
+        districtId,
+        SESSIONS_PROJECTION,
+        slot,
+        reached.horizon,
+        reached.done,
+        reached.partial?.transactionId ?? null,
+        reached.partial?.position ?? null,
+        reached.position,
+      ],
     );
   }
 

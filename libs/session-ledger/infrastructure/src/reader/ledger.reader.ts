@@ -1,14 +1,22 @@
 import type { EntityManager } from 'typeorm';
 import type { StoredLedgerRow } from '@tutoring/session-ledger/domain';
 
-/** Where a reader stands: the last entry it consumed, in (writer's transaction id, position) order. */
+/**
+ * Where a reader stands. Entries are consumed in (writer's transaction id, position) order:
+ * - every entry of a transaction older than `horizon` has been consumed (such transactions have all finished);
+ * - `done` lists transactions at or above the horizon already consumed in full;
+ * - `partial` is the transaction a size-limited batch stopped inside, with the last position consumed.
+ */
 export interface ReaderCheckpoint {
-  /** xid8 as a decimal string (64-bit). */
-  transactionId: string;
+  /** xid8 as a decimal string. */
+  horizon: string;
+  done: string[];
+  partial: { transactionId: string; position: number } | null;
+  /** Last position consumed (informational). */
   position: number;
 }
 
-export const READER_START: ReaderCheckpoint = { transactionId: '0', position: 0 };
+export const READER_START: ReaderCheckpoint = { horizon: '0', done: [], partial: null, position: 0 };
 
 export interface ReadLedgerRow extends StoredLedgerRow {
   transactionId: string;
@@ -16,7 +24,8 @@ export interface ReadLedgerRow extends StoredLedgerRow {
 }
 
 interface Raw {
-  position: string;
+  xmin: string;
+  position: string | null;
   transaction_id: string;
   district_id: string;
   vendor_id: string;
@@ -28,47 +37,97 @@ interface Raw {
   started_at: string | null;
 }
 
+const big = (x: string): bigint => BigInt(x);
+const minOf = (a: string, b: string): string => (big(a) < big(b) ? a : b);
+const maxOf = (a: string, b: string): string => (big(a) > big(b) ? a : b);
+
+/**
+ * The checkpoint after consuming `rows` (ordered by transaction id, position) read in a snapshot whose xmin is
+ * `xmin`. Every transaction below xmin has finished, so the horizon may move up to it; a batch cut by `limit`
+ * stops the horizon at the transaction it was cut in. Pure: unit-tested, and the only place the rule lives.
+ */
+export const advanceCheckpoint = (
+  cp: ReaderCheckpoint,
+  rows: readonly { transactionId: string; position: number }[],
+  xmin: string,
+  limit: number,
+): ReaderCheckpoint => {
+  const last = rows[rows.length - 1];
+  const truncated = rows.length >= limit && last !== undefined;
+  const horizon = maxOf(cp.horizon, truncated ? minOf(xmin, last.transactionId) : xmin);
+  const consumed = new Set(cp.done);
+  for (const r of rows) consumed.add(r.transactionId);
+  if (truncated) consumed.delete(last.transactionId);
+  const done = [...consumed].filter((tx) => big(tx) >= big(horizon)).sort((a, b) => (big(a) < big(b) ? -1 : 1));
+  const partial = truncated
+    ? { transactionId: last.transactionId, position: last.position }
+    : cp.partial && big(cp.partial.transactionId) >= big(horizon) && !consumed.has(cp.partial.transactionId)
+      ? cp.partial
+      : null;
+  return { horizon, done, partial, position: last?.position ?? cp.position };
+};
+
 /**
  * Follows one district's ledger without ever skipping an entry whose transaction commits late. Positions come from
  * a sequence, so a transaction holding position 7 may commit after one holding 8; a reader ordered by position
- * alone would pass 7 for good. Instead entries are read in (transaction_id, position) order and only from
- * transactions older than the snapshot's xmin: every such transaction has finished, so nothing can appear later
- * below the checkpoint. A long transaction elsewhere delays readers; it never makes them lose an entry.
+ * alone would pass 7 for good. This reader orders by (transaction id, position) and keeps, besides a horizon below
+ * which every transaction has finished (the snapshot's xmin), the set of later transactions it already consumed.
+ * A long transaction elsewhere (an outbox relay waiting on Kafka, a report) therefore neither delays it nor makes
+ * it lose an entry: entries of transactions that commit later are picked up when they become visible.
  */
 export class LedgerReader {
   constructor(private readonly schema: string) {}
 
   /** Must run inside the district's tenant transaction. */
-  async readAfter(
+  async readBatch(
     m: EntityManager,
     districtId: string,
-    after: ReaderCheckpoint,
+    cp: ReaderCheckpoint,
     limit: number,
-  ): Promise<ReadLedgerRow[]> {
-    const rows = (await m.query(
-      `SELECT position, transaction_id::text AS transaction_id, district_id, vendor_id, data->>'sessionId' AS session_id,
-              event_type, verdicts, local_date::text AS local_date, data->>'startedAt' AS started_at,
-              jsonb_build_object('tutorId', data->'tutorId', 'groupId', data->'groupId', 'attendance', data->'attendance') AS data
-         FROM ${this.schema}.ledger_entries
-        WHERE district_id = $1
-          AND (transaction_id, position) > ($2::xid8, $3::bigint)
-          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY transaction_id, position
-        LIMIT $4`,
-      [districtId, after.transactionId, after.position, limit],
+  ): Promise<{ rows: ReadLedgerRow[]; next: ReaderCheckpoint }> {
+    // One statement, so the xmin and the rows come from the same snapshot.
+    const raw = (await m.query(
+      `WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin)
+       SELECT s.xmin, e.* FROM s LEFT JOIN LATERAL (
+         SELECT position, transaction_id::text AS transaction_id, district_id, vendor_id, data->>'sessionId' AS session_id,
+                event_type, verdicts, local_date::text AS local_date, data->>'startedAt' AS started_at,
+                jsonb_build_object('tutorId', data->'tutorId', 'groupId', data->'groupId', 'attendance', data->'attendance') AS data
+           FROM ${this.schema}.ledger_entries
+          WHERE district_id = $1
+            AND transaction_id >= $2::xid8
+            AND transaction_id <> ALL($3::xid8[])
+            AND NOT (transaction_id = $4::xid8 AND position <= $5::bigint)
+          ORDER BY transaction_id, position
+          LIMIT $6) e ON true`,
+      [districtId, cp.horizon, cp.done, cp.partial?.transactionId ?? '0', cp.partial?.position ?? 0, limit],
     )) as Raw[];
-    return rows.map((r) => ({
-      position: Number(r.position),
-      transactionId: r.transaction_id,
-      districtId: r.district_id,
-      vendorId: r.vendor_id,
-      sessionId: r.session_id,
-      eventType: r.event_type,
-      data: r.data,
-      verdicts: r.verdicts,
-      localDate: r.local_date,
-      startedAt: r.started_at,
-    }));
+    const xmin = raw[0]?.xmin ?? cp.horizon;
+    const rows = raw
+      .filter((r) => r.position !== null)
+      .map((r) => ({
+        position: Number(r.position),
+        transactionId: r.transaction_id,
+        districtId: r.district_id,
+        vendorId: r.vendor_id,
+        sessionId: r.session_id,
+        eventType: r.event_type,
+        data: r.data,
+        verdicts: r.verdicts,
+        localDate: r.local_date,
+        startedAt: r.started_at,
+      }));
+    return { rows, next: advanceCheckpoint(cp, rows, xmin, limit) };
+  }
+
+  /** Committed entries the checkpoint has not consumed yet (projection lag), in the district's tenant transaction. */
+  async lag(m: EntityManager, districtId: string, cp: ReaderCheckpoint): Promise<number> {
+    const rows = (await m.query(
+      `SELECT count(*)::int AS n FROM ${this.schema}.ledger_entries
+        WHERE district_id = $1 AND transaction_id >= $2::xid8 AND transaction_id <> ALL($3::xid8[])
+          AND NOT (transaction_id = $4::xid8 AND position <= $5::bigint)`,
+      [districtId, cp.horizon, cp.done, cp.partial?.transactionId ?? '0', cp.partial?.position ?? 0],
+    )) as { n: number }[];
+    return rows[0]?.n ?? 0;
   }
 
   /** Districts that have ledger entries (ids only; maintained by a trigger on the ledger). */
