@@ -5,6 +5,7 @@
  * publish to vendor B's sessions topic nor read vendor B's feedback.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AclOperationTypes,
@@ -23,6 +24,7 @@ import { KafkaScramAdmin } from '@tutoring/shared/messaging';
 import { freshDatabase, waitFor, type FreshDatabase } from '@tutoring/shared/testing';
 
 const root = join(__dirname, '..', '..', '..', '..');
+const logDir = join(root, 'tmp', 'e2e-logs', 'vendor-kafka-access', randomUUID());
 const ADMIN = { adminUser: 'admin', adminPassword: 'admin-secret' };
 const SERVICES = ['enrollment', 'session-ledger'] as const;
 const servicePassword = (s: string) => `svc-${s}-${randomUUID()}`;
@@ -68,8 +70,12 @@ describe('per-vendor Kafka credentials on a SASL broker (services as their own S
       body: (await res.json().catch(() => null)) as Record<string, unknown> | null,
     };
   };
-  const token = (district: string, roles: string[]) =>
-    issuer.mintToken({ sub: `e2e-${roles[0]}`, roles, district_id: district });
+  const minted: string[] = [];
+  const token = async (district: string, roles: string[]) => {
+    const t = await issuer.mintToken({ sub: `e2e-${roles[0]}`, roles, district_id: district });
+    minted.push(t);
+    return t;
+  };
 
   const vendorClient = (c: Credentials): KafkaConfig => ({
     clientId: c.username,
@@ -150,7 +156,8 @@ describe('per-vendor Kafka credentials on a SASL broker (services as their own S
       issuer,
       services: SERVICES,
       ports: { enrollment: await findFreePort(), 'session-ledger': await findFreePort() },
-      logDir: join(root, 'tmp', 'e2e-logs', 'vendor-kafka-access'),
+      logDir,
+      logLevel: 'debug',
       extraEnv: Object.fromEntries(
         SERVICES.map((s) => [
           s,
@@ -256,5 +263,27 @@ describe('per-vendor Kafka credentials on a SASL broker (services as their own S
     expect(JSON.stringify(inA.body)).not.toContain(a.password);
     const inB = await http(`/v1/audit?resourceId=${a.vendorId}`, await token(districtB, ['district_admin']));
     expect(inB.body?.['items']).toEqual([]);
+  });
+
+  it('no secret reaches a service log (DB, Kafka and vendor passwords, bearer tokens), even at debug level', () => {
+    const logs = SERVICES.map((s) => readFileSync(join(logDir, `${s}.log`), 'utf8')).join('\n');
+    expect(logs.length).toBeGreaterThan(1000); // the services did log (requests, Kafka, migrations)
+    const secrets = {
+      ...Object.fromEntries(SERVICES.map((s) => [`KAFKA_SASL_PASSWORD of ${s}`, passwords[s]])),
+      ...Object.fromEntries(
+        ['enrollment', 'session_ledger'].flatMap((s) => [
+          [`${s}_app DB password`, `${s}_app_dev`],
+          [`${s}_owner DB password`, `${s}_owner_dev`],
+        ]),
+      ),
+      'vendor A Kafka password': creds.A?.password ?? 'missing',
+      'vendor B Kafka password': creds.B?.password ?? 'missing',
+      'broker admin password': ADMIN.adminPassword,
+      ...Object.fromEntries(minted.map((t, i) => [`bearer token ${i}`, t.split('.')[2] ?? t])),
+    };
+    const found = Object.entries(secrets)
+      .filter(([, value]) => logs.includes(value))
+      .map(([name]) => name);
+    expect(found).toEqual([]);
   });
 });

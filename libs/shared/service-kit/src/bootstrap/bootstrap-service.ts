@@ -9,6 +9,7 @@ import {
 import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AuthModule } from '@tutoring/shared/auth';
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import type { CommonServiceConfig } from '../config/common-service.config';
@@ -38,7 +39,16 @@ export type BootstrapConfig = Pick<
   | 'SHUTDOWN_GRACE_MS'
 > &
   // Abuse limits: optional here so hand-built test configs keep working; services get the validated defaults.
-  Partial<Pick<CommonServiceConfig, 'HTTP_BODY_LIMIT_BYTES' | 'RATE_LIMIT_REQUESTS' | 'RATE_LIMIT_WINDOW_SEC'>>;
+  Partial<
+    Pick<
+      CommonServiceConfig,
+      | 'HTTP_BODY_LIMIT_BYTES'
+      | 'RATE_LIMIT_REQUESTS'
+      | 'RATE_LIMIT_WINDOW_SEC'
+      | 'HTTP_TLS_CERT_FILE'
+      | 'HTTP_TLS_KEY_FILE'
+    >
+  >;
 
 type FromApp<T> = T | ((app: INestApplication) => T);
 
@@ -101,9 +111,11 @@ export const validationPipe = (): ValidationPipe =>
 
 /** Everything a main.ts needs after config and telemetry: returns the listening app. */
 export const bootstrapService = async (options: BootstrapOptions): Promise<INestApplication> => {
+  const { HTTP_TLS_CERT_FILE: certFile, HTTP_TLS_KEY_FILE: keyFile } = options.config;
   const app = await NestFactory.create<NestExpressApplication>(rootModule(options), {
     bufferLogs: true,
     bodyParser: false,
+    ...(certFile && keyFile ? { httpsOptions: { cert: readFileSync(certFile), key: readFileSync(keyFile) } } : {}),
   });
   const logger = app.get(Logger);
   app.disable('x-powered-by');

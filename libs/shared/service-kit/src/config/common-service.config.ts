@@ -1,4 +1,4 @@
-import { bool, int, list, oneOf, optional, port, str, url } from './config.specs';
+import { bool, file, int, list, oneOf, optional, port, str, url } from './config.specs';
 import type { ConfigOf } from './load-config';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -35,6 +35,14 @@ export const commonServiceConfig = {
   /** Requests per client identity (vendor, else token subject) per window, per instance; 0 turns it off. */
   RATE_LIMIT_REQUESTS: int({ min: 0, max: 1_000_000, default: 600 }),
   RATE_LIMIT_WINDOW_SEC: int({ min: 1, max: 3600, default: 60 }),
+  /** Serve HTTPS with this certificate chain and key (PEM). Unset: plain HTTP, TLS terminated at the ingress. */
+  HTTP_TLS_CERT_FILE: optional(file()),
+  HTTP_TLS_KEY_FILE: optional(file({ secret: true })),
+  /**
+   * CA bundle (PEM) trusted in addition to the system's, for Kafka (KAFKA_SSL) and PostgreSQL (DATABASE_SSL=verify-full)
+   * served with a private CA. Node reads it at process start; validated here so a wrong path stops the service.
+   */
+  NODE_EXTRA_CA_CERTS: optional(file()),
 };
 
 export type CommonServiceConfig = ConfigOf<typeof commonServiceConfig>;
@@ -45,6 +53,12 @@ export const commonConfigProblems = (config: CommonServiceConfig): string[] => {
   const sasl = [config.KAFKA_SASL_MECHANISM, config.KAFKA_SASL_USERNAME, config.KAFKA_SASL_PASSWORD];
   if (sasl.some((v) => v !== undefined) && sasl.some((v) => v === undefined)) {
     problems.push('KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be set together');
+  }
+  if (config.KAFKA_SASL_MECHANISM === 'plain' && !config.KAFKA_SSL) {
+    problems.push('KAFKA_SASL_MECHANISM=plain sends the password in clear: it needs KAFKA_SSL=true');
+  }
+  if ((config.HTTP_TLS_CERT_FILE === undefined) !== (config.HTTP_TLS_KEY_FILE === undefined)) {
+    problems.push('HTTP_TLS_CERT_FILE and HTTP_TLS_KEY_FILE must be set together');
   }
   return problems;
 };

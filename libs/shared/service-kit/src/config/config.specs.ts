@@ -1,3 +1,5 @@
+import { accessSync, constants, statSync } from 'node:fs';
+
 /**
  * Variable specs for loadConfig. Each spec turns the raw env string (or its absence) into a typed
  * value or a short human reason. Reasons name the rule, never the value of a secret.
@@ -93,4 +95,16 @@ export const list = (opts: CommonOptions<string[]> & { allowed?: readonly string
     const bad = opts.allowed ? items.filter((i) => !opts.allowed?.includes(i)) : [];
     if (bad.length > 0) return fail(`may only contain ${opts.allowed?.join(', ')}`);
     return ok(items);
+  }, opts);
+
+/** Path of a readable regular file (certificates, keys, CA bundles): checked at start-up, not at first use. */
+export const file = (opts: CommonOptions<string> = {}): VarSpec<string> =>
+  withCommon((raw) => {
+    try {
+      if (!statSync(raw).isFile()) return fail('must be the path of a regular file');
+      accessSync(raw, constants.R_OK);
+      return ok(raw);
+    } catch {
+      return fail('must be the path of a readable file');
+    }
   }, opts);
