@@ -2,7 +2,7 @@ import { Inject, MiddlewareConsumer, Module, NestModule, OnApplicationBootstrap 
 import { randomUUID } from 'node:crypto';
 import { DeadLetterPublisher } from '@tutoring/shared/messaging';
 import { ServiceRuntime, SERVICE_RUNTIME } from '@tutoring/shared/runtime';
-import { deadLetterTopic, ENROLLMENT_VENDORS_TOPIC } from '@tutoring/shared/contracts';
+import { deadLetterTopic, ENROLLMENT_VENDORS_TOPIC, LEDGER_TOPIC } from '@tutoring/shared/contracts';
 import { SessionIngestService } from './ingest/session-ingest.service';
 import { SessionsTopicHandler } from './ingest/sessions-topic.handler';
 import { LedgerController } from './ledger/ledger.controller';
@@ -93,9 +93,10 @@ export class SessionLedgerModule implements OnApplicationBootstrap, NestModule {
     const setUp = async (): Promise<void> => {
       for (let attempt = 1; ; attempt++) {
         try {
+          // The ledger owns LEDGER_TOPIC: without it the outbox relay (in order) would stall every feedback behind it.
           const referenceTopics = REFERENCE_TOPICS.flatMap((topic) => [topic, deadLetterTopic(topic)]);
           await rt.admin.ensureTopics(
-            [...VendorRegistry.sharedTopics(), ...referenceTopics].map((topic) => ({ topic })),
+            [...VendorRegistry.sharedTopics(), ...referenceTopics, LEDGER_TOPIC].map((topic) => ({ topic })),
           );
           await registry.reconcile();
           await ingestConsumer.start();
