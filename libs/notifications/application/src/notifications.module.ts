@@ -200,7 +200,10 @@ export class NotificationsModule implements OnApplicationBootstrap, BeforeApplic
       this.loops.push(
         new Loop(
           this.config.NOTIFICATIONS_DISPATCH_INTERVAL_MS,
-          whileUp(() => this.dispatcher.dispatchAll(this.clock)),
+          whileUp(async () => {
+            await this.sweeps.batchAll(this.clock());
+            return this.dispatcher.dispatchAll(this.clock);
+          }),
           onError('dispatch'),
         ),
       );

@@ -4,6 +4,7 @@
  * while an SMTP send is in flight. Each notification reaches the SMTP server exactly once; a read-model rebuild
  * sends nothing; families, teachers and vendors only ever hear about their own students and sessions.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -16,15 +17,18 @@ import {
   EnrolmentChangedV1,
   LEDGER_SESSION_RECORDED_V1,
   LedgerSessionRecordedV1,
+  NOTIFICATION_SENT_V1,
+  NOTIFICATIONS_TOPIC,
   OCCURRENCE_CANCELLED_V1,
   OCCURRENCE_PLANNED_V1,
   OccurrencePlannedV1,
   PROGRAM_DEFINED_V1,
   STUDENT_ROSTERED_V1,
+  validateInternalEvent,
 } from '@tutoring/shared/contracts';
 import { DEV_AUDIENCE } from '@tutoring/shared/dev-stack';
 import { findFreePort } from '@tutoring/shared/local-infra';
-import { freshDatabase, FreshDatabase, testKafkaBrokers, waitFor } from '@tutoring/shared/testing';
+import { collectMessages, freshDatabase, FreshDatabase, testKafkaBrokers, waitFor } from '@tutoring/shared/testing';
 import { aStatement, InputPublisher, validatedBy } from './input-events';
 import { consumerCaughtUp, http, lastCompletedWeekIn, NotificationsProcess, root } from './notifications-harness';
 import { SmtpCapture, startSmtpCapture } from './smtp-capture';
@@ -40,6 +44,8 @@ const studentB = randomUUID();
 const studentC = randomUUID();
 const enrolmentA = randomUUID();
 const enrolmentB = randomUUID();
+const enrolmentC = randomUUID();
+const FAMILY_C_PHONE = '+15555550123';
 const teacher1 = randomUUID();
 const teacher2 = randomUUID();
 const occReported = randomUUID();
@@ -59,6 +65,7 @@ type Delivery = {
   status: string;
   attempts: number;
   lastError: string | null;
+  notificationIds: string[];
 };
 
 describe('notifications: decided once, delivered once, private', () => {
@@ -112,6 +119,7 @@ describe('notifications: decided once, delivered once, private', () => {
         NOTIFICATIONS_SEND_LEASE_MS: '3000',
         NOTIFICATIONS_MAX_ATTEMPTS: '3',
         NOTIFICATIONS_BACKOFF_BASE_MS: '200',
+        NOTIFICATIONS_SMS_PROVIDER: 'logging-local-only',
       },
     });
     // Phase 1: decisions only (sending paused, no background sweep): the crash comes between deciding and sending.
@@ -180,6 +188,7 @@ describe('notifications: decided once, delivered once, private', () => {
       ['fin-1', 'inbox', 'fin-1', 'finance_approver', '*'],
       [enrolmentA, 'email', 'family-a@home.test', 'family', enrolmentA],
       [enrolmentB, 'email', 'family-b@home.test', 'family', enrolmentB],
+      [enrolmentC, 'sms', FAMILY_C_PHONE, 'family', enrolmentC],
       [teacher1, 'email', 'teacher-1@school.test', 'teacher', studentA],
       [teacher1, 'email', 'teacher-1@school.test', 'teacher', studentC],
       [teacher2, 'email', 'teacher-2@school.test', 'teacher', studentB],
@@ -227,7 +236,12 @@ describe('notifications: decided once, delivered once, private', () => {
         studentId,
       );
     }
-    const enrolment = (enrolmentId: string, studentId: string, language: string): EnrolmentChangedV1 => ({
+    const enrolment = (
+      enrolmentId: string,
+      studentId: string,
+      language: string,
+      channel: 'email' | 'sms' = 'email',
+    ): EnrolmentChangedV1 => ({
       enrolmentId,
       districtId: district,
       studentId,
@@ -239,11 +253,12 @@ describe('notifications: decided once, delivered once, private', () => {
       startDate: '2026-09-15',
       endDate: null,
       reason: null,
-      contactPreferences: { language, channel: 'email' },
+      contactPreferences: { language, channel },
       changedAt: new Date().toISOString(),
     });
     await p.internal(ENROLMENT_CHANGED_V1, enrolment(enrolmentA, studentA, 'en'), studentA);
     await p.internal(ENROLMENT_CHANGED_V1, enrolment(enrolmentB, studentB, 'es-MX'), studentB);
+    await p.internal(ENROLMENT_CHANGED_V1, enrolment(enrolmentC, studentC, 'es', 'sms'), studentC);
     const occurrence = (occurrenceId: string, vendorId: string, endsAt: Date): OccurrencePlannedV1 => ({
       occurrenceId,
       districtId: district,
@@ -372,6 +387,7 @@ describe('notifications: decided once, delivered once, private', () => {
       ['fin-1', 'lead-1', 'pm-1', enrolmentA, enrolmentB, teacher1, teacher2, vendor1, vendor2].sort(),
     );
     expect(decided.filter((d) => d.channel === 'webhook')).toHaveLength(2);
+    expect(decided.filter((d) => d.channel === 'sms').map((d) => d.recipientId)).toEqual([enrolmentC]);
     expect(smtp.received).toHaveLength(0);
 
     await service.kill();
@@ -573,6 +589,30 @@ describe('notifications: decided once, delivered once, private', () => {
       '/v1/audit?resourceType=notification_preferences',
     );
     expect(audit.body.items).toEqual([expect.objectContaining({ actorSub: 'lead-1', resourceIds: ['lead-1'] })]);
+  });
+
+  it('a family that prefers SMS gets it through the SMS port; addresses and texts stay out of logs and Kafka', async () => {
+    const sms = (await deliveries('sent')).filter((d) => d.channel === 'sms');
+    expect(sms.map((d) => d.recipientId)).toEqual([enrolmentC]);
+    const log = readFileSync(join(root, 'tmp', 'e2e-logs', 'notifications', 'notifications.log'), 'utf8');
+    expect(log).toContain('SMS NOT SENT (local logging provider)');
+    for (const secret of [FAMILY_C_PHONE, 'family-a@home.test', 'approver@district.test', NOTE_A, NOTE_B, NOTE_C])
+      expect(log).not.toContain(secret);
+
+    // Let the queue drain (the last webhook retries) so the set of sent notifications is final.
+    await waitFor(
+      async () => expect([...(await deliveries('pending')), ...(await deliveries('sending'))]).toEqual([]),
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    const sent = (await deliveries('sent')).flatMap((d) => d.notificationIds);
+    expect(new Set(sent).size).toBe(sent.length);
+    const events = (await collectMessages(brokers, NOTIFICATIONS_TOPIC, { timeoutMs: 8_000 })).filter(
+      (e) => e.headers['ce_districtid'] === district,
+    );
+    const data = events.map((e) => JSON.parse(e.value ?? 'null') as { notificationId: string });
+    for (const d of data) expect(validateInternalEvent(NOTIFICATION_SENT_V1, d).ok).toBe(true);
+    expect(data.map((d) => d.notificationId).sort()).toEqual([...sent].sort());
+    expect(events.map((e) => e.value).join('')).not.toMatch(/@|\+1555/);
   });
 
   afterAll(() => {

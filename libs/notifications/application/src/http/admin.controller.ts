@@ -25,7 +25,15 @@ import { Dispatcher } from '../dispatch/dispatcher.service';
 import { RebuildService } from '../rebuild/rebuild.service';
 import { SweepService } from '../sweep/sweep.service';
 import { CLOCK, Clock } from '../tokens';
-import { DeliveriesQueryDto, PreferencesDto, RecipientChannelDto, RoleDto, SettingsDto, SweepDto } from './dto';
+import {
+  DeliveriesQueryDto,
+  PreferencesDto,
+  RecipientChannelDto,
+  RoleDto,
+  RoleParamsDto,
+  SettingsDto,
+  SweepDto,
+} from './dto';
 import { principalRecipientIds } from './inbox.controller';
 
 const parseChannel = (value: string): Channel => {
@@ -174,10 +182,15 @@ export class NotificationsAdminController {
     return { recipientId, ...body };
   }
 
-  @Delete('recipients/:recipientId/roles')
+  @Delete('recipients/:recipientId/roles/:role/:scopeKey')
   @HttpCode(204)
   @Roles('district_admin')
-  async deleteRole(@Param('recipientId') recipientId: string, @Body() body: RoleDto, @CurrentPrincipal() p: Principal) {
+  async deleteRole(
+    @Param('recipientId') recipientId: string,
+    @Param() params: RoleParamsDto,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    const body = { role: params.role, scopeKey: params.scopeKey };
     await this.tx(p, async (m) => {
       await this.directory.removeRole(m, body.role, body.scopeKey, recipientId);
       await AuditLog.record(m, {

@@ -127,6 +127,12 @@ export class RoleDto {
   scopeKey: string;
 }
 
+export class RoleParamsDto extends RoleDto {
+  @IsString()
+  @MaxLength(200)
+  recipientId: string;
+}
+
 export class PreferencesDto {
   @ApiPropertyOptional({
     description: `Rules not to be notified about ('*' = all): ${RULE_IDS.join(', ')}`,

@@ -76,6 +76,14 @@ export class SweepService {
     return { decided, deliveries };
   }
 
+  /** Batching alone (cheap): run on every dispatch tick so event-driven notifications go out within seconds. */
+  async batchAll(now: Date): Promise<number> {
+    let created = 0;
+    for (const districtId of await this.tenants())
+      created += await inTenantTransaction(this.dataSource, districtId, (m) => this.batch(m, districtId, now));
+    return created;
+  }
+
   private async missingReports(m: EntityManager, ctx: AddressContext): Promise<Decisions> {
     const { graceHours, lookbackDays } = ctx.settings.missingSession;
     const occurrences = await this.readModels.occurrencesEndedBetween(
