@@ -282,8 +282,10 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
   });
 
   it('takes a withdrawn student out of their group and future occurrences (idempotently)', async () => {
-    const [group] = await inTenantTransaction(ds, world.districtId, (m) => store.activeGroups(m));
-    const leaving = group!.studentIds[0]!;
+    const leaving = world.students[2]!.studentId; // in the manually formed group, whose 11-04 occurrence was cancelled
+    const group = (await inTenantTransaction(ds, world.districtId, (m) => store.activeGroups(m))).find((g) =>
+      g.studentIds.includes(leaving),
+    );
     const enrolment = world.enrolments.find((e) => e.studentId === leaving)!;
     const withdrawn = {
       topic: 'tutoring.enrollment.students.v1',
@@ -319,5 +321,37 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
       store.placements(m, world.programId, [leaving]),
     );
     expect(placements[0]?.enrolledVendorId).toBeNull();
+  });
+
+  it("lists groups whose tutor's clearance lapsed after formation, with the conflict named", async () => {
+    const group = (await inTenantTransaction(ds, world.districtId, (m) => store.activeGroups(m))).find((g) =>
+      g.studentIds.includes(world.students[0]!.studentId),
+    );
+    expect((await service.groupsInConflict(world.districtId, {}, 50, null)).items).toEqual([]);
+    const tutor = world.tutors.find((t) => t.tutorId === group!.tutorId)!;
+    const lapsed = {
+      topic: 'tutoring.enrollment.tutors.v1',
+      key: tutor.tutorId,
+      event: {
+        ...world.events[0]!.event,
+        id: randomUUID(),
+        type: 'org.tutoring.enrollment.tutor-registered.v1',
+        data: { ...tutor, clearedUntil: '2026-12-31' },
+      },
+    };
+    expect(validateInternalEvent(lapsed.event.type, lapsed.event.data).ok).toBe(true);
+    await handler.handleBatch([toIncoming(lapsed, 2000)]);
+    const { items } = await service.groupsInConflict(world.districtId, {}, 50, null);
+    const named = [
+      {
+        code: 'tutor_not_cleared',
+        message: `tutor ${tutor.tutorId} is not cleared: background check valid through 2026-12-31, needed through 2027-05-28`,
+      },
+    ];
+    expect(items).toContainEqual({ groupId: group!.groupId, conflicts: named });
+    expect(items.every((i) => JSON.stringify(i.conflicts) === JSON.stringify(named))).toBe(true); // only that tutor's groups
+    expect((await service.groupsInConflict(world.districtId, { vendorId: other.vendorId }, 50, null)).items).toEqual(
+      [],
+    );
   });
 });

@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import {
   addDays,
   bellScheduleProblems,
+  checkGroupPlan,
   decideCancellation,
   decideGroup,
   evolveGroup,
@@ -97,6 +98,14 @@ export class SchedulingService {
     m: EntityManager,
     group: Pick<ScheduledGroup, 'programId' | 'tutorId' | 'studentIds' | 'schoolId' | 'districtId'>,
   ): Promise<PlanContext> {
+    await this.store.lockPeople(m, [...group.studentIds, group.tutorId]);
+    return this.loadContext(m, group);
+  }
+
+  private async loadContext(
+    m: EntityManager,
+    group: Pick<ScheduledGroup, 'programId' | 'tutorId' | 'studentIds' | 'schoolId' | 'districtId'>,
+  ): Promise<PlanContext> {
     const program = await this.store.program(m, group.programId);
     if (!program) throw new NotFound(`program ${group.programId} is not known to scheduling`);
     const [students, tutors, otherGroups] = await Promise.all([
@@ -166,6 +175,31 @@ export class SchedulingService {
       type: 'DissolveGroup',
       data: { reason, at: this.clock().toISOString(), by: actor.by },
     }));
+  }
+
+  /**
+   * Active groups that break a rule today (a tutor's clearance lapsed, a tutor was deactivated, a student left the
+   * school, …): the same check as a manual change, re-run against current data. Keyset-paginated by group id.
+   */
+  async groupsInConflict(
+    districtId: string,
+    scope: { vendorId?: string; schoolIds?: readonly string[] },
+    limit: number,
+    after: string | null,
+  ): Promise<{
+    items: { groupId: string; conflicts: { code: string; message: string }[] }[];
+    nextCursor: string | null;
+  }> {
+    return this.tx(districtId, async (m) => {
+      const page = await this.store.listGroups(m, scope, limit, after);
+      const items = [];
+      for (const g of page.filter((x) => x.status === 'active')) {
+        const conflicts = checkGroupPlan(g, await this.loadContext(m, g));
+        if (conflicts.length) items.push({ groupId: g.groupId, conflicts });
+      }
+      const last = page.at(-1);
+      return { items, nextCursor: page.length === limit && last ? last.groupId : null };
+    });
   }
 
   /**

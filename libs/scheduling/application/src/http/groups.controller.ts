@@ -111,6 +111,13 @@ export class GroupsController {
     };
   }
 
+  /** Active groups breaking a rule now (e.g. a tutor's clearance lapsed since formation), each conflict named. */
+  @Get('conflicts')
+  @Roles('district_admin', 'program_manager', 'school_leader', 'vendor')
+  conflicts(@Query() q: GroupQueryDto, @CurrentPrincipal() p: Principal) {
+    return this.scheduling.groupsInConflict(p.districtId, readScope(p), q.limit ?? 50, q.cursor ?? null);
+  }
+
   @Get(':groupId')
   @Roles('district_admin', 'program_manager', 'school_leader', 'vendor')
   async get(@Param('groupId', new ParseUUIDPipe()) groupId: string, @CurrentPrincipal() p: Principal) {

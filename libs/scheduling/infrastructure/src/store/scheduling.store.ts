@@ -274,6 +274,15 @@ export class SchedulingStore {
     return rows[0] ? toGroup(rows[0]) : null;
   }
 
+  /**
+   * Serialises schedule changes touching the same students or tutors (transaction-scoped advisory locks, taken in a
+   * fixed order so two changes never deadlock): two concurrent changes cannot both pass the conflict check.
+   */
+  async lockPeople(m: EntityManager, ids: string[]): Promise<void> {
+    for (const id of [...new Set(ids)].sort())
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 42))`, [`scheduling:${id}`]);
+  }
+
   /** Active groups sharing a student or a tutor with the given ones (what a conflict check must see). */
   async groupsTouching(m: EntityManager, studentIds: string[], tutorIds: string[]): Promise<ScheduledGroup[]> {
     const rows = (await m.query(
