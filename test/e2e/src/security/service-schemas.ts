@@ -22,6 +22,11 @@ export interface ProvisionedSchema {
   source: string;
 }
 
+const isMigrationClass = (value: unknown): value is MigrationClass =>
+  typeof value === 'function' &&
+  typeof (value as { prototype?: { up?: unknown } }).prototype?.up === 'function' &&
+  typeof (value as { prototype?: { down?: unknown } }).prototype?.down === 'function';
+
 const pascal = (name: string): string => name.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
 
 /** The migration list a service runs, discovered from its infrastructure lib's `*_MIGRATIONS` export. */
@@ -39,7 +44,13 @@ export async function serviceMigrations(
       const migrations = [...new Set(lists.flatMap(([, value]) => value as MigrationClass[]))];
       return { migrations, source: `${lib} (${lists.map(([n]) => n).join(', ')})` };
     }
-    throw new Error(`${lib} exists but exports no *_MIGRATIONS list: the security meta-tests cannot see its tables`);
+    // No list exported (yet): every exported migration class, in TypeORM's order (the timestamp ending its name).
+    const classes = Object.values(exports).filter(isMigrationClass);
+    if (classes.length > 0) {
+      const stamp = (c: MigrationClass) => Number(/(\d{13})$/.exec(new c().name ?? c.name)?.[1] ?? 0);
+      return { migrations: classes.sort((a, b) => stamp(a) - stamp(b)), source: `${lib} (exported migration classes)` };
+    }
+    throw new Error(`${lib} exports no migrations: the security meta-tests cannot see its tables`);
   }
   return {
     migrations: [messagingTablesMigration(`${pascal(service)}Messaging1700000000000`)],
