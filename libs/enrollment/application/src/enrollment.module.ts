@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import {
+  PostgresEnrolmentStore,
   PostgresOrganisationStore,
   PostgresRosterStore,
   PostgresStudentStore,
@@ -10,6 +11,8 @@ import { AuditModule } from '@tutoring/shared/audit';
 import { DATA_SOURCE, SERVICE_SCHEMA } from '@tutoring/shared/runtime';
 import { ENROLLMENT_CONFIG, type EnrollmentConfig } from './common/enrollment.config';
 import { EnrollmentTopics } from './common/enrollment-topics';
+import { EnrolmentHandler } from './enrolments/enrolment.handler';
+import { EnrolmentsController } from './enrolments/enrolments.controller';
 import { OrganisationController } from './organisation/organisation.controller';
 import { OrganisationHandler } from './organisation/organisation.handler';
 import { RosterController } from './roster/roster.controller';
@@ -30,12 +33,19 @@ const withConfig = <T>(make: (ds: DataSource, schema: string, config: Enrollment
 
 @Module({
   imports: [AuditModule, VendorAccessModule],
-  controllers: [VendorsController, OrganisationController, RosterController, StudentsController],
+  controllers: [VendorsController, OrganisationController, RosterController, StudentsController, EnrolmentsController],
   providers: [
     EnrollmentTopics,
     { provide: ENROLLMENT_CONFIG, useValue: { crypto: null } satisfies EnrollmentConfig },
     { provide: PostgresVendorRepository, ...store((ds, schema) => new PostgresVendorRepository(ds, schema)) },
     { provide: PostgresOrganisationStore, ...store((ds, schema) => new PostgresOrganisationStore(ds, schema)) },
+    { provide: PostgresEnrolmentStore, ...store((ds, schema) => new PostgresEnrolmentStore(ds, schema)) },
+    {
+      provide: EnrolmentHandler,
+      inject: [PostgresEnrolmentStore, PostgresOrganisationStore, EnrollmentTopics],
+      useFactory: (e: PostgresEnrolmentStore, o: PostgresOrganisationStore, t: EnrollmentTopics) =>
+        new EnrolmentHandler(e, o, (vendorId) => t.ensureVendorAssignments(vendorId)),
+    },
     { provide: PostgresStudentStore, ...withConfig((ds, schema, c) => new PostgresStudentStore(ds, schema, c.crypto)) },
     {
       provide: RosterImportHandler,

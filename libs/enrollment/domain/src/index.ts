@@ -5,3 +5,5 @@ export * from './roster/csv';
 export * from './roster/oneroster.spec';
 export * from './roster/roster.check';
 export * from './roster/student-records';
+export * from './enrolment/consent';
+export * from './enrolment/enrolment.decider';

@@ -9,3 +9,5 @@ export * from './organisation/organisation.store';
 export * from './roster/roster.store';
 export * from './roster/roster-files';
 export * from './students/student.store';
+export * from './enrolments/enrolment.store';
+export * from './migrations/1700000000004-enrolments-tutors-assessments.migration';

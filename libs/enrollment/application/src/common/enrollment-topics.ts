@@ -5,6 +5,7 @@ import {
   ENROLLMENT_STUDENTS_TOPIC,
   ENROLLMENT_TUTORS_TOPIC,
   ENROLLMENT_VENDORS_TOPIC,
+  vendorAssignmentsTopic,
 } from '@tutoring/shared/contracts';
 import { SERVICE_RUNTIME, type ServiceRuntime } from '@tutoring/shared/runtime';
 
@@ -22,7 +23,20 @@ export const ENROLLMENT_TOPICS = [
  */
 @Injectable()
 export class EnrollmentTopics implements OnApplicationBootstrap {
+  private readonly ensured = new Set<string>();
+
   constructor(@Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime) {}
+
+  /**
+   * session-ledger opens a vendor's topics when the vendor registers; enrollment makes sure the assignments topic
+   * exists before queueing for it, so its outbox relay never waits on a topic that is not there yet.
+   */
+  async ensureVendorAssignments(vendorId: string): Promise<void> {
+    const topic = vendorAssignmentsTopic(vendorId);
+    if (this.ensured.has(topic)) return;
+    await this.runtime.admin.ensureTopics([{ topic }]);
+    this.ensured.add(topic);
+  }
 
   onApplicationBootstrap(): void {
     const log = this.runtime.config.logger;

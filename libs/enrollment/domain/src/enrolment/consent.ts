@@ -1,0 +1,1 @@
+export type ConsentMode = 'opt_in' | 'opt_out';

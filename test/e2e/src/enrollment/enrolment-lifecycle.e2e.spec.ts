@@ -1,0 +1,188 @@
+/**
+ * Consent and enrolment lifecycle over HTTP, and what each vendor receives: its own enrolled students on its
+ * assignments topic (pseudonymous id, grade, school), nothing about another vendor's students.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DevIssuer, startDevIssuer } from '@tutoring/shared/auth';
+import {
+  ENROLLMENT_STUDENTS_TOPIC,
+  ENROLMENT_CHANGED_V1,
+  validateInternalEvent,
+  vendorAssignmentsTopic,
+} from '@tutoring/shared/contracts';
+import { DEV_AUDIENCE, Stack, startStack } from '@tutoring/shared/dev-stack';
+import { findFreePort } from '@tutoring/shared/local-infra';
+import { collectMessages, freshDatabase, FreshDatabase, testKafkaBrokers } from '@tutoring/shared/testing';
+import { EnrollmentApi } from './enrollment-api';
+
+const root = join(__dirname, '..', '..', '..', '..');
+const district = randomUUID();
+
+describe('enrolment lifecycle and vendor assignments', () => {
+  let db: FreshDatabase;
+  let issuer: DevIssuer;
+  let stack: Stack;
+  let admin: EnrollmentApi;
+  let dir: string;
+  const brokers = testKafkaBrokers();
+
+  beforeAll(async () => {
+    db = await freshDatabase('enrolment_e2e');
+    issuer = await startDevIssuer({ audience: DEV_AUDIENCE, port: 0, log: () => undefined });
+    stack = await startStack({
+      root,
+      postgresAdminUrl: db.url,
+      kafkaBrokers: brokers,
+      issuer,
+      services: ['enrollment'],
+      ports: { enrollment: await findFreePort() },
+      logDir: join(root, 'tmp', 'e2e-logs', `enrolment-${Date.now().toString(36)}`),
+      extraEnv: { enrollment: { ENROLLMENT_MASTER_KEY: randomBytes(32).toString('hex') } },
+    });
+    admin = new EnrollmentApi(
+      stack.get('enrollment').url,
+      await issuer.mintToken({ sub: 'pm-e2e', roles: ['district_admin'], district_id: district }),
+    );
+    dir = mkdtempSync(join(tmpdir(), 'enrolment-e2e-'));
+    execFileSync(
+      'node',
+      [
+        '-r',
+        './tools/register.js',
+        'tools/generators/oneroster/generate-district.ts',
+        '--out',
+        dir,
+        '--students',
+        '12',
+        '--schools',
+        '1',
+      ],
+      {
+        cwd: root,
+        stdio: 'pipe',
+      },
+    );
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await issuer?.stop();
+    await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs identified → invited → consented → enrolled → exited, refuses what the rules forbid, and scopes vendors', async () => {
+    expect((await admin.importRoster(dir)).json).toMatchObject({ applied: true });
+    const vendorA = (await admin.call('POST', '/v1/vendors', { name: 'Alpha Tutors' })).json.vendorId as string;
+    const vendorB = (await admin.call('POST', '/v1/vendors', { name: 'Beta Tutors' })).json.vendorId as string;
+    const program = await admin.call('POST', '/v1/programs', {
+      name: 'K-8 math',
+      subject: 'math',
+      gradeBand: { from: 'K', to: '8' },
+      startDate: '2026-09-08',
+      endDate: '2027-05-28',
+      consentMode: 'opt_out',
+      vendorIds: [vendorA, vendorB],
+    });
+    const programId = program.json.programId as string;
+    const students = (await admin.call('GET', '/v1/students?purpose=enrolment%20test')).json.items as {
+      studentId: string;
+      grade: string;
+      schoolId: string;
+    }[];
+    const [s1, s2, s3] = students;
+    if (!s1 || !s2 || !s3) throw new Error('roster too small');
+
+    const walk = async (studentId: string, vendorId: string | null, decision: 'not_opted_out' | 'opted_out') => {
+      const identified = await admin.call('POST', `/v1/programs/${programId}/enrolments`, {
+        studentId,
+        contactPreferences: { language: 'es', channel: 'sms' },
+      });
+      expect(identified.json).toMatchObject({ status: 'identified', consent: 'pending' });
+      const id = identified.json.enrolmentId as string;
+      expect(
+        (await admin.call('POST', `/v1/enrolments/${id}/consent`, { decision, date: '2026-09-02' })).json,
+      ).toMatchObject({ code: 'not_invited' });
+      expect((await admin.call('POST', `/v1/enrolments/${id}/invitation`)).json).toMatchObject({ status: 'invited' });
+      await admin.call('POST', `/v1/enrolments/${id}/consent`, { decision, date: '2026-09-03' });
+      if (vendorId) {
+        expect(
+          (await admin.call('POST', `/v1/enrolments/${id}/enrolment`, { vendorId, startDate: '2026-09-14' })).json,
+        ).toMatchObject({ status: 'enrolled', vendorId });
+      }
+      return id;
+    };
+    const e1 = await walk(s1.studentId, vendorA, 'not_opted_out');
+    const e2 = await walk(s2.studentId, vendorB, 'not_opted_out');
+    const e3 = await walk(s3.studentId, null, 'opted_out');
+    expect((await admin.call('GET', `/v1/enrolments/${e3}`)).json).toMatchObject({
+      status: 'withdrawn',
+      consent: 'opted_out',
+      reason: 'opted_out',
+    });
+    const refused = await admin.call('POST', `/v1/enrolments/${e3}/enrolment`, {
+      vendorId: vendorA,
+      startDate: '2026-09-14',
+    });
+    expect(refused.status).toBe(422);
+    expect((await admin.call('POST', `/v1/programs/${programId}/enrolments`, { studentId: s1.studentId })).status).toBe(
+      422,
+    );
+    expect(
+      (await admin.call('POST', `/v1/enrolments/${e1}/exit`, { date: '2027-01-15', reason: 'moved_school' })).json,
+    ).toMatchObject({
+      status: 'exited',
+      endDate: '2027-01-15',
+    });
+
+    const forA = await collectMessages(brokers, vendorAssignmentsTopic(vendorA), { timeoutMs: 8_000 });
+    const forB = await collectMessages(brokers, vendorAssignmentsTopic(vendorB), { timeoutMs: 3_000 });
+    expect(forA.map((m) => JSON.parse(m.value ?? '{}').status)).toEqual(['enrolled', 'exited']);
+    expect(forB.map((m) => JSON.parse(m.value ?? '{}').status)).toEqual(['enrolled']);
+    for (const [messages, student, vendor] of [
+      [forA, s1, vendorA],
+      [forB, s2, vendorB],
+    ] as const) {
+      for (const m of messages) {
+        const data = JSON.parse(m.value ?? '{}');
+        expect(m.headers['ce_type']).toBe(ENROLMENT_CHANGED_V1);
+        expect(validateInternalEvent(ENROLMENT_CHANGED_V1, data).ok).toBe(true);
+        expect(data).toMatchObject({
+          studentId: student.studentId,
+          grade: student.grade,
+          schoolId: student.schoolId,
+          vendorId: vendor,
+        });
+      }
+    }
+    expect(JSON.stringify(forA)).not.toContain(s2.studentId);
+    expect(JSON.stringify(forB)).not.toContain(s1.studentId);
+
+    const all = (await collectMessages(brokers, ENROLLMENT_STUDENTS_TOPIC, { timeoutMs: 5_000 })).filter(
+      (m) => m.headers['ce_type'] === ENROLMENT_CHANGED_V1 && m.key === s1.studentId,
+    );
+    expect(all.map((m) => JSON.parse(m.value ?? '{}').status)).toEqual([
+      'identified',
+      'invited',
+      'consented',
+      'enrolled',
+      'exited',
+    ]);
+
+    const vendorToken = await issuer.mintToken({
+      sub: 'vendor-a',
+      roles: ['vendor'],
+      district_id: district,
+      vendor_id: vendorA,
+    });
+    const asVendorA = new EnrollmentApi(stack.get('enrollment').url, vendorToken);
+    const visible = (await asVendorA.call('GET', '/v1/enrolments')).json.items as { enrolmentId: string }[];
+    expect(visible.map((e) => e.enrolmentId)).toEqual([e1]);
+    expect((await asVendorA.call('GET', `/v1/enrolments/${e2}`)).status).toBe(404);
+    expect((await asVendorA.call('GET', '/v1/students?purpose=peek')).status).toBe(403);
+  });
+});
