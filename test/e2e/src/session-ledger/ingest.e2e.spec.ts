@@ -323,6 +323,50 @@ describe('session-ledger ingest: Kafka, HTTP and CSV on one path', () => {
     expect(badHeader.status).toBe(400);
   });
 
+  it('caps request sizes: batch count, CSV bytes, JSON bytes; and refuses other media types', async () => {
+    const one = {
+      specversion: '1.0',
+      id: randomUUID(),
+      source: `urn:tutoring:vendor:${w.vendorA}`,
+      type: 'org.tutoring.session.delivered.v1',
+      data: {},
+    };
+    const tooMany = await api('/v1/ingest/events', tokenA, {
+      method: 'POST',
+      headers: { 'content-type': 'application/cloudevents-batch+json' },
+      body: JSON.stringify(Array.from({ length: 101 }, () => ({ ...one, id: randomUUID() }))),
+    });
+    expect(tooMany.status).toBe(400);
+    const hugeCsv = await api('/v1/ingest/datas-csv', tokenA, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: `student_id,session_topic,session_date,session_duration,session_ratio,tutor_id\n${'x,math,2026-11-03,30,1:1,y\n'.repeat(90_000)}`,
+    });
+    expect(hugeCsv.status).toBe(413);
+    const hugeJson = await api('/v1/ingest/events', tokenA, {
+      method: 'POST',
+      headers: { 'content-type': 'application/cloudevents+json' },
+      body: JSON.stringify({ ...one, data: { padding: 'x'.repeat(1_100_000) } }),
+    });
+    expect(hugeJson.status).toBe(413);
+    const xml = await api('/v1/ingest/events', tokenA, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: '<session/>',
+    });
+    expect(xml.status).toBe(415);
+    // A non-vendor token cannot ingest at all.
+    expect(
+      (
+        await api('/v1/ingest/events', districtAdmin, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(403);
+  });
+
   it('re-judges a correction, cancels a void, and keeps every version in the history with its reason', async () => {
     await publishSession(
       w.vendorA,
