@@ -1,5 +1,6 @@
 // npm run bench:schedule — the auto-scheduler on the full generated district (30 schools, 6,000 students, 1,500
 // tutors), beside the first-fit baseline measured in the same run, both checked by the independent validator.
+import 'reflect-metadata'; // the contracts' DTO decorators load with the scheduling libs
 import { performance } from 'node:perf_hooks';
 import { autoScheduleWithHighs, greedyBaselineSchedule } from '@tutoring/scheduling/infrastructure';
 import { FULL_DISTRICT, generateDistrict, type DistrictShape } from './district.generator';

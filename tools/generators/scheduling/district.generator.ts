@@ -129,8 +129,7 @@ export const generateDistrict = (shape: DistrictShape = FULL_DISTRICT): Generate
     district.periodsBySchool[schoolId] = periods;
     const schoolBands = sc % 2 === 0 ? [BANDS[0]!, BANDS[1]!] : [BANDS[1]!, BANDS[2]!];
     const groups = Math.ceil(shape.studentsPerSchool / maxGroupSize);
-    const plantedTutors = Math.ceil(groups * 0.6);
-    const tutors: GeneratedTutor[] = Array.from({ length: shape.tutorsPerSchool }, () => ({
+    const newTutor = (): GeneratedTutor => ({
       tutorId: uuid(),
       vendorId: pick(vendors),
       schoolIds: [schoolId],
@@ -140,17 +139,30 @@ export const generateDistrict = (shape: DistrictShape = FULL_DISTRICT): Generate
       active: true,
       maxGroups: 0,
       available: { [schoolId]: [] },
-    }));
+    });
+    const tutors: GeneratedTutor[] = Array.from({ length: shape.tutorsPerSchool }, newTutor);
+    const plantedTutors = Math.max(1, Math.min(Math.ceil(groups * 0.6), tutors.length));
     const tutorBand = new Map<GeneratedTutor, (typeof BANDS)[number]>();
-    const tutorPeriod = new Map<GeneratedTutor, string>();
+    const tutorPeriods = new Map<GeneratedTutor, Set<string>>();
     let studentsLeft = shape.studentsPerSchool;
     for (let g = 0; g < groups; g++) {
-      const tutor = tutors[g % plantedTutors]!;
+      // Round robin over the planted tutors; a tutor never gets two planted groups in one period (a tutor with no
+      // period left is skipped, and a new tutor is added when none is left: the planted schedule stays valid).
+      let tutor: GeneratedTutor | undefined;
+      for (let k = 0; k < plantedTutors && !tutor; k++) {
+        const candidate = tutors[(g + k) % plantedTutors]!;
+        if ((tutorPeriods.get(candidate)?.size ?? 0) < periods.length) tutor = candidate;
+      }
+      if (!tutor) {
+        tutor = newTutor();
+        tutors.push(tutor);
+      }
       const band = tutorBand.get(tutor) ?? pick(schoolBands);
       tutorBand.set(tutor, band);
-      const used = tutorPeriod.get(tutor);
-      const period = pick(periods.filter((p) => p !== used));
-      tutorPeriod.set(tutor, period);
+      const used = tutorPeriods.get(tutor) ?? new Set<string>();
+      const period = pick(periods.filter((p) => !used.has(p)));
+      used.add(period);
+      tutorPeriods.set(tutor, used);
       const days = pick(TRIPLES);
       const cells = days.map((d) => `${d}:${period}`);
       tutor.maxGroups++;

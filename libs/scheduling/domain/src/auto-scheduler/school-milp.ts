@@ -54,20 +54,36 @@ export const buildSchoolModel = (p: SchoolProblem): SchoolModel => {
   const { input, schoolId, patterns } = p;
   const program = input.program;
   const freeOf = new Map(p.students.map((s) => [s.studentId, new Set(s.free)]));
-  const byBucket = new Map<string, AutoScheduleStudent[]>();
-  for (const s of p.students) byBucket.set(bucketOf(s), [...(byBucket.get(bucketOf(s)) ?? []), s]);
+  const byBand = new Map<string, AutoScheduleStudent[]>();
+  for (const s of p.students) byBand.set(bucketOf(s), [...(byBand.get(bucketOf(s)) ?? []), s]);
+
+  // A bucket is who may share a group and which tutors may lead it. The band bucket takes the tutors who teach every
+  // grade present; a tutor covering only some grades (e.g. 3–4 of 3–5) gets a per-grade bucket of its own.
+  const buckets: { key: string; members: AutoScheduleStudent[]; tutors: AutoScheduleTutor[] }[] = [];
+  for (const [key, members] of byBand) {
+    const vendorId = members[0]?.vendorId ?? '';
+    const grades = [...new Set(members.map((s) => s.grade))].sort();
+    const usable = input.tutors.filter(
+      (t) => remainingCapacity(t, p.usage) > 0 && tutorFits(t, program, schoolId, vendorId, []),
+    );
+    const full = usable.filter((t) => tutorFits(t, program, schoolId, vendorId, grades));
+    buckets.push({ key, members, tutors: full });
+    if (grades.length > 1)
+      for (const g of grades) {
+        const partial = usable.filter((t) => !full.includes(t) && tutorFits(t, program, schoolId, vendorId, [g]));
+        if (partial.length)
+          buckets.push({ key: `${key}|${g}`, members: members.filter((s) => s.grade === g), tutors: partial });
+      }
+  }
 
   const ys: YCol[] = [];
-  const tutorsFor = new Map<string, Set<number>>(); // bucket → patterns some tutor can run
-  for (const [bucket, members] of byBucket) {
-    const vendorId = members[0]?.vendorId ?? '';
-    const grades = new Set(members.map((s) => s.grade));
+  const xs: XCol[] = [];
+  for (const { key: bucket, members, tutors } of buckets) {
     const studentPatterns = new Set(
       patterns.filter((pt) => members.some((s) => fits(pt, freeOf.get(s.studentId) ?? new Set()))).map((pt) => pt.id),
     );
     const covered = new Set<number>();
-    for (const t of input.tutors) {
-      if (remainingCapacity(t, p.usage) <= 0 || !tutorFits(t, program, schoolId, vendorId, grades)) continue;
+    for (const t of tutors) {
       const cells = tutorCells(t, schoolId, p.usage);
       for (const pt of patterns)
         if (studentPatterns.has(pt.id) && fits(pt, cells)) {
@@ -75,14 +91,10 @@ export const buildSchoolModel = (p: SchoolProblem): SchoolModel => {
           covered.add(pt.id);
         }
     }
-    tutorsFor.set(bucket, covered);
-  }
-  const xs: XCol[] = [];
-  for (const s of p.students) {
-    const free = freeOf.get(s.studentId) ?? new Set<string>();
-    const bucket = bucketOf(s);
-    const covered = tutorsFor.get(bucket);
-    for (const pt of patterns) if (covered?.has(pt.id) && fits(pt, free)) xs.push({ student: s, pattern: pt, bucket });
+    for (const s of members) {
+      const free = freeOf.get(s.studentId) ?? new Set<string>();
+      for (const pt of patterns) if (covered.has(pt.id) && fits(pt, free)) xs.push({ student: s, pattern: pt, bucket });
+    }
   }
 
   const n = xs.length + ys.length;

@@ -73,6 +73,22 @@ describe('auto-scheduler (HiGHS)', () => {
     expect(new Set(milp.groups.map((g) => g.tutorId)).size).toBe(2);
   });
 
+  it('uses tutors who teach only some grades of the band, for those grades', async () => {
+    const data = input(
+      [student('g3', MWF_P1, { grade: '3' }), student('g5', MWF_P1, { grade: '5' })],
+      [
+        tutor('t34', MWF_P1, { gradeBands: [{ from: '3', to: '4' }] }),
+        tutor('t5', MWF_P1, { gradeBands: [{ from: '5', to: '5' }] }),
+      ],
+    );
+    const result = await autoScheduleWithHighs(data);
+    expect(result.placed).toBe(2);
+    expect(result.groups.map((g) => [g.tutorId, g.studentIds]).sort()).toEqual([
+      ['t34', ['g3']],
+      ['t5', ['g5']],
+    ]);
+  });
+
   it('explains each student it cannot place', async () => {
     const result = await autoScheduleWithHighs(
       input(
