@@ -11,9 +11,10 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { isoWeekRange } from '@tutoring/session-ledger/domain';
 import { decodeCursor, LedgerQueries } from '@tutoring/session-ledger/infrastructure';
+import { AuditLog } from '@tutoring/shared/audit';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { DATA_SOURCE, SERVICE_SCHEMA } from '@tutoring/shared/runtime';
@@ -86,6 +87,24 @@ const scopeOf = (principal: Principal): Scope => {
   return { vendorId: null, schoolIds: principal.schoolIds };
 };
 
+/** Reads of student records are on record, in the same transaction as the read (DESIGN.md §6). */
+const audit = async (
+  m: EntityManager,
+  principal: Principal,
+  resourceType: string,
+  ids: readonly (string | number)[],
+  purpose: string,
+) => {
+  if (ids.length === 0) return;
+  await AuditLog.record(m, {
+    actor: { sub: principal.sub, roles: principal.roles },
+    action: 'read',
+    resourceType,
+    resourceIds: [...new Set(ids.map(String))].slice(0, 1000),
+    purpose,
+  });
+};
+
 /** Read side of ingest: what was recorded, rejected and flagged, and each session's history. Thin: SQL in LedgerQueries. */
 @ApiTags('ledger')
 @ApiBearerAuth()
@@ -105,9 +124,17 @@ export class LedgerController {
   @ApiOperation({ summary: 'Ledger entries in position order (a vendor sees only its own)' })
   entries(@Query() page: PositionPageDto, @CurrentPrincipal() principal: Principal) {
     const scope = scopeOf(principal);
-    return inTenantTransaction(this.db, principal.districtId, (m) =>
-      this.queries.entries(m, scope.vendorId, page.after ?? 0, page.limit ?? 100),
-    );
+    return inTenantTransaction(this.db, principal.districtId, async (m) => {
+      const result = await this.queries.entries(m, scope.vendorId, page.after ?? 0, page.limit ?? 100);
+      await audit(
+        m,
+        principal,
+        'ledger_entry',
+        result.items.map((i) => i.position),
+        'GET /v1/ledger/entries',
+      );
+      return result;
+    });
   }
 
   @Get('ingest/rejections')
@@ -135,9 +162,12 @@ export class LedgerController {
     if (scope.vendorId !== null && scope.vendorId !== params.vendorId) throw new NotFoundException('no such session');
     const after = Number(decodeCursor(page.cursor)?.[0] ?? 0);
     if (!Number.isInteger(after) || after < 0) throw new BadRequestException('cursor is not valid');
-    const result = await inTenantTransaction(this.db, principal.districtId, (m) =>
-      this.queries.history(m, params.vendorId, params.sessionId, after, pageSize(page.limit)),
-    );
+    const result = await inTenantTransaction(this.db, principal.districtId, async (m) => {
+      const found = await this.queries.history(m, params.vendorId, params.sessionId, after, pageSize(page.limit));
+      const ids = found.items.length ? [`${params.vendorId}/${params.sessionId}`] : [];
+      await audit(m, principal, 'session', ids, 'GET /v1/sessions/:vendorId/:sessionId/history');
+      return found;
+    });
     if (result.items.length === 0 && after === 0) throw new NotFoundException('no such session');
     return result;
   }
@@ -161,8 +191,8 @@ export class LedgerController {
     const after: [number, string] | null = cursor ? [Number(cursor[0]), cursor[1] ?? ''] : null;
     if (after && !Number.isInteger(after[0])) throw new BadRequestException('cursor is not valid');
     const schoolIds = q.schoolId ? [q.schoolId] : scope.schoolIds;
-    return inTenantTransaction(this.db, principal.districtId, (m) =>
-      this.queries.exceptions(
+    return inTenantTransaction(this.db, principal.districtId, async (m) => {
+      const result = await this.queries.exceptions(
         m,
         {
           vendorId: scope.vendorId ?? q.vendorId ?? null,
@@ -173,7 +203,15 @@ export class LedgerController {
         },
         after,
         pageSize(q.limit),
-      ),
-    );
+      );
+      await audit(
+        m,
+        principal,
+        'student',
+        result.items.map((i) => i.studentId),
+        'GET /v1/exceptions',
+      );
+      return result;
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { messagingTablesSql } from '@tutoring/shared/messaging';
 import { migrationSchema } from '@tutoring/shared/persistence';
+import { auditLogMigration } from '@tutoring/shared/audit';
 import { ReferenceAndTenancy1700000000201 } from './1700000000201-reference-and-tenancy.migration';
 import { Projections1700000000301 } from './1700000000301-projections.migration';
 import { ReaderCheckpoint1700000000302 } from './1700000000302-reader-checkpoint.migration';
@@ -68,4 +69,13 @@ export class Ledger1700000000101 implements MigrationInterface {
   }
 }
 
-export const SESSION_LEDGER_MIGRATIONS = [Ledger1700000000101, ReferenceAndTenancy1700000000201, Projections1700000000301, ReaderCheckpoint1700000000302];
+/** Every read of student records through the read API is audited (DESIGN.md §6). */
+export const SessionLedgerAuditLog1700000000202 = auditLogMigration('SessionLedgerAuditLog1700000000202');
+
+export const SESSION_LEDGER_MIGRATIONS = [
+  Ledger1700000000101,
+  ReferenceAndTenancy1700000000201,
+  SessionLedgerAuditLog1700000000202,
+  Projections1700000000301,
+  ReaderCheckpoint1700000000302,
+];
