@@ -106,7 +106,7 @@ export class SweepService {
     const out: Decisions = { decisions: [], skipped: [] };
     if (!ctx.settings.rules.family_weekly_summary.enabled) return out;
     const week = weekToReport(ctx.now, ctx.districtZone, ctx.settings.weekly.delayHours);
-    const done = await this.deliveries.decidedSourceKeys(m, 'family_weekly_summary', 'family:');
+    const done = await this.deliveries.decidedSourceKeys(m, 'family_weekly_summary', `:${week.isoWeek}`);
     for (const family of await this.readModels.enrolledFamilies(m)) {
       const key = `family:${family.enrolmentId}:${week.isoWeek}`;
       if (done.has(key)) continue;
@@ -136,7 +136,7 @@ export class SweepService {
     const out: Decisions = { decisions: [], skipped: [] };
     if (!ctx.settings.rules.teacher_digest.enabled) return out;
     const week = weekToReport(ctx.now, ctx.districtZone, ctx.settings.weekly.delayHours);
-    const done = await this.deliveries.decidedSourceKeys(m, 'teacher_digest', 'teacher:');
+    const done = await this.deliveries.decidedSourceKeys(m, 'teacher_digest', `:${week.isoWeek}`);
     for (const { teacherId, studentIds } of await this.directory.teachersWithStudents(m)) {
       const key = `teacher:${teacherId}:${week.isoWeek}`;
       if (done.has(key)) continue;

@@ -75,14 +75,21 @@ const toDelivery = (r: DeliveryRow): Delivery => ({
 export class DeliveryStore {
   constructor(private readonly schema: string) {}
 
-  /** Inserts decided and skipped notifications; a decision already taken (same id) is left alone. Returns new pending ids. */
+  /**
+   * Inserts decided and skipped notifications; a decision already taken (same id) is left alone. A new one joins
+   * the recipient's open digest (it goes out with what is already waiting, if that is earlier). Returns new ids.
+   */
   async saveDecisions(m: EntityManager, districtId: string, d: Decisions): Promise<string[]> {
     const inserted: string[] = [];
     for (const n of d.decisions) {
       const id = notificationId(n.rule, n.sourceKey, n.recipientId, n.channel);
       const rows = (await m.query(
         `INSERT INTO ${this.schema}.notifications (notification_id, district_id, rule, source_key, recipient_id, channel, language, payload, status, not_before)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, 'pending', $9) ON CONFLICT DO NOTHING RETURNING notification_id`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, 'pending',
+           -- joins the recipient's open digest: whatever is already waiting for this recipient and channel
+           LEAST($9::timestamptz, (SELECT min(p.not_before) FROM ${this.schema}.notifications p
+                                    WHERE p.status = 'pending' AND p.recipient_id = $5 AND p.channel = $6)))
+         ON CONFLICT DO NOTHING RETURNING notification_id`,
         [
           id,
           districtId,
@@ -116,11 +123,11 @@ export class DeliveryStore {
     return inserted;
   }
 
-  /** Source keys of `rule` already decided (any status), so a sweep skips work it has done before. */
-  async decidedSourceKeys(m: EntityManager, rule: RuleId, prefix: string): Promise<Set<string>> {
+  /** Source keys of `rule` ending in `suffix` (e.g. `:2026-W47`) already decided (any status): a sweep skips them. */
+  async decidedSourceKeys(m: EntityManager, rule: RuleId, suffix: string): Promise<Set<string>> {
     const rows = (await m.query(
-      `SELECT DISTINCT source_key FROM ${this.schema}.notifications WHERE rule = $1 AND source_key LIKE $2`,
-      [rule, `${prefix}%`],
+      `SELECT DISTINCT source_key FROM ${this.schema}.notifications WHERE rule = $1 AND right(source_key, length($2)) = $2`,
+      [rule, suffix],
     )) as { source_key: string }[];
     return new Set(rows.map((r) => r.source_key));
   }
