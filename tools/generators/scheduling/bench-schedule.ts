@@ -31,7 +31,7 @@ const main = async (): Promise<void> => {
   const milpMs = performance.now() - t;
   const milpCheck = validateSchedule(district, milp.groups);
 
-  const pct = (x: number) => `${((100 * x) / n).toFixed(1)} %`;
+  const pct = (x: number) => `${((100 * x) / n).toFixed(2)} %`;
   const solverMs = milp.schools.reduce((s, x) => s + x.solveMs, 0);
   console.log('');
   console.log('                     full dose      time        violations');

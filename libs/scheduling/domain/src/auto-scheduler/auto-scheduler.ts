@@ -17,7 +17,13 @@ import { weeklyPatterns } from './patterns';
 import { buildSchoolModel, decodeSchool, type SchoolProblem } from './school-milp';
 
 export interface AutoScheduleOptions {
+  /** Floor of each school's time limit. */
   timeLimitSecondsPerSchool: number;
+  /**
+   * Solver budget for the whole district: a school may use its share of what is left ((budget − used) / schools
+   * left, at least the floor), so time a quickly solved school did not need goes to the harder ones.
+   */
+  totalTimeLimitSeconds: number;
   /**
    * Absolute gap at which a school's solve stops. Below 1, the number of students placed is proven optimal; only
    * the secondary goal (fewer groups, worth GROUP_COST each) may still be improvable.
@@ -25,7 +31,11 @@ export interface AutoScheduleOptions {
   absoluteGap: number;
 }
 
-export const DEFAULT_AUTO_SCHEDULE_OPTIONS: AutoScheduleOptions = { timeLimitSecondsPerSchool: 1.5, absoluteGap: 0.99 };
+export const DEFAULT_AUTO_SCHEDULE_OPTIONS: AutoScheduleOptions = {
+  timeLimitSecondsPerSchool: 1.5,
+  totalTimeLimitSeconds: 40,
+  absoluteGap: 0.99,
+};
 
 const bySchool = (students: AutoScheduleStudent[]): Map<string, AutoScheduleStudent[]> => {
   const m = new Map<string, AutoScheduleStudent[]>();
@@ -86,7 +96,12 @@ export const autoSchedule = async (
   const usage = new Map<string, TutorUsage>();
   const groups: ProposedGroup[] = [];
   const stats: SchoolSolveStats[] = [];
-  for (const [schoolId, all] of bySchool(input.students)) {
+  const schools = bySchool(input.students);
+  let used = 0;
+  let left = schools.size;
+  for (const [schoolId, all] of schools) {
+    const timeLimitSeconds = Math.max(options.timeLimitSecondsPerSchool, (options.totalTimeLimitSeconds - used) / left);
+    left--;
     const students = all.filter((s) => s.vendorId !== null);
     const problem: SchoolProblem = { schoolId, input, students, patterns: patternsOf(schoolId), usage };
     const built = buildSchoolModel(problem);
@@ -103,10 +118,8 @@ export const autoSchedule = async (
       solveMs: 0,
     };
     if (built.model.cost.length > 0) {
-      const solution = await solver.solve(built.model, {
-        timeLimitSeconds: options.timeLimitSecondsPerSchool,
-        absoluteGap: options.absoluteGap,
-      });
+      const solution = await solver.solve(built.model, { timeLimitSeconds, absoluteGap: options.absoluteGap });
+      used += solution.seconds;
       if (solution.status === 'optimal' || solution.status === 'time_limit')
         schoolGroups = decodeSchool(problem, built, solution.values);
       stat = {
