@@ -31,7 +31,7 @@ const SCHEMA = 'outcomes_contracting';
 const district = randomUUID();
 const otherDistrict = randomUUID();
 const vendor = randomUUID();
-const [s1, s2] = [randomUUID(), randomUUID()];
+const [s1, s2] = [randomUUID(), randomUUID()].sort() as [string, string]; // lines are ordered by student id
 
 const card: RateCard = {
   base: { unit: 'student_hour', unitPriceCents: 4000, hourRounding: 'quarter_hour_down' },
