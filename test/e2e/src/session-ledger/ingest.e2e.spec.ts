@@ -524,6 +524,31 @@ describe('session-ledger ingest: Kafka, HTTP and CSV on one path', () => {
     );
   });
 
+  it('rejects a Kafka event claiming another district, answers the vendor, and records it without tenant data', async () => {
+    const elsewhere = randomUUID();
+    await publishSession(w.vendorA, 'k-elsewhere', aSession(w, 'k-elsewhere', { districtId: elsewhere }));
+    const verdict = await waitFor(
+      async () => {
+        const found = (await collectMessages(brokers, vendorFeedbackTopic(w.vendorA), { timeoutMs: 3_000 })).find(
+          (m) => m.key === 'k-elsewhere',
+        );
+        expect(found).toBeDefined();
+        return found!;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    expect(verdict.headers['ce_type']).toBe('org.tutoring.session.rejected.v1');
+    expect(verdict.headers['ce_districtid']).toBeUndefined();
+    expect(
+      (JSON.parse(verdict.value ?? '{}') as { errors: FieldErr[] }).errors.map((e) => `${e.path}:${e.code}`),
+    ).toEqual(['districtId:mismatch']);
+    const { rows } = await admin.query(
+      `SELECT (SELECT count(*) FROM session_ledger.unattributed_rejections WHERE session_id = 'k-elsewhere')::int AS unattributed,
+              (SELECT count(*) FROM session_ledger.ingest_rejections WHERE session_id = 'k-elsewhere')::int AS attributed`,
+    );
+    expect(rows).toEqual([{ unattributed: 1, attributed: 0 }]);
+  });
+
   it('never shows vendor A sessions, exceptions, entries or rejections to vendor B, through any route', async () => {
     expect((await api(`/v1/sessions/${w.vendorA}/k-mixed/history`, tokenB)).status).toBe(404);
     expect((await api(`/v1/sessions/${w.vendorA}/k-mixed/history`, districtAdmin)).status).toBe(200);

@@ -49,6 +49,12 @@ describe('checkSessionMessage (contract layer of ingest)', () => {
     ]);
   });
 
+  it('rejects a message handled for a district where the vendor is not registered, though it is elsewhere', () => {
+    expect(
+      codes(checkSessionMessage(envelope(), { ...origin, vendorDistrictId: null, vendorRegisteredElsewhere: true })),
+    ).toEqual(['districtId:mismatch']);
+  });
+
   it('rejects a ce_districtid that disagrees with the data', () => {
     expect(codes(checkSessionMessage(envelope({ districtid: TEST_IDS.tutorId }), origin))).toEqual([
       'ce_districtid:mismatch',
