@@ -5,6 +5,7 @@ import {
   PostgresOrganisationStore,
   PostgresRosterStore,
   PostgresStudentStore,
+  PostgresTutorStore,
   PostgresVendorRepository,
 } from '@tutoring/enrollment/infrastructure';
 import { AuditModule } from '@tutoring/shared/audit';
@@ -19,6 +20,7 @@ import { RosterController } from './roster/roster.controller';
 import { RosterImportHandler } from './roster/roster-import.handler';
 import { StudentsController } from './students/students.controller';
 import { RegisterVendorHandler } from './vendors/register-vendor.handler';
+import { TutorsController } from './tutors/tutors.controller';
 import { VendorsController } from './vendors/vendors.controller';
 import { VendorAccessModule } from './vendor-access/vendor-access.module';
 
@@ -33,12 +35,20 @@ const withConfig = <T>(make: (ds: DataSource, schema: string, config: Enrollment
 
 @Module({
   imports: [AuditModule, VendorAccessModule],
-  controllers: [VendorsController, OrganisationController, RosterController, StudentsController, EnrolmentsController],
+  controllers: [
+    VendorsController,
+    OrganisationController,
+    RosterController,
+    StudentsController,
+    EnrolmentsController,
+    TutorsController,
+  ],
   providers: [
     EnrollmentTopics,
     { provide: ENROLLMENT_CONFIG, useValue: { crypto: null } satisfies EnrollmentConfig },
     { provide: PostgresVendorRepository, ...store((ds, schema) => new PostgresVendorRepository(ds, schema)) },
     { provide: PostgresOrganisationStore, ...store((ds, schema) => new PostgresOrganisationStore(ds, schema)) },
+    { provide: PostgresTutorStore, ...store((ds, schema) => new PostgresTutorStore(ds, schema)) },
     { provide: PostgresEnrolmentStore, ...store((ds, schema) => new PostgresEnrolmentStore(ds, schema)) },
     {
       provide: EnrolmentHandler,

@@ -7,3 +7,4 @@ export * from './roster/roster.check';
 export * from './roster/student-records';
 export * from './enrolment/consent';
 export * from './enrolment/enrolment.decider';
+export * from './tutors/tutor.rules';

@@ -11,3 +11,4 @@ export * from './roster/roster-files';
 export * from './students/student.store';
 export * from './enrolments/enrolment.store';
 export * from './migrations/1700000000004-enrolments-tutors-assessments.migration';
+export * from './tutors/tutor.store';

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { DevIssuer, startDevIssuer } from '@tutoring/shared/auth';
 import {
   ENROLLMENT_STUDENTS_TOPIC,
+  ENROLLMENT_TUTORS_TOPIC,
   ENROLMENT_CHANGED_V1,
+  TUTOR_REGISTERED_V1,
   validateInternalEvent,
   vendorAssignmentsTopic,
 } from '@tutoring/shared/contracts';
@@ -184,5 +186,45 @@ describe('enrolment lifecycle and vendor assignments', () => {
     expect(visible.map((e) => e.enrolmentId)).toEqual([e1]);
     expect((await asVendorA.call('GET', `/v1/enrolments/${e2}`)).status).toBe(404);
     expect((await asVendorA.call('GET', '/v1/students?purpose=peek')).status).toBe(403);
+  });
+  it('tutors: a vendor registers its own tutors only; clearance on a date is reported with the reason', async () => {
+    const vendorA = (await admin.call('POST', '/v1/vendors', { name: 'Gamma Tutors' })).json.vendorId as string;
+    const vendorB = (await admin.call('POST', '/v1/vendors', { name: 'Delta Tutors' })).json.vendorId as string;
+    const asA = new EnrollmentApi(
+      stack.get('enrollment').url,
+      await issuer.mintToken({ sub: 'vendor-g', roles: ['vendor'], district_id: district, vendor_id: vendorA }),
+    );
+    const tutorId = randomUUID();
+    const body = {
+      vendorId: vendorA,
+      clearedUntil: '2026-12-31',
+      subjects: ['math'],
+      gradeBands: [{ from: '6', to: '8' }],
+      credentials: ['hit-microcredential'],
+      availability: [{ weekday: 1, from: '08:00', to: '12:00' }],
+    };
+    expect((await asA.call('PUT', `/v1/tutors/${tutorId}`, { ...body, vendorId: vendorB })).status).toBe(403);
+    const saved = await asA.call('PUT', `/v1/tutors/${tutorId}`, body);
+    expect(saved.json).toMatchObject({ tutorId, vendorId: vendorA, changed: true });
+    expect((await asA.call('PUT', `/v1/tutors/${tutorId}`, body)).json).toMatchObject({ changed: false });
+    expect((await asA.call('GET', `/v1/tutors/${tutorId}/clearance?date=2026-12-31`)).json).toMatchObject({
+      cleared: true,
+    });
+    expect((await asA.call('GET', `/v1/tutors/${tutorId}/clearance?date=2027-01-04`)).json).toMatchObject({
+      cleared: false,
+      reason: 'clearance_expired',
+    });
+    const asB = new EnrollmentApi(
+      stack.get('enrollment').url,
+      await issuer.mintToken({ sub: 'vendor-d', roles: ['vendor'], district_id: district, vendor_id: vendorB }),
+    );
+    expect((await asB.call('GET', `/v1/tutors/${tutorId}/clearance?date=2026-10-01`)).status).toBe(404);
+    expect((await asB.call('GET', '/v1/tutors')).json.items).toEqual([]);
+    const events = (await collectMessages(brokers, ENROLLMENT_TUTORS_TOPIC, { timeoutMs: 6_000 })).filter(
+      (m) => m.key === tutorId,
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0]?.headers['ce_type']).toBe(TUTOR_REGISTERED_V1);
+    expect(validateInternalEvent(TUTOR_REGISTERED_V1, JSON.parse(events[0]?.value ?? 'null')).ok).toBe(true);
   });
 });
