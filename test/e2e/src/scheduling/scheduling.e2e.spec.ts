@@ -13,6 +13,7 @@ import {
   ENROLLMENT_STUDENTS_TOPIC,
   ENROLLMENT_TUTORS_TOPIC,
   GROUP_FORMED_V1,
+  OCCURRENCE_CANCELLED_V1,
   OCCURRENCE_PLANNED_V1,
   SCHEDULING_TOPIC,
   validateInternalEvent,
@@ -192,4 +193,84 @@ describe('scheduling: enrollment events → groups and occurrences → each vend
     });
     expect(change.status).toBe(403);
   });
+
+  it('refuses a conflicting manual change with 409 naming it, scopes school leaders, and sends a cancellation to the vendor', async () => {
+    const groups = (await http(admin, `/v1/groups?programId=${a.programId}`)).body['items'] as {
+      groupId: string;
+      studentIds: string[];
+      tutorId: string;
+      slots: { weekdays: number[]; period: string }[];
+    }[];
+    const existing = groups[0]!;
+    const clash = await http(admin, '/v1/groups', {
+      method: 'POST',
+      body: {
+        programId: a.programId,
+        schoolId: a.schoolId,
+        vendorId: a.vendorId,
+        tutorId: a.tutors.find((t) => t.tutorId !== existing.tutorId && t.clearedUntil !== null)!.tutorId,
+        studentIds: [existing.studentIds[0]],
+        slots: [
+          {
+            weekdays: existing.slots[0]!.weekdays,
+            period: existing.slots[0]!.period,
+            minutes: 30,
+            location: 'Room 1',
+            supervisorId: 'staff-2',
+          },
+        ],
+      },
+    });
+    expect(clash.status).toBe(409);
+    expect(clash.body['error']).toBe('schedule_conflict');
+    expect(clash.body['conflicts']).toContainEqual({
+      code: 'student_double_booked',
+      message: expect.stringMatching(
+        new RegExp(`^student ${existing.studentIds[0]} is already in group ${existing.groupId} at the same time: `),
+      ) as unknown as string,
+    });
+
+    const leader = await issuer.mintToken({
+      sub: 'principal-b',
+      roles: ['school_leader'],
+      district_id: districtId,
+      school_ids: [b.schoolId],
+    });
+    const foreign = await http(leader, `/v1/schools/${a.schoolId}/bell-schedule`, {
+      method: 'PUT',
+      body: {
+        rotation: { kind: 'weekly' },
+        dayTypes: [{ dayType: '*', periods: [{ code: 'P1', start: '08:00', end: '08:50' }] }],
+      },
+    });
+    expect(foreign.status).toBe(403);
+
+    const occurrences = (await http(admin, `/v1/occurrences?groupId=${existing.groupId}&from=${day(1)}&to=${day(40)}`))
+      .body['items'] as { occurrenceId: string }[];
+    const target = occurrences[0]!;
+    const cancelled = await http(admin, `/v1/occurrences/${target.occurrenceId}/cancellations`, {
+      method: 'POST',
+      body: { reason: 'tutor_absence', note: 'tutor sick' },
+    });
+    expect(cancelled.status).toBe(201);
+    expect(cancelled.body['status']).toBe('cancelled');
+    const received = await waitFor(
+      async () => {
+        const messages = await collectMessages(brokers, vendorAssignmentsTopic(a.vendorId), { timeoutMs: 3_000 });
+        const found = messages.find((m) => m.headers['ce_type'] === OCCURRENCE_CANCELLED_V1);
+        expect(found).toBeDefined();
+        return JSON.parse(found!.value ?? '{}') as Record<string, unknown>;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    expect(received).toMatchObject({
+      occurrenceId: target.occurrenceId,
+      reason: 'tutor_absence',
+      accountable: 'vendor',
+      note: 'tutor sick',
+      vendorId: a.vendorId,
+    });
+    const otherVendor = await collectMessages(brokers, vendorAssignmentsTopic(b.vendorId), { timeoutMs: 3_000 });
+    expect(otherVendor.some((m) => m.headers['ce_type'] === OCCURRENCE_CANCELLED_V1)).toBe(false);
+  }, 120_000);
 });
