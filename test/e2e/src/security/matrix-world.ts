@@ -3,7 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DevIssuer } from '@tutoring/shared/auth';
 import type { Role } from '@tutoring/shared/auth';
+import { vendorSessionsTopic } from '@tutoring/shared/contracts';
 import type { ServiceName, Stack } from '@tutoring/shared/dev-stack';
+import { Kafka, logLevel } from 'kafkajs';
 
 export type DistrictKey = 'A' | 'B';
 
@@ -153,6 +155,72 @@ export class World {
       this.vendorIds[name] = vendorId;
       this.mark({ district: d, vendorId }, vendorId);
       this.callers.push(await this.mint(d, `vendor:${name}`, ['vendor'], { vendorId }));
+    }
+  }
+
+  /**
+   * Gives the ledger something to leak: one unusable event on each vendor's sessions topic, so each vendor (A, A2
+   * in district A, B in district B) has a rejection carrying its vendor id. Waits until each district admin sees
+   * its own district's rejections.
+   */
+  async seedLedgerRejections(brokers: string): Promise<void> {
+    const producer = new Kafka({
+      clientId: 'matrix',
+      brokers: brokers.split(','),
+      logLevel: logLevel.NOTHING,
+    }).producer();
+    await producer.connect();
+    const deadline = Date.now() + 60_000;
+    try {
+      for (const [name, district] of [
+        ['A', 'A'],
+        ['A2', 'A'],
+        ['B', 'B'],
+      ] as const) {
+        const vendorId = this.vendorIds[name];
+        const districtId = this.districtIds[district];
+        // a well-formed CloudEvent of the vendor's district whose session lacks every required field
+        const headers = {
+          ce_specversion: '1.0',
+          ce_id: randomUUID(),
+          ce_source: `urn:tutoring:vendor:${vendorId}`,
+          ce_type: 'org.tutoring.session.delivered.v1',
+          ce_time: new Date().toISOString(),
+          ce_districtid: districtId,
+          'content-type': 'application/json',
+        };
+        const value = JSON.stringify({ sessionId: `matrix-${name}`, vendorId, districtId });
+        // the ledger opens the vendor's topics when it consumes the registration: retry until it has
+        for (;;) {
+          try {
+            await producer.send({
+              topic: vendorSessionsTopic(vendorId),
+              messages: [{ key: `matrix-${name}`, value, headers }],
+            });
+            break;
+          } catch (error) {
+            if (Date.now() > deadline) throw error;
+            await new Promise((r) => setTimeout(r, 500));
+          }
+        }
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    for (const [d, expected] of [
+      ['A', [this.vendorIds.A, this.vendorIds.A2]],
+      ['B', [this.vendorIds.B]],
+    ] as const) {
+      const admin = this.caller(`${d}/district_admin`);
+      for (;;) {
+        const answer = await this.call('session-ledger', 'GET', '/v1/ingest/rejections', { token: admin.token });
+        if (expected.every((id) => answer.text.includes(id))) break;
+        if (Date.now() > deadline)
+          throw new Error(
+            `ledger rejections of district ${d} never appeared: ${answer.status} ${answer.text.slice(0, 300)}`,
+          );
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
   }
 }

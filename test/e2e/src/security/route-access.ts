@@ -15,10 +15,10 @@
  *   For every allowed caller, no id of another district (nor, for vendor callers, of another vendor) — the ids the
  *   world and the fixtures registered with `w.mark(...)` — may appear in the response.
  * - request(w, caller): builds the call for that caller: `params` (path), `query`, `body`. Without it, path params get
- *   random UUIDs and the body is empty, and an allowed caller must get neither 401/403 nor a 5xx.
- * - ok: the status an allowed caller must get with `request` (when given); default 200.
+ *   random UUIDs and the body is `{}`.
+ * - ok: the exact status an allowed caller must get; without it, an allowed caller must get neither 401/403 nor 5xx.
  * - probe(w, caller): a call aimed at an object the caller must NOT reach (other district, other vendor, other
- *   school); the answer must be 403 or 404 and leak nothing.
+ *   school); the answer must be 403 or 404 and leak nothing. Return null for callers the rule does not apply to.
  * Fixtures may create data through any service (`w.call`) and mark foreign ids (`w.mark(owner, id)`).
  */
 import type { Role } from '@tutoring/shared/auth';
@@ -35,7 +35,7 @@ export interface RouteRow {
   scope: Scope;
   ok?: number;
   request?: (w: World, caller: Caller) => Promise<MatrixRequest> | MatrixRequest;
-  probe?: (w: World, caller: Caller) => Promise<MatrixRequest> | MatrixRequest;
+  probe?: (w: World, caller: Caller) => Promise<MatrixRequest | null> | MatrixRequest | null;
 }
 
 type RowOptions = Pick<RouteRow, 'ok' | 'request' | 'probe'>;
@@ -48,7 +48,19 @@ export const row = (
   options: RowOptions = {},
 ): RouteRow => ({ service, route, roles, scope, ...options });
 
-const ADMINS: Role[] = ['district_admin'];
+// Role lists used by many routes (the table must still equal each route's own @Roles list).
+const ADMIN: Role[] = ['district_admin'];
+const ALL: Role[] = ['district_admin', 'program_manager', 'school_leader', 'teacher', 'vendor', 'finance'];
+const PROGRAM: Role[] = ['district_admin', 'program_manager'];
+const PROGRAM_SCHOOL: Role[] = ['district_admin', 'program_manager', 'school_leader'];
+const PROGRAM_SCHOOL_VENDOR: Role[] = ['district_admin', 'program_manager', 'school_leader', 'vendor'];
+const MONEY: Role[] = ['finance', 'district_admin'];
+const MONEY_VENDOR: Role[] = ['finance', 'district_admin', 'vendor'];
+
+/** A caller's own district's vendor (A for district A), and the other district's (for probes). */
+const ownVendor = (w: World, c: Caller) => (c.district === 'A' ? w.vendorIds.A : w.vendorIds.B);
+const foreignVendor = (w: World, c: Caller) => (c.district === 'A' ? w.vendorIds.B : w.vendorIds.A);
+const vendorOnly = (c: Caller) => c.roles.every((r) => r === 'vendor');
 
 export const ROUTE_ACCESS: RouteRow[] = [
   // every service: probes for Kubernetes, no token, no tenant data
@@ -56,15 +68,175 @@ export const ROUTE_ACCESS: RouteRow[] = [
     row(s, 'GET /health/live', 'public', 'none'),
     row(s, 'GET /health/ready', 'public', 'none'),
   ]),
+
   // enrollment
-  row('enrollment', 'POST /v1/vendors', ADMINS, 'district', {
+  row('enrollment', 'POST /v1/vendors', ADMIN, 'district', {
     ok: 201,
     request: (w) => ({ body: { name: `Matrix Vendor ${w.uid()}` } }),
   }),
   row('enrollment', 'GET /v1/vendors', ['district_admin', 'program_manager', 'finance'], 'district', {
+    ok: 200,
     request: () => ({ query: { limit: '200' } }),
   }),
+  row('enrollment', 'POST /v1/vendors/{vendorId}/kafka-credentials', ADMIN, 'district', {
+    ok: 409, // the matrix broker has no SASL: see vendor-kafka-access.e2e.spec.ts for the SASL broker
+    request: (w, c) => ({ params: { vendorId: ownVendor(w, c) } }),
+    probe: (w, c) => ({ params: { vendorId: foreignVendor(w, c) } }),
+  }),
+  row('enrollment', 'DELETE /v1/vendors/{vendorId}/kafka-credentials', ADMIN, 'district', {
+    ok: 409,
+    request: (w, c) => ({ params: { vendorId: ownVendor(w, c) } }),
+    probe: (w, c) => ({ params: { vendorId: foreignVendor(w, c) } }),
+  }),
+  row('enrollment', 'GET /v1/audit', ADMIN, 'district', { ok: 200, request: () => ({ query: { limit: '200' } }) }),
+  row('enrollment', 'PUT /v1/district', ADMIN, 'district'),
+  row('enrollment', 'GET /v1/district', ALL, 'district'),
+  row('enrollment', 'POST /v1/schools', ADMIN, 'district'),
+  row('enrollment', 'GET /v1/schools', ALL, 'school'),
+  row('enrollment', 'PUT /v1/schools/{schoolId}/calendars/{schoolYear}', PROGRAM, 'district'),
+  row(
+    'enrollment',
+    'GET /v1/schools/{schoolId}/calendars/{schoolYear}',
+    ['district_admin', 'program_manager', 'school_leader', 'teacher', 'vendor'],
+    'school',
+  ),
+  row('enrollment', 'POST /v1/programs', PROGRAM, 'district'),
+  row('enrollment', 'GET /v1/programs', ALL, 'district'),
+  row('enrollment', 'PUT /v1/programs/{programId}', PROGRAM, 'district'),
+  row('enrollment', 'GET /v1/programs/{programId}', ALL, 'district'),
+  row('enrollment', 'POST /v1/roster/imports', ADMIN, 'district'),
+  row('enrollment', 'GET /v1/students', PROGRAM_SCHOOL, 'school'),
+  row('enrollment', 'GET /v1/students/{studentId}/pii', PROGRAM_SCHOOL, 'school'),
+  row('enrollment', 'POST /v1/students/{studentId}/erasure', ADMIN, 'district'),
+  row('enrollment', 'POST /v1/programs/{programId}/enrolments', PROGRAM, 'district'),
+  row('enrollment', 'POST /v1/enrolments/{enrolmentId}/invitation', PROGRAM, 'district'),
+  row('enrollment', 'POST /v1/enrolments/{enrolmentId}/consent', PROGRAM, 'district'),
+  row('enrollment', 'POST /v1/enrolments/{enrolmentId}/enrolment', PROGRAM, 'district'),
+  row('enrollment', 'POST /v1/enrolments/{enrolmentId}/withdrawal', PROGRAM, 'district'),
+  row('enrollment', 'POST /v1/enrolments/{enrolmentId}/exit', PROGRAM, 'district'),
+  row('enrollment', 'PUT /v1/enrolments/{enrolmentId}/contact-preferences', PROGRAM, 'district'),
+  row('enrollment', 'GET /v1/enrolments', PROGRAM_SCHOOL_VENDOR, 'vendor'),
+  row('enrollment', 'GET /v1/enrolments/{enrolmentId}', PROGRAM_SCHOOL_VENDOR, 'vendor'),
+  row('enrollment', 'PUT /v1/tutors/{tutorId}', ['district_admin', 'program_manager', 'vendor'], 'vendor'),
+  row('enrollment', 'GET /v1/tutors', PROGRAM_SCHOOL_VENDOR, 'vendor'),
+  row(
+    'enrollment',
+    'GET /v1/tutors/{tutorId}/clearance',
+    ['district_admin', 'program_manager', 'school_leader', 'vendor', 'finance'],
+    'vendor',
+  ),
+
+  // scheduling
+  row('scheduling', 'POST /v1/groups', PROGRAM_SCHOOL, 'school'),
+  row('scheduling', 'GET /v1/groups', PROGRAM_SCHOOL_VENDOR, 'vendor'),
+  row('scheduling', 'GET /v1/groups/tutor-consistency', ['district_admin', 'program_manager', 'vendor'], 'vendor'),
+  row('scheduling', 'GET /v1/groups/conflicts', PROGRAM_SCHOOL_VENDOR, 'vendor'),
+  row('scheduling', 'GET /v1/groups/{groupId}', PROGRAM_SCHOOL_VENDOR, 'vendor'),
+  row('scheduling', 'PUT /v1/groups/{groupId}/members', PROGRAM_SCHOOL, 'school'),
+  row('scheduling', 'PUT /v1/groups/{groupId}/slots', PROGRAM_SCHOOL, 'school'),
+  row('scheduling', 'POST /v1/groups/{groupId}/tutor-reassignments', PROGRAM, 'district'),
+  row('scheduling', 'POST /v1/groups/{groupId}/dissolution', PROGRAM, 'district'),
+  row('scheduling', 'PUT /v1/schools/{schoolId}/bell-schedule', PROGRAM_SCHOOL, 'school'),
+  row('scheduling', 'GET /v1/schools/{schoolId}/bell-schedule', PROGRAM_SCHOOL_VENDOR, 'school'),
+  row('scheduling', 'POST /v1/occurrences/planning', PROGRAM, 'district'),
+  row('scheduling', 'GET /v1/occurrences', PROGRAM_SCHOOL_VENDOR, 'vendor'),
+  row('scheduling', 'POST /v1/occurrences/{occurrenceId}/cancellations', PROGRAM_SCHOOL, 'school'),
+  row('scheduling', 'POST /v1/auto-schedule', PROGRAM_SCHOOL, 'school'),
+
   // session-ledger
-  row('session-ledger', 'GET /v1/ledger/entries', ['district_admin', 'program_manager', 'finance', 'vendor'], 'vendor'),
-  row('session-ledger', 'GET /v1/ingest/rejections', ['district_admin', 'program_manager', 'vendor'], 'vendor'),
+  row(
+    'session-ledger',
+    'GET /v1/ledger/entries',
+    ['district_admin', 'program_manager', 'finance', 'vendor'],
+    'vendor',
+    { ok: 200, request: () => ({}) },
+  ),
+  row('session-ledger', 'GET /v1/ingest/rejections', ['district_admin', 'program_manager', 'vendor'], 'vendor', {
+    ok: 200,
+    request: () => ({}),
+  }),
+  row(
+    'session-ledger',
+    'GET /v1/sessions/{vendorId}/{sessionId}/history',
+    ['district_admin', 'program_manager', 'finance', 'vendor'],
+    'vendor',
+    {
+      request: (w, c) => ({ params: { vendorId: c.vendorId ?? ownVendor(w, c), sessionId: 'matrix-session' } }),
+      // a vendor asking for another vendor's session (same district or not) must not get it
+      probe: (w, c) =>
+        vendorOnly(c)
+          ? {
+              params: {
+                vendorId: c.vendorId === w.vendorIds.A ? w.vendorIds.A2 : w.vendorIds.A,
+                sessionId: 'matrix-session',
+              },
+            }
+          : null,
+    },
+  ),
+  row(
+    'session-ledger',
+    'GET /v1/exceptions',
+    ['district_admin', 'program_manager', 'finance', 'vendor', 'school_leader'],
+    'vendor',
+  ),
+  row('session-ledger', 'POST /v1/ingest/events', ['vendor'], 'vendor'),
+  row('session-ledger', 'POST /v1/ingest/datas-csv', ['vendor'], 'vendor'),
+  row('session-ledger', 'GET /v1/dosage/students/{studentId}', PROGRAM_SCHOOL_VENDOR, 'vendor'),
+  row('session-ledger', 'GET /v1/dosage/fidelity', PROGRAM_SCHOOL, 'school'),
+  row(
+    'session-ledger',
+    'GET /v1/payment/periods',
+    ['district_admin', 'program_manager', 'finance', 'vendor'],
+    'vendor',
+  ),
+
+  // outcomes-contracting
+  row('outcomes-contracting', 'POST /v1/contracts', MONEY, 'district'),
+  row('outcomes-contracting', 'GET /v1/contracts', MONEY_VENDOR, 'vendor'),
+  row('outcomes-contracting', 'GET /v1/contracts/{contractId}', MONEY_VENDOR, 'vendor'),
+  row('outcomes-contracting', 'POST /v1/contracts/{contractId}/versions', MONEY, 'district'),
+  row('outcomes-contracting', 'POST /v1/contracts/{contractId}/statements', ['finance'], 'district'),
+  row('outcomes-contracting', 'POST /v1/what-if', MONEY, 'district'),
+  row('outcomes-contracting', 'GET /v1/statements', MONEY_VENDOR, 'vendor'),
+  row('outcomes-contracting', 'GET /v1/statements/{statementId}', MONEY_VENDOR, 'vendor'),
+  row('outcomes-contracting', 'GET /v1/statements/{statementId}/csv', MONEY_VENDOR, 'vendor'),
+  row('outcomes-contracting', 'GET /v1/statements/{statementId}/recomputation', MONEY, 'district'),
+  row('outcomes-contracting', 'POST /v1/statements/{statementId}/approval', ['finance'], 'district'),
+  row('outcomes-contracting', 'POST /v1/statements/{statementId}/disputes', ['vendor'], 'vendor'),
+  row('outcomes-contracting', 'GET /v1/statements/{statementId}/disputes', MONEY_VENDOR, 'vendor'),
+  row('outcomes-contracting', 'POST /v1/disputes/{disputeId}/resolution', ['finance'], 'district'),
+
+  // notifications
+  row('notifications', 'GET /v1/templates', ALL, 'none'),
+  row('notifications', 'GET /v1/templates/{id}/preview', ALL, 'none'),
+  row('notifications', 'GET /v1/inbox', ALL, 'district'),
+  row('notifications', 'GET /v1/deliveries', ADMIN, 'district'),
+  row('notifications', 'POST /v1/deliveries/{id}/retry', ADMIN, 'district'),
+  row('notifications', 'GET /v1/notifications/stats', ADMIN, 'district'),
+  row('notifications', 'GET /v1/settings', PROGRAM, 'district'),
+  row('notifications', 'PUT /v1/settings', ADMIN, 'district'),
+  row('notifications', 'PUT /v1/recipients/{recipientId}/channels/{channel}', ADMIN, 'district'),
+  row('notifications', 'PUT /v1/recipients/{recipientId}/roles', ADMIN, 'district'),
+  row('notifications', 'DELETE /v1/recipients/{recipientId}/roles/{role}/{scopeKey}', ADMIN, 'district'),
+  // only the recipient itself, or a district admin, may see or change a recipient's preferences
+  row('notifications', 'GET /v1/recipients/{recipientId}/preferences', ALL, 'district', {
+    request: (_w, c) => ({ params: { recipientId: c.sub } }),
+    probe: (w, c) => (c.roles.includes('district_admin') ? null : { params: { recipientId: otherCaller(w, c).sub } }),
+  }),
+  row('notifications', 'PUT /v1/recipients/{recipientId}/preferences', ALL, 'district', {
+    request: (_w, c) => ({ params: { recipientId: c.sub } }),
+    probe: (w, c) => (c.roles.includes('district_admin') ? null : { params: { recipientId: otherCaller(w, c).sub } }),
+  }),
+  row('notifications', 'POST /v1/sweeps', ADMIN, 'district'),
+  row('notifications', 'POST /v1/read-models/rebuild', ADMIN, 'district'),
+  row('notifications', 'GET /v1/read-models/rebuilds/{id}', ADMIN, 'district'),
+  row('notifications', 'GET /v1/audit', ADMIN, 'district', { ok: 200, request: () => ({ query: { limit: '200' } }) }),
 ];
+
+/** Another person of the same district (for "only yourself" rules). */
+function otherCaller(w: World, c: Caller): Caller {
+  const other = w.callers.find((x) => x.district === c.district && x.sub !== c.sub);
+  if (!other) throw new Error('the world has one caller per district only');
+  return other;
+}
