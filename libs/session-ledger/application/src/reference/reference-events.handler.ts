@@ -21,7 +21,12 @@ import {
 } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 
-export const REFERENCE_TOPICS = [ENROLLMENT_ORGANISATION_TOPIC, ENROLLMENT_STUDENTS_TOPIC, ENROLLMENT_TUTORS_TOPIC, SCHEDULING_TOPIC];
+export const REFERENCE_TOPICS = [
+  ENROLLMENT_ORGANISATION_TOPIC,
+  ENROLLMENT_STUDENTS_TOPIC,
+  ENROLLMENT_TUTORS_TOPIC,
+  SCHEDULING_TOPIC,
+];
 
 /**
  * Keeps the ledger's reference facts (roster, consent, calendars, programs, tutors, planned occurrences) from
@@ -54,7 +59,9 @@ export class ReferenceEventsHandler implements MessageBatchHandler {
     if (!validated.ok) return this.deadLetter(message, validated.errors);
     const districtId = (validated.value as { districtId: string }).districtId;
     if (event.districtid !== undefined && event.districtid !== districtId) {
-      return this.deadLetter(message, [{ path: 'ce_districtid', code: 'mismatch', message: 'must equal data.districtId' }]);
+      return this.deadLetter(message, [
+        { path: 'ce_districtid', code: 'mismatch', message: 'must equal data.districtId' },
+      ]);
     }
     const update = referenceUpdateOf(event.type, validated.value as never);
     await inTenantTransaction(this.dataSource, districtId, async (m) => {
@@ -64,7 +71,10 @@ export class ReferenceEventsHandler implements MessageBatchHandler {
   }
 
   private async deadLetter(message: IncomingMessage, errors: FieldError[]): Promise<void> {
-    this.logger.error({ topic: message.topic, offset: message.offset, codes: errors.map((e) => `${e.path}:${e.code}`) }, 'invalid reference event: dead-lettered');
+    this.logger.error(
+      { topic: message.topic, offset: message.offset, codes: errors.map((e) => `${e.path}:${e.code}`) },
+      'invalid reference event: dead-lettered',
+    );
     await this.deadLetters(deadLetterTopic(message.topic)).publish(message, { errors, stage: 'reference' });
   }
 }

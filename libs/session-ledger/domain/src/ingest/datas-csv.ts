@@ -131,18 +131,16 @@ const rowErrors = (row: Row, timeZone: string | null): CsvRowError[] => {
 /** Rows grouped by an explicit session_id must describe the same session. */
 const disagreements = (group: Row[]): CsvRowError[] => {
   const first = (group[0] as Row).values;
-  return group
-    .slice(1)
-    .flatMap((r) =>
-      (['tutor_id', 'session_date', 'session_start', 'session_topic', 'session_duration'] as const)
-        .filter((c) => (r.values[c] ?? '') !== (first[c] ?? ''))
-        .map((c): CsvRowError => ({
-          line: r.line,
-          column: c,
-          code: 'inconsistent',
-          message: `differs from line ${group[0]?.line} of the same session_id`,
-        })),
-    );
+  return group.slice(1).flatMap((r) =>
+    (['tutor_id', 'session_date', 'session_start', 'session_topic', 'session_duration'] as const)
+      .filter((c) => (r.values[c] ?? '') !== (first[c] ?? ''))
+      .map((c): CsvRowError => ({
+        line: r.line,
+        column: c,
+        code: 'inconsistent',
+        message: `differs from line ${group[0]?.line} of the same session_id`,
+      })),
+  );
 };
 
 const sessionKey = (v: Record<string, string>): string =>

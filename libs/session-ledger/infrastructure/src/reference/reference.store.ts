@@ -9,7 +9,9 @@ export class ReferenceStore {
   constructor(private readonly schema: string) {}
 
   async timeZoneOf(m: EntityManager, districtId: string): Promise<string | null> {
-    const rows = (await m.query(`SELECT time_zone FROM ${this.schema}.ref_districts WHERE district_id = $1`, [districtId])) as {
+    const rows = (await m.query(`SELECT time_zone FROM ${this.schema}.ref_districts WHERE district_id = $1`, [
+      districtId,
+    ])) as {
       time_zone: string;
     }[];
     return rows[0]?.time_zone ?? null;
@@ -26,7 +28,11 @@ export class ReferenceStore {
         );
         return;
       case 'calendar':
-        await m.query(`DELETE FROM ${s}.ref_school_days WHERE school_id = $1 AND day BETWEEN $2 AND $3`, [u.schoolId, u.from, u.to]);
+        await m.query(`DELETE FROM ${s}.ref_school_days WHERE school_id = $1 AND day BETWEEN $2 AND $3`, [
+          u.schoolId,
+          u.from,
+          u.to,
+        ]);
         await m.query(
           `INSERT INTO ${s}.ref_school_days (district_id, school_id, day, early_release)
            SELECT $1, $2, d.day, d.early FROM unnest($3::date[], $4::boolean[]) AS d(day, early)
@@ -72,7 +78,18 @@ export class ReferenceStore {
            ON CONFLICT (enrolment_id) DO UPDATE SET student_id = EXCLUDED.student_id, program_id = EXCLUDED.program_id,
              vendor_id = EXCLUDED.vendor_id, school_id = EXCLUDED.school_id, status = EXCLUDED.status, consent = EXCLUDED.consent,
              start_date = EXCLUDED.start_date, end_date = EXCLUDED.end_date`,
-          [u.enrolmentId, u.districtId, u.studentId, u.programId, u.vendorId, u.schoolId, u.status, u.consent, u.startDate, u.endDate],
+          [
+            u.enrolmentId,
+            u.districtId,
+            u.studentId,
+            u.programId,
+            u.vendorId,
+            u.schoolId,
+            u.status,
+            u.consent,
+            u.startDate,
+            u.endDate,
+          ],
         );
         return;
       case 'tutor':
@@ -90,7 +107,19 @@ export class ReferenceStore {
            ON CONFLICT (occurrence_id) DO UPDATE SET group_id = EXCLUDED.group_id, vendor_id = EXCLUDED.vendor_id,
              program_id = EXCLUDED.program_id, school_id = EXCLUDED.school_id, tutor_id = EXCLUDED.tutor_id, date = EXCLUDED.date,
              starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, student_ids = EXCLUDED.student_ids`,
-          [u.occurrenceId, u.districtId, u.groupId, u.vendorId, u.programId, u.schoolId, u.tutorId, u.date, u.startsAt, u.endsAt, u.studentIds],
+          [
+            u.occurrenceId,
+            u.districtId,
+            u.groupId,
+            u.vendorId,
+            u.programId,
+            u.schoolId,
+            u.tutorId,
+            u.date,
+            u.startsAt,
+            u.endsAt,
+            u.studentIds,
+          ],
         );
         return;
       case 'occurrence_cancelled':
