@@ -36,6 +36,8 @@ import {
 } from './dto';
 import { principalRecipientIds } from './inbox.controller';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 const parseChannel = (value: string): Channel => {
   if (!(CHANNELS as readonly string[]).includes(value)) throw new NotFoundException(`unknown channel ${value}`);
   return value as Channel;
@@ -70,7 +72,19 @@ export class NotificationsAdminController {
   async listDeliveries(@Query() q: DeliveriesQueryDto, @CurrentPrincipal() p: Principal) {
     const limit = q.limit ?? 50;
     const offset = q.offset ?? 0;
-    const items = await this.tx(p, (m) => this.deliveries.list(m, { status: q.status }, limit, offset));
+    const items = await this.tx(p, async (m) => {
+      const rows = await this.deliveries.list(m, { status: q.status }, limit, offset);
+      // Message bodies hold tutor notes about students: reading them is on record.
+      if (rows.length)
+        await AuditLog.record(m, {
+          actor: auditActor(p),
+          action: 'read',
+          resourceType: 'notification_delivery',
+          resourceIds: rows.map((d) => d.deliveryId),
+          purpose: `GET /v1/deliveries: queue review${q.status ? ` (${q.status})` : ''}`,
+        });
+      return rows;
+    });
     return { items, nextOffset: items.length === limit ? offset + limit : null };
   }
 
@@ -78,6 +92,7 @@ export class NotificationsAdminController {
   @HttpCode(202)
   @Roles('district_admin')
   async retry(@Param('id') id: string, @CurrentPrincipal() p: Principal) {
+    if (!UUID.test(id)) throw new NotFoundException('no dead delivery with this id');
     const ok = await this.tx(p, async (m) => {
       const requeued = await this.deliveries.requeue(m, id, this.clock());
       if (requeued)
@@ -212,8 +227,8 @@ export class NotificationsAdminController {
   @Roles('district_admin', 'program_manager', 'school_leader', 'teacher', 'vendor', 'finance')
   async getPreferences(@Param('recipientId') recipientId: string, @CurrentPrincipal() p: Principal) {
     this.mayManage(p, recipientId);
+    // An unknown recipient simply has no channels yet (nothing is sent to it).
     const entries = await this.tx(p, (m) => this.directory.recipient(m, recipientId));
-    if (entries.length === 0) throw new NotFoundException('unknown recipient');
     return {
       recipientId,
       channels: entries.map((e) => ({
@@ -289,7 +304,7 @@ export class NotificationsAdminController {
   @Get('read-models/rebuilds/:id')
   @Roles('district_admin')
   async rebuildStatus(@Param('id') id: string, @CurrentPrincipal() p: Principal) {
-    if (!/^[0-9a-f-]{36}$/.test(id)) throw new NotFoundException();
+    if (!UUID.test(id)) throw new NotFoundException();
     const status = await this.rebuilds.status(p.districtId, id);
     if (!status) throw new NotFoundException();
     return status;

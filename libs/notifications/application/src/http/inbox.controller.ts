@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import { DeliveryStore } from '@tutoring/notifications/infrastructure';
+import { AuditLog, auditActor } from '@tutoring/shared/audit';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { DATA_SOURCE } from '@tutoring/shared/runtime';
@@ -29,14 +30,23 @@ export class InboxController {
   async list(@Query() q: PageDto, @CurrentPrincipal() principal: Principal) {
     const limit = q.limit ?? 50;
     const offset = q.offset ?? 0;
-    const rows = await inTenantTransaction(this.dataSource, principal.districtId, (m) =>
-      this.deliveries.list(
+    const rows = await inTenantTransaction(this.dataSource, principal.districtId, async (m) => {
+      const found = await this.deliveries.list(
         m,
         { channel: 'inbox', recipientIds: principalRecipientIds(principal), status: 'sent' },
         limit,
         offset,
-      ),
-    );
+      );
+      if (found.length)
+        await AuditLog.record(m, {
+          actor: auditActor(principal),
+          action: 'read',
+          resourceType: 'notification_delivery',
+          resourceIds: found.map((d) => d.deliveryId),
+          purpose: 'GET /v1/inbox: own messages',
+        });
+      return found;
+    });
     return {
       items: rows.map((d) => ({
         id: d.deliveryId,

@@ -36,7 +36,9 @@ export class RebuildService {
     await admin.connect();
     try {
       const out: Record<string, number> = {};
-      for (const topic of INPUT_TOPICS) {
+      const existing = new Set(await admin.listTopics());
+      // A topic nobody has created yet has nothing to replay.
+      for (const topic of INPUT_TOPICS.filter((t) => existing.has(t))) {
         for (const p of await admin.fetchTopicOffsets(topic))
           if (Number(p.high) > Number(p.low)) out[`${topic}:${p.partition}`] = Number(p.high);
       }
@@ -97,7 +99,7 @@ export class RebuildService {
     });
     runner = new KafkaConsumerRunner(this.kafka, {
       groupId: `notifications.rebuild.${rebuildId}`,
-      topics: INPUT_TOPICS,
+      topics: [...new Set(Object.keys(watermarks).map((k) => k.slice(0, k.lastIndexOf(':'))))],
       fromBeginning: true,
       handler,
       logger: this.logger,

@@ -49,8 +49,11 @@ export class SmtpEmailSender implements ChannelSender {
     } catch (error) {
       const code = (error as { responseCode?: number }).responseCode;
       // 5xx is the server's final answer (bad mailbox, policy); everything else (4xx, network) may pass later.
+      // The server's text often quotes the address: only the code goes on (it is logged and shown to admins).
       if (code !== undefined && code >= 500) throw new PermanentDeliveryError(`SMTP ${code}`);
-      throw error;
+      throw new Error(
+        code !== undefined ? `SMTP ${code}` : `SMTP connection: ${(error as { code?: string }).code ?? 'error'}`,
+      );
     }
   }
 

@@ -43,6 +43,13 @@ export class WebhookSender implements ChannelSender {
       },
       body,
       signal: AbortSignal.timeout(this.timeoutMs),
+    }).catch((error: unknown) => {
+      // Never the URL (it may carry a token): the cause's code only.
+      const cause =
+        (error as { cause?: { code?: string }; name?: string }).cause?.code ??
+        (error as { name?: string }).name ??
+        'error';
+      throw new Error(`webhook request failed: ${cause}`);
     });
     if (res.ok) return;
     if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)
