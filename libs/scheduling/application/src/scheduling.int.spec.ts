@@ -354,4 +354,41 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
       [],
     );
   });
+
+  it('plans a student only from their enrolment start date', async () => {
+    const late = { ...world.students[0]!, studentId: randomUUID() };
+    const enrolment = {
+      ...world.enrolments[0]!,
+      enrolmentId: randomUUID(),
+      studentId: late.studentId,
+      startDate: '2026-11-16',
+    };
+    const base = world.events[0]!.event;
+    const events = [
+      {
+        topic: 'tutoring.enrollment.students.v1',
+        key: late.studentId,
+        event: { ...base, id: randomUUID(), type: 'org.tutoring.enrollment.student-rostered.v1', data: late },
+      },
+      {
+        topic: 'tutoring.enrollment.students.v1',
+        key: late.studentId,
+        event: { ...base, id: randomUUID(), type: 'org.tutoring.enrollment.enrolment-changed.v1', data: enrolment },
+      },
+    ];
+    for (const e of events) expect(validateInternalEvent(e.event.type, e.event.data).ok).toBe(true);
+    await handler.handleBatch(events.map((e, i) => toIncoming(e, 3000 + i)));
+    const group = await service.formGroup(actor, {
+      programId: world.programId,
+      schoolId: world.schoolId,
+      vendorId: world.vendorId,
+      tutorId: world.tutors[0]!.tutorId,
+      studentIds: [late.studentId],
+      slots: [slot({ slotId: 'tth-p1', weekdays: [2, 4], period: 'P1' })],
+    });
+    const planned = await inTenantTransaction(ds, world.districtId, (m) =>
+      store.listOccurrences(m, { groupId: group.groupId, from: '2026-10-01', to: '2026-12-31' }, 100, 0),
+    );
+    expect(planned.map((o) => o.date)).toEqual(['2026-11-17', '2026-11-19']);
+  });
 });

@@ -260,10 +260,11 @@ export class SchedulingService {
       (max, o) => (o.date > max ? o.date : max),
       addDays(today, this.horizonDays),
     );
-    const wanted =
+    const wanted = new Map(
       group.status === 'active'
-        ? new Set((await this.materialise(m, group, today, lastPlanned, zone)).map((o) => o.key))
-        : new Set<string>();
+        ? (await this.materialise(m, group, today, lastPlanned, zone)).map((o) => [o.key, o] as const)
+        : [],
+    );
     const outgoing: OutboxMessage[] = [];
     for (const o of future) {
       const remaining = o.studentIds.filter((s) => !o.cancelledStudentIds.includes(s));
@@ -299,12 +300,13 @@ export class SchedulingService {
         outgoing.push(...cancellationMessages(group.districtId, cancelled, this.newId));
         continue;
       }
-      if (o.tutorId === group.tutorId && o.studentIds.join() === group.studentIds.join()) continue;
+      const target = wanted.get(o.key)?.studentIds ?? [];
+      if (o.tutorId === group.tutorId && o.studentIds.join() === target.join()) continue;
       const updated: OccurrenceRow = {
         ...o,
         tutorId: group.tutorId,
-        studentIds: group.studentIds,
-        cancelledStudentIds: o.cancelledStudentIds.filter((s) => group.studentIds.includes(s)),
+        studentIds: target,
+        cancelledStudentIds: o.cancelledStudentIds.filter((s) => target.includes(s)),
       };
       await this.store.updateOccurrencePlan(m, updated);
       if (updated.studentIds.some((s) => !updated.cancelledStudentIds.includes(s)))
@@ -328,23 +330,38 @@ export class SchedulingService {
     const end = to < program.endDate ? to : program.endDate;
     if (start > end) return [];
     const calendar = await this.store.calendar(m, group.schoolId);
-    return materialiseOccurrences({ slots: group.slots, schedule, calendar, timeZone: zone, from: start, to: end }).map(
-      (o) => ({
-        occurrenceId: occurrenceIdFor(group.groupId, o.key),
-        districtId: group.districtId,
-        groupId: group.groupId,
-        key: o.key,
-        programId: group.programId,
-        schoolId: group.schoolId,
-        vendorId: group.vendorId,
-        tutorId: group.tutorId,
-        studentIds: group.studentIds,
-        cancelledStudentIds: [],
-        date: o.date,
-        startsAt: o.startsAt,
-        endsAt: o.endsAt,
-      }),
-    );
+    const windows = await this.store.enrolmentWindows(m, group.programId, group.studentIds);
+    // A student is planned only inside their enrolment (from its start date, through its end date if any).
+    const servedOn = (date: LocalDate) =>
+      group.studentIds.filter((id) => {
+        const w = windows.get(id);
+        return !!w?.start && w.start <= date && (w.end === null || date <= w.end);
+      });
+    const planned = materialiseOccurrences({
+      slots: group.slots,
+      schedule,
+      calendar,
+      timeZone: zone,
+      from: start,
+      to: end,
+    })
+      .map((o) => ({ o, studentIds: servedOn(o.date) }))
+      .filter((x) => x.studentIds.length > 0);
+    return planned.map(({ o, studentIds }) => ({
+      occurrenceId: occurrenceIdFor(group.groupId, o.key),
+      districtId: group.districtId,
+      groupId: group.groupId,
+      key: o.key,
+      programId: group.programId,
+      schoolId: group.schoolId,
+      vendorId: group.vendorId,
+      tutorId: group.tutorId,
+      studentIds,
+      cancelledStudentIds: [],
+      date: o.date,
+      startsAt: o.startsAt,
+      endsAt: o.endsAt,
+    }));
   }
 
   private async planGroup(

@@ -232,6 +232,20 @@ export class SchedulingStore {
     }));
   }
 
+  /** Each student's service window in the program: first day served, last day (null while enrolled). */
+  async enrolmentWindows(
+    m: EntityManager,
+    programId: string,
+    studentIds: string[],
+  ): Promise<Map<string, { start: string | null; end: string | null }>> {
+    const rows = (await m.query(
+      `SELECT student_id, to_char(start_date, 'YYYY-MM-DD') AS start, to_char(end_date, 'YYYY-MM-DD') AS "end"
+         FROM ${this.schema}.enrolments WHERE program_id = $1 AND student_id = ANY($2::uuid[])`,
+      [programId, studentIds],
+    )) as { student_id: string; start: string | null; end: string | null }[];
+    return new Map(rows.map((r) => [r.student_id, { start: r.start, end: r.end }]));
+  }
+
   async tutors(m: EntityManager, tutorIds: string[] | null): Promise<TutorProfile[]> {
     const rows = (await m.query(
       `SELECT profile FROM ${this.schema}.tutors WHERE ($1::uuid[] IS NULL OR tutor_id = ANY($1::uuid[])) ORDER BY tutor_id`,
