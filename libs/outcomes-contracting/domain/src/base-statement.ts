@@ -65,25 +65,30 @@ const baseLine = (a: BaseAccrual, month: Month, at: number): PayoutLine =>
 
 const negate = (q: string): string => (q.startsWith('-') ? q.slice(1) : q === '0' ? q : `-${q}`);
 
-/** Positions that superseded an entry of this student dated in [from, to] after `since` (corrections, voids). */
-const supersedingPositions = (
+/**
+ * Per student: positions of entries that superseded (corrected or voided) an entry touching that student in
+ * [from, to] after `since`. One pass over the sessions with more than one entry.
+ */
+const supersedingByStudent = (
   view: LedgerView,
-  studentId: string,
   from: LocalDate,
   to: LocalDate,
   since: number,
-): number[] => {
-  const out: number[] = [];
+): Map<string, number[]> => {
+  const out = new Map<string, number[]>();
   for (const entries of view.history.values()) {
     for (let i = 1; i < entries.length; i++) {
       const prev = entries[i - 1] as LedgerEntryFact;
       const cur = entries[i] as LedgerEntryFact;
       if (cur.ledgerPosition <= since) continue;
-      const touched = [prev, cur].some(
-        (e) =>
-          e.localDate && e.localDate >= from && e.localDate <= to && e.lines.some((l) => l.studentId === studentId),
-      );
-      if (touched) out.push(cur.ledgerPosition);
+      const students = new Set<string>();
+      for (const e of [prev, cur])
+        if (e.localDate && e.localDate >= from && e.localDate <= to) for (const l of e.lines) students.add(l.studentId);
+      for (const studentId of students) {
+        const list = out.get(studentId);
+        if (list) list.push(cur.ledgerPosition);
+        else out.set(studentId, [cur.ledgerPosition]);
+      }
     }
   }
   return out;
@@ -96,6 +101,7 @@ const ledgerAdjustments = (input: BaseStatementInput, view: LedgerView): PayoutL
     if (s.kind === 'base' && s.label < input.month)
       months.set(s.label, Math.max(months.get(s.label) ?? 0, s.ledgerPosition));
   const out: PayoutLine[] = [];
+  const priorLines = input.prior.flatMap((s) => s.lines);
   for (const [month, since] of [...months].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const { start, end } = monthBounds(month);
     const now = new Map<
@@ -116,7 +122,7 @@ const ledgerAdjustments = (input: BaseStatementInput, view: LedgerView): PayoutL
       now.set(a.studentId, row);
     }
     const issued = new Map<string, { amount: number; quantity: string[]; unit: PayoutLine['unit']; price: number }>();
-    for (const l of input.prior.flatMap((s) => s.lines)) {
+    for (const l of priorLines) {
       if (
         l.period !== month ||
         l.studentId === null ||
@@ -129,13 +135,14 @@ const ledgerAdjustments = (input: BaseStatementInput, view: LedgerView): PayoutL
       row.quantity.push(l.quantity);
       issued.set(l.studentId, row);
     }
+    const superseding = supersedingByStudent(view, start, end, since);
     for (const studentId of [...new Set([...now.keys(), ...issued.keys()])].sort()) {
       const n = now.get(studentId);
       const was = issued.get(studentId);
       const delta = (n?.amount ?? 0) - (was?.amount ?? 0);
       if (delta === 0) continue;
       const quantity = sumDecimals([...(n?.quantity ?? []), ...(was?.quantity ?? []).map(negate)]);
-      const positions = supersedingPositions(view, studentId, start, end, since);
+      const positions = superseding.get(studentId) ?? [];
       out.push(
         line({
           kind: 'adjustment',

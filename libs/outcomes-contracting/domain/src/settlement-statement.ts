@@ -177,6 +177,18 @@ const assessmentIndex = (
   return index;
 };
 
+/** Per student: outcome already paid and whether a penalty was already taken (one pass over prior lines). */
+const priorOutcomes = (priorLines: readonly PayoutLine[]) => {
+  const paid = new Map<string, number>();
+  const penalized = new Set<string>();
+  for (const l of priorLines) {
+    if (l.studentId === null) continue;
+    if (l.kind === 'outcome') paid.set(l.studentId, (paid.get(l.studentId) ?? 0) + l.amountCents);
+    if (l.kind === 'penalty') penalized.add(l.studentId);
+  }
+  return { paid, penalized };
+};
+
 const outcomeLines = (
   input: SettlementInput,
   card: RateCard,
@@ -185,11 +197,11 @@ const outcomeLines = (
   shares: Map<string, AttendanceShare>,
   notes: EligibilityNote[],
 ): PayoutLine[] => {
-  const priorLines = input.prior.flatMap((s) => s.lines);
   const at = input.ledgerPosition;
   const out: PayoutLine[] = [];
   if (!card.outcome) return out;
   const assessments = assessmentIndex(input.assessments, card.outcome);
+  const prior = priorOutcomes(input.prior.flatMap((s) => s.lines));
   for (const studentId of students) {
     const share = shares.get(studentId);
     const e = eligibility(studentId, card, window, share, assessments);
@@ -199,14 +211,16 @@ const outcomeLines = (
     }
     const s = share as AttendanceShare;
     const why = `${card.outcome.metric} ${e.metric} (${window.baseline} ${e.baseline.assessmentId} scale ${e.baseline.scaleScore} → ${window.window} ${e.outcome.assessmentId} scale ${e.outcome.scaleScore}), attended ${s.attended}/${s.scheduled} = ${formatBasisPoints(shareBasisPoints(s.attended, s.scheduled))}`;
-    const paid = priorLines
-      .filter((l) => l.studentId === studentId && l.kind === 'outcome')
-      .reduce((acc, l) => acc + l.amountCents, 0);
-    const due = Math.max(0, tierCents(card, e.metric) - paid);
+    const tier = tierCents(card, e.metric);
+    const due = Math.max(0, tier - (prior.paid.get(studentId) ?? 0));
     if (due > 0) out.push(studentLine('outcome', studentId, due, `outcome ${window.window}: ${why}`, s.positions, at));
-    else if (tierCents(card, e.metric) === 0) notes.push({ studentId, code: 'below_first_tier', description: why });
-    const penalized = priorLines.some((l) => l.studentId === studentId && l.kind === 'penalty');
-    if (card.declinePenalty && e.metric < card.declinePenalty.below && !penalized && card.declinePenalty.cents > 0)
+    else if (tier === 0) notes.push({ studentId, code: 'below_first_tier', description: why });
+    if (
+      card.declinePenalty &&
+      e.metric < card.declinePenalty.below &&
+      !prior.penalized.has(studentId) &&
+      card.declinePenalty.cents > 0
+    )
       out.push(
         studentLine(
           'penalty',
