@@ -4,7 +4,6 @@ import { DeadLetterPublisher } from '@tutoring/shared/messaging';
 import { ServiceRuntime, SERVICE_RUNTIME } from '@tutoring/shared/runtime';
 import { deadLetterTopic, ENROLLMENT_VENDORS_TOPIC, LEDGER_TOPIC } from '@tutoring/shared/contracts';
 import { SessionIngestService } from './ingest/session-ingest.service';
-import { SessionsTopicHandler } from './ingest/sessions-topic.handler';
 import { LedgerController } from './ledger/ledger.controller';
 import { VendorRegistry } from './vendors/vendor-registry';
 import { REFERENCE_TOPICS, ReferenceEventsHandler } from './reference/reference-events.handler';
@@ -12,6 +11,7 @@ import { HttpIngestController } from './http-ingest/http-ingest.controller';
 import { HttpIngestService } from './http-ingest/http-ingest.service';
 import { CsvBodyMiddleware } from './http-ingest/csv-body.middleware';
 import { ProjectionsModule } from './projections/projections.module';
+import { BatchSessionsTopicHandler, SessionBatchIngest } from './projections/batch-ingest';
 
 export const INGEST_GROUP = 'session-ledger.ingest';
 export const VENDORS_GROUP = 'session-ledger.vendors';
@@ -65,7 +65,12 @@ export class SessionLedgerModule implements OnApplicationBootstrap, NestModule {
       groupId: INGEST_GROUP,
       topics: [],
       fromBeginning: true,
-      handler: new SessionsTopicHandler(this.ingest, deadLetters(INGEST_GROUP), log),
+      // Batched: many sessions per transaction, same rules and effects as the per-message path (ADR 0007).
+      handler: new BatchSessionsTopicHandler(
+        new SessionBatchIngest(rt.dataSource, rt.schema, this.ingest, randomUUID),
+        deadLetters(INGEST_GROUP),
+        log,
+      ),
     });
     const registry = new VendorRegistry(
       rt.dataSource,

@@ -1,2 +1,3 @@
 export * from './projections.module';
 export * from './dosage.controller';
+export * from './batch-ingest';

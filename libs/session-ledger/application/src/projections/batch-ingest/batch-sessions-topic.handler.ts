@@ -1,0 +1,71 @@
+import { deadLetterTopic, MAX_EVENT_BYTES, parseVendorTopic } from '@tutoring/shared/contracts';
+import {
+  decodeCloudEvent,
+  DeadLetterPublisher,
+  IncomingMessage,
+  MessageBatchHandler,
+  MessagingLogger,
+} from '@tutoring/shared/messaging';
+import { asContractError } from '../../ingest/sessions-topic.handler';
+import { BatchItem, SessionBatchIngest } from './session-batch-ingest';
+
+/** Messages per ingest transaction: large enough to amortise round trips, small enough for one statement each. */
+export const INGEST_CHUNK = 1_000;
+
+/**
+ * Kafka shell of batched ingest: the consumer hands over a fetched batch of one partition; it is ingested in
+ * chunks, each in one transaction, and the runner commits the offsets only after the handler returns. Dead
+ * letters as in SessionsTopicHandler: undecodable messages before their rejection commits, other rejections right
+ * after (a crash in between duplicates a dead letter, never loses one).
+ */
+export class BatchSessionsTopicHandler implements MessageBatchHandler {
+  constructor(
+    private readonly ingest: SessionBatchIngest,
+    private readonly deadLetters: (topic: string) => DeadLetterPublisher,
+    private readonly logger: MessagingLogger,
+    private readonly chunk = INGEST_CHUNK,
+  ) {}
+
+  async handleBatch(messages: IncomingMessage[]): Promise<void> {
+    for (let i = 0; i < messages.length; i += this.chunk) await this.handleChunk(messages.slice(i, i + this.chunk));
+  }
+
+  private async handleChunk(messages: IncomingMessage[]): Promise<void> {
+    const items: BatchItem[] = [];
+    for (const message of messages) {
+      const vendorId = parseVendorTopic(message.topic)?.vendorId ?? null;
+      const decoded = decodeCloudEvent(message, { maxBytes: MAX_EVENT_BYTES });
+      const ref = `${message.topic}/${message.partition}/${message.offset}`;
+      if (!decoded.ok) await this.deadLetter(message, decoded.errors);
+      items.push({
+        decoded: decoded.ok
+          ? { ok: true, envelope: decoded.event }
+          : { ok: false, errors: decoded.errors.map(asContractError), eventId: message.headers['ce_id'] ?? null },
+        origin: {
+          channel: 'kafka',
+          ref,
+          topic: message.topic,
+          vendorId,
+          metadata: { topic: message.topic, partition: message.partition, offset: message.offset },
+        },
+      });
+    }
+    const outcomes = await this.ingest.ingestBatch(items);
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.status !== 'rejected') continue;
+      const message = messages[i] as IncomingMessage;
+      if ((items[i] as BatchItem).decoded.ok) await this.deadLetter(message, outcome.errors);
+      this.logger.info(
+        { ref: (items[i] as BatchItem).origin.ref, codes: outcome.errors.map((e) => `${e.path}:${e.code}`) },
+        'session event rejected',
+      );
+    }
+  }
+
+  private async deadLetter(
+    message: IncomingMessage,
+    errors: { path: string; code: string; message: string }[],
+  ): Promise<void> {
+    await this.deadLetters(deadLetterTopic(message.topic)).publish(message, { errors, stage: 'session-ingest' });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './session-batch-ingest';
+export * from './batch-sessions-topic.handler';
+export * from './batch-facts.loader';
