@@ -206,4 +206,28 @@ describe('SessionIngestService (real Postgres as the runtime role, RLS on)', () 
       ),
     ).toEqual([{ session_id: 's-y' }]);
   });
+
+  it('files an undecodable message under the district its ce_districtid names, and without tenant data when none', async () => {
+    const undecodable = {
+      ok: false as const,
+      errors: [{ path: 'value', code: 'not_json' as const, message: 'not JSON' }],
+      eventId: null,
+    };
+    const named = { ...origin(), claimedDistrictId: district };
+    const anonymous = origin();
+    expect(await service.ingest(undecodable, named)).toMatchObject({ status: 'rejected' });
+    expect(await service.ingest(undecodable, anonymous)).toMatchObject({ status: 'rejected' });
+    expect(
+      await tenant((m) =>
+        m.query(`SELECT source_ref FROM ${SCHEMA}.ingest_rejections WHERE source_ref = ANY($1)`, [
+          [named.ref, anonymous.ref],
+        ]),
+      ),
+    ).toEqual([{ source_ref: named.ref }]);
+    expect(
+      await ds.query(`SELECT source_ref FROM ${SCHEMA}.unattributed_rejections WHERE source_ref = ANY($1)`, [
+        [named.ref, anonymous.ref],
+      ]),
+    ).toEqual([{ source_ref: anonymous.ref }]);
+  });
 });

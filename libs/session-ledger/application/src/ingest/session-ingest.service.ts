@@ -42,6 +42,8 @@ export interface IngestOrigin {
   authenticatedVendorId?: string;
   /** District of an authenticated caller (HTTP, CSV): the tenant, whatever the message claims. */
   authenticatedDistrictId?: string;
+  /** District a message that could not be decoded still names (its `ce_districtid` header), if any. */
+  claimedDistrictId?: string;
   metadata: Record<string, unknown>;
 }
 
@@ -72,7 +74,8 @@ const NO_REVIEW: SessionReview = { localDate: null, verdicts: [] };
  */
 const tenantOf = (decoded: DecodedSessionMessage, origin: IngestOrigin): string | null => {
   if (origin.authenticatedDistrictId) return origin.authenticatedDistrictId;
-  if (!decoded.ok) return null;
+  if (!decoded.ok)
+    return origin.claimedDistrictId && isUuid(origin.claimedDistrictId) ? origin.claimedDistrictId : null;
   const claimed = decoded.envelope.districtid ?? (decoded.envelope.data as { districtId?: unknown } | null)?.districtId;
   return typeof claimed === 'string' && isUuid(claimed) ? claimed : null;
 };

@@ -48,6 +48,7 @@ export class SessionsTopicHandler implements MessageBatchHandler {
       ref,
       topic: message.topic,
       vendorId,
+      claimedDistrictId: message.headers['ce_districtid'],
       metadata: { topic: message.topic, partition: message.partition, offset: message.offset },
     };
     const input = decoded.ok
