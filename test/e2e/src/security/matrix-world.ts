@@ -44,6 +44,8 @@ export class World {
   readonly teacherIds: Record<DistrictKey, string> = { A: randomUUID(), B: randomUUID() };
   /** Vendor ids by name: A and A2 in district A, B in district B. */
   readonly vendorIds: Record<'A' | 'A2' | 'B', string> = { A: '', A2: '', B: '' };
+  /** A program per district, created through enrollment: A's lists vendor A only, B's vendor B. */
+  readonly programIds: Record<DistrictKey, string> = { A: '', B: '' };
   readonly callers: Caller[] = [];
   private readonly markers: { owner: Owner; id: string }[] = [];
 
@@ -155,6 +157,34 @@ export class World {
       this.vendorIds[name] = vendorId;
       this.mark({ district: d, vendorId }, vendorId);
       this.callers.push(await this.mint(d, `vendor:${name}`, ['vendor'], { vendorId }));
+    }
+  }
+
+  /** A school and a program in each district, through the enrollment API, marked as that district's. */
+  async seedOrganisation(): Promise<void> {
+    for (const d of ['A', 'B'] as const) {
+      const admin = this.caller(`${d}/district_admin`);
+      const school = await this.call('enrollment', 'POST', '/v1/schools', {
+        token: admin.token,
+        body: { name: `Matrix School ${d}` },
+      });
+      if (school.status !== 201) throw new Error(`creating school in ${d}: ${school.status} ${school.text}`);
+      this.mark({ district: d }, (JSON.parse(school.text) as { schoolId: string }).schoolId);
+      const program = await this.call('enrollment', 'POST', '/v1/programs', {
+        token: admin.token,
+        body: {
+          name: `Matrix Program ${d}`,
+          subject: 'math',
+          gradeBand: { from: '6', to: '8' },
+          startDate: '2026-09-07',
+          endDate: '2027-05-28',
+          consentMode: 'opt_out',
+          vendorIds: [d === 'A' ? this.vendorIds.A : this.vendorIds.B],
+        },
+      });
+      if (program.status !== 201) throw new Error(`creating program in ${d}: ${program.status} ${program.text}`);
+      this.programIds[d] = (JSON.parse(program.text) as { programId: string }).programId;
+      this.mark({ district: d }, this.programIds[d]);
     }
   }
 

@@ -103,7 +103,13 @@ export const ROUTE_ACCESS: RouteRow[] = [
   row('enrollment', 'POST /v1/programs', PROGRAM, 'district'),
   row('enrollment', 'GET /v1/programs', ALL, 'district'),
   row('enrollment', 'PUT /v1/programs/{programId}', PROGRAM, 'district'),
-  row('enrollment', 'GET /v1/programs/{programId}', ALL, 'district'),
+  row('enrollment', 'GET /v1/programs/{programId}', ALL, 'vendor', {
+    request: (w, c) => ({ params: { programId: w.programIds[c.district] } }),
+    // another district's program; and for vendor A2, district A's program that names only vendor A
+    probe: (w, c) => ({
+      params: { programId: c.key === 'A/vendor:A2' ? w.programIds.A : w.programIds[c.district === 'A' ? 'B' : 'A'] },
+    }),
+  }),
   row('enrollment', 'POST /v1/roster/imports', ADMIN, 'district'),
   row('enrollment', 'GET /v1/students', PROGRAM_SCHOOL, 'school'),
   row('enrollment', 'GET /v1/students/{studentId}/pii', PROGRAM_SCHOOL, 'school'),
@@ -117,6 +123,11 @@ export const ROUTE_ACCESS: RouteRow[] = [
   row('enrollment', 'PUT /v1/enrolments/{enrolmentId}/contact-preferences', PROGRAM, 'district'),
   row('enrollment', 'GET /v1/enrolments', PROGRAM_SCHOOL_VENDOR, 'vendor'),
   row('enrollment', 'GET /v1/enrolments/{enrolmentId}', PROGRAM_SCHOOL_VENDOR, 'vendor'),
+  row('enrollment', 'POST /v1/assessments/imports', PROGRAM, 'district'),
+  row('enrollment', 'GET /v1/programs/{programId}/eligibility', PROGRAM, 'district', {
+    request: (w, c) => ({ params: { programId: w.programIds[c.district] } }),
+    probe: (w, c) => ({ params: { programId: w.programIds[c.district === 'A' ? 'B' : 'A'] } }),
+  }),
   row('enrollment', 'PUT /v1/tutors/{tutorId}', ['district_admin', 'program_manager', 'vendor'], 'vendor'),
   row('enrollment', 'GET /v1/tutors', PROGRAM_SCHOOL_VENDOR, 'vendor'),
   row(
