@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import {
+  PostgresAssessmentStore,
   PostgresEnrolmentStore,
   PostgresOrganisationStore,
   PostgresRosterStore,
@@ -12,6 +13,8 @@ import { AuditModule } from '@tutoring/shared/audit';
 import { DATA_SOURCE, SERVICE_SCHEMA } from '@tutoring/shared/runtime';
 import { ENROLLMENT_CONFIG, type EnrollmentConfig } from './common/enrollment.config';
 import { EnrollmentTopics } from './common/enrollment-topics';
+import { ASSESSMENT_STORE, AssessmentsController } from './assessments/assessments.controller';
+import { EligibilityController } from './eligibility/eligibility.controller';
 import { EnrolmentHandler } from './enrolments/enrolment.handler';
 import { EnrolmentsController } from './enrolments/enrolments.controller';
 import { OrganisationController } from './organisation/organisation.controller';
@@ -42,12 +45,18 @@ const withConfig = <T>(make: (ds: DataSource, schema: string, config: Enrollment
     StudentsController,
     EnrolmentsController,
     TutorsController,
+    AssessmentsController,
+    EligibilityController,
   ],
   providers: [
     EnrollmentTopics,
     { provide: ENROLLMENT_CONFIG, useValue: { crypto: null } satisfies EnrollmentConfig },
     { provide: PostgresVendorRepository, ...store((ds, schema) => new PostgresVendorRepository(ds, schema)) },
     { provide: PostgresOrganisationStore, ...store((ds, schema) => new PostgresOrganisationStore(ds, schema)) },
+    {
+      provide: ASSESSMENT_STORE,
+      ...withConfig((ds, schema, c) => (c.crypto ? new PostgresAssessmentStore(ds, schema, c.crypto) : null)),
+    },
     { provide: PostgresTutorStore, ...store((ds, schema) => new PostgresTutorStore(ds, schema)) },
     { provide: PostgresEnrolmentStore, ...store((ds, schema) => new PostgresEnrolmentStore(ds, schema)) },
     {

@@ -8,3 +8,5 @@ export * from './roster/student-records';
 export * from './enrolment/consent';
 export * from './enrolment/enrolment.decider';
 export * from './tutors/tutor.rules';
+export * from './assessments/assessment.check';
+export * from './eligibility/eligibility.rules';

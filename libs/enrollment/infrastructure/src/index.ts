@@ -12,3 +12,4 @@ export * from './students/student.store';
 export * from './enrolments/enrolment.store';
 export * from './migrations/1700000000004-enrolments-tutors-assessments.migration';
 export * from './tutors/tutor.store';
+export * from './assessments/assessment.store';

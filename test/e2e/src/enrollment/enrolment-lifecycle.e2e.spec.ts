@@ -4,12 +4,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DevIssuer, startDevIssuer } from '@tutoring/shared/auth';
 import {
   ENROLLMENT_STUDENTS_TOPIC,
+  ASSESSMENT_RECORDED_V1,
+  ENROLLMENT_ASSESSMENTS_TOPIC,
   ENROLLMENT_TUTORS_TOPIC,
   ENROLMENT_CHANGED_V1,
   TUTOR_REGISTERED_V1,
@@ -226,5 +228,74 @@ describe('enrolment lifecycle and vendor assignments', () => {
     expect(events).toHaveLength(1);
     expect(events[0]?.headers['ce_type']).toBe(TUTOR_REGISTERED_V1);
     expect(validateInternalEvent(TUTOR_REGISTERED_V1, JSON.parse(events[0]?.value ?? 'null')).ok).toBe(true);
+  });
+  it('assessments: imported by local id, published pseudonymously, idempotent; eligibility ranks with reasons and capacity', async () => {
+    const file = join(dir, 'assessments', 'assessments.csv');
+    const upload = async (path: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([readFileSync(path)]), 'assessments.csv');
+      const token = await issuer.mintToken({ sub: 'pm-e2e', roles: ['program_manager'], district_id: district });
+      const res = await fetch(`${stack.get('enrollment').url}/v1/assessments/imports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const broken = join(dir, 'assessments', 'broken.csv');
+    writeFileSync(broken, `${readFileSync(file, 'utf8')}S9999999,2026-2027,BOY,math,200,10,\n`);
+    const refused = await upload(broken);
+    expect(refused).toMatchObject({ valid: false, applied: false });
+    expect(refused['errors']).toEqual([
+      { file: 'assessments.csv', line: 14, column: 'localStudentId', reason: expect.stringContaining('no student') },
+    ]);
+    expect(await upload(file)).toMatchObject({ valid: true, applied: true, created: 12, events: 12 });
+    expect(await upload(file)).toMatchObject({ applied: true, created: 0, unchanged: 12, events: 0 });
+    const events = await collectMessages(brokers, ENROLLMENT_ASSESSMENTS_TOPIC, { timeoutMs: 6_000 });
+    expect(events).toHaveLength(12);
+    for (const e of events)
+      expect(validateInternalEvent(ASSESSMENT_RECORDED_V1, JSON.parse(e.value ?? 'null')).ok).toBe(true);
+    expect(JSON.stringify(events)).not.toMatch(/S000000/);
+
+    const vendorId = (await admin.call('POST', '/v1/vendors', { name: 'Epsilon Tutors' })).json.vendorId as string;
+    const program = await admin.call('POST', '/v1/programs', {
+      name: 'All grades math',
+      subject: 'math',
+      gradeBand: { from: 'K', to: '8' },
+      startDate: '2026-09-08',
+      endDate: '2027-05-28',
+      consentMode: 'opt_in',
+      vendorIds: [vendorId],
+      maxGroupSize: 2,
+    });
+    await admin.call('PUT', `/v1/tutors/${randomUUID()}`, {
+      vendorId,
+      clearedUntil: '2027-06-30',
+      subjects: ['math'],
+      gradeBands: [{ from: 'K', to: '8' }],
+      credentials: [],
+      availability: [{ weekday: 2, from: '09:00', to: '10:30' }],
+    });
+    const result = await admin.call(
+      'GET',
+      `/v1/programs/${program.json.programId}/eligibility?schoolYear=2026-2027&maxPercentile=100&purpose=ranking%20test`,
+    );
+    expect(result.status).toBe(200);
+    expect(result.json).toMatchObject({
+      capacity: { tutors: 1, groups: 1, seats: 2, groupMinutesPerWeek: 90 },
+      served: 2,
+    });
+    const items = result.json.items as {
+      rank: number;
+      percentile: number;
+      served: boolean;
+      reasons: string[];
+      needs: string[];
+    }[];
+    expect(items.length).toBe(result.json.eligible);
+    expect(items.filter((i) => i.served).map((i) => i.rank)).toEqual([1, 2]);
+    expect(items[0]?.reasons.join('; ')).toMatch(/BOY math percentile \d+ < 100/);
+    const top = items.filter((i) => i.needs.includes('economicallyDisadvantaged'));
+    if (top.length > 0) expect(items[0]?.needs).toContain('economicallyDisadvantaged');
   });
 });

@@ -89,6 +89,18 @@ export class PostgresStudentStore {
     });
   }
 
+  /** Every student of the district (pseudonymous), for eligibility; audited in entries of up to 1000 ids. */
+  async all(districtId: string, actor: AuditActor, purpose: string): Promise<StudentSummary[]> {
+    return inTenantTransaction(this.dataSource, districtId, async (m) => {
+      const rows = (await m.query(`SELECT ${COLUMNS} FROM ${this.schema}.students ORDER BY student_id`)) as Row[];
+      for (let i = 0; i < rows.length; i += 1000) {
+        const ids = rows.slice(i, i + 1000).map((r) => r.student_id);
+        await AuditLog.record(m, { actor, action: 'read', resourceType: 'student', resourceIds: ids, purpose });
+      }
+      return rows.map(summary);
+    });
+  }
+
   /** Decrypts a student's PII; null PII once erased. The read is on the audit log whatever it returned. */
   async readPii(districtId: string, studentId: string, actor: AuditActor, purpose: string): Promise<StudentWithPii> {
     if (!this.crypto) throw new Error('no master key configured');

@@ -46,6 +46,15 @@ export class PostgresTutorStore {
     return rows[0]?.snapshot ?? null;
   }
 
+  async all(districtId: string): Promise<TutorSnapshot[]> {
+    const rows = (await inTenantTransaction(this.dataSource, districtId, (m) =>
+      m.query(`SELECT snapshot FROM ${this.schema}.tutors`),
+    )) as {
+      snapshot: TutorSnapshot;
+    }[];
+    return rows.map((r) => r.snapshot);
+  }
+
   async list(districtId: string, f: { vendorId?: string; limit: number; offset: number }): Promise<TutorSnapshot[]> {
     const rows = (await inTenantTransaction(this.dataSource, districtId, (m) =>
       m.query(
