@@ -124,6 +124,7 @@ describe('tenant isolation across every service schema (real Postgres, runtime r
         const b = a.seeded ? await seedRow(admin, t.schema, t.table, B) : a;
         if (!b.seeded) notSeeded.push(`${t.schema}.${t.table}: ${b.reason}`);
       }
+      console.log(`${tables().length} tenant tables; rows planted in ${tables().length - notSeeded.length}`);
       if (notSeeded.length)
         console.warn(`rows could not be planted generically (INSERT check only):\n${notSeeded.join('\n')}`);
     });
