@@ -195,12 +195,20 @@ describe('session-ledger ingest: Kafka, HTTP and CSV on one path', () => {
     ]);
     const otherWeek = (await (await api(`/v1/exceptions?week=2026-W46`, districtAdmin)).json()) as { items: unknown[] };
     expect(otherWeek.items).toEqual([]);
+    const byProgram = async (programId: string) =>
+      (
+        (await (await api(`/v1/exceptions?programId=${programId}`, districtAdmin)).json()) as {
+          items: { studentId: string }[];
+        }
+      ).items;
+    expect((await byProgram(w.program)).map((i) => i.studentId)).toEqual([w.ben]);
+    expect(await byProgram(randomUUID())).toEqual([]);
     // The read of those student records is on record.
     const { rows: audited } = await admin.query(
       `SELECT actor_sub, resource_ids FROM session_ledger.audit_log WHERE district_id = $1 AND resource_type = 'student' AND action = 'read'`,
       [w.district],
     );
-    expect(audited).toEqual([{ actor_sub: 'admin', resource_ids: [w.ben] }]);
+    expect(audited).toEqual(Array(2).fill({ actor_sub: 'admin', resource_ids: [w.ben] }));
   });
 
   it('gives the same invalid event the same rejection errors via Kafka, HTTP and CSV, and dead-letters each', async () => {

@@ -48,6 +48,11 @@ export class ExceptionsQueryDto extends PageQueryDto {
   @IsUUID()
   schoolId?: string;
 
+  @ApiPropertyOptional({ description: 'only students enrolled in this program with the session vendor' })
+  @IsOptional()
+  @IsUUID()
+  programId?: string;
+
   @ApiPropertyOptional({ description: 'only this student (pseudonymous id)' })
   @IsOptional()
   @IsUUID()
@@ -198,6 +203,7 @@ export class LedgerController {
           vendorId: scope.vendorId ?? q.vendorId ?? null,
           schoolIds,
           studentId: q.studentId ?? null,
+          programId: q.programId ?? null,
           from: week?.from ?? null,
           to: week?.to ?? null,
         },

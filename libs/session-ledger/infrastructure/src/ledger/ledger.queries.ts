@@ -39,6 +39,8 @@ export interface ExceptionFilter {
   vendorId: string | null;
   schoolIds: readonly string[] | null;
   studentId: string | null;
+  /** Only students enrolled with the session's vendor in this program. */
+  programId: string | null;
   /** Inclusive local date range (an ISO week in the district zone). */
   from: string | null;
   to: string | null;
@@ -135,9 +137,11 @@ export class LedgerQueries {
           AND ($3::text IS NULL OR v->>'studentId' = $3)
           AND ($4::date IS NULL OR e.local_date >= $4) AND ($5::date IS NULL OR e.local_date <= $5)
           AND ($6::bigint IS NULL OR (e.position, v->>'studentId') > ($6::bigint, $7::text))
+          AND ($9::uuid IS NULL OR EXISTS (SELECT 1 FROM ${s}.ref_enrolments en
+                WHERE en.student_id = (v->>'studentId')::uuid AND en.vendor_id = e.vendor_id AND en.program_id = $9))
         ORDER BY e.position, v->>'studentId'
         LIMIT $8`,
-      [f.vendorId, f.schoolIds, f.studentId, f.from, f.to, after?.[0] ?? null, after?.[1] ?? '', limit],
+      [f.vendorId, f.schoolIds, f.studentId, f.from, f.to, after?.[0] ?? null, after?.[1] ?? '', limit, f.programId],
     )) as {
       position: string;
       vendor_id: string;
