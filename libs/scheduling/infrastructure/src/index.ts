@@ -7,3 +7,4 @@ export const SCHEDULING_MIGRATIONS = [Scheduling1700000000201];
 export * from './solver/highs.solver';
 export * from './solver/highs-auto-scheduler';
 export * as schedulingTesting from './testing/enrollment-events.fixture';
+export * from './store/reference.store';

@@ -1,6 +1,5 @@
 // Scheduling's command side: each command runs in one tenant transaction that loads what the decider needs,
 // decides, stores the result and queues the outgoing events in the outbox (no dual write).
-import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   addDays,
@@ -10,7 +9,6 @@ import {
   decideGroup,
   evolveGroup,
   localDateAt,
-  materialiseOccurrences,
   tutorChangeReasonOf,
   type BellSchedule,
   type CancelOccurrence,
@@ -24,7 +22,10 @@ import { conflict, ScheduleConflictError } from '@tutoring/scheduling/domain';
 import type { OccurrenceRow, SchedulingStore } from '@tutoring/scheduling/infrastructure';
 import { enqueueOutbox, type OutboxMessage } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
-import { cancellationMessages, groupMessages, occurrenceMessages } from '../events/scheduling-events';
+import { cancellationMessages, groupMessages } from '../events/scheduling-events';
+import { DEFAULT_HORIZON_DAYS, OccurrencePlanner } from './occurrence-planner';
+
+export { DEFAULT_HORIZON_DAYS, occurrenceIdFor } from './occurrence-planner';
 
 export class NotFound extends Error {}
 export class NotReady extends Error {}
@@ -43,26 +44,18 @@ export interface FormGroupInput {
   slots: RecurringSlot[];
 }
 
-/** Days of planned occurrences kept ahead (the rolling horizon). */
-export const DEFAULT_HORIZON_DAYS = 28;
-
-/** Deterministic occurrence id (UUID v5 layout over SHA-1 of group and key): re-planning never mints a new one. */
-export const occurrenceIdFor = (groupId: string, key: string): string => {
-  const h = createHash('sha1').update(`${groupId}/${key}`).digest();
-  h[6] = ((h[6] ?? 0) & 0x0f) | 0x50;
-  h[8] = ((h[8] ?? 0) & 0x3f) | 0x80;
-  const hex = h.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-};
-
 export class SchedulingService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: SchedulingStore,
     private readonly newId: () => string,
     private readonly clock: () => Date = () => new Date(),
-    readonly horizonDays = DEFAULT_HORIZON_DAYS,
-  ) {}
+    horizonDays = DEFAULT_HORIZON_DAYS,
+  ) {
+    this.planner = new OccurrencePlanner(store, newId, horizonDays);
+  }
+
+  private readonly planner: OccurrencePlanner;
 
   private tx<T>(districtId: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
     return inTenantTransaction(this.dataSource, districtId, work);
@@ -247,139 +240,9 @@ export class SchedulingService {
     }
     if (!current) throw new Error('no group');
     await enqueueOutbox(m, this.store.schema, outgoing);
-    if (events.length > 0) await this.alignOccurrences(m, current, command.data.at, command.data.by);
+    if (events.length > 0)
+      await this.planner.align(m, current, await this.zone(m, current.districtId), command.data.at, command.data.by);
     return current;
-  }
-
-  /** Future occurrences follow the group: new members/tutor are re-published; occurrences no slot produces any more are cancelled. */
-  private async alignOccurrences(m: EntityManager, group: ScheduledGroup, at: string, by: string): Promise<void> {
-    const zone = await this.zone(m, group.districtId);
-    const today = localDateAt(Date.parse(at), zone);
-    const future = await this.store.futureOccurrences(m, group.groupId, today);
-    const lastPlanned = future.reduce<LocalDate>(
-      (max, o) => (o.date > max ? o.date : max),
-      addDays(today, this.horizonDays),
-    );
-    const wanted = new Map(
-      group.status === 'active'
-        ? (await this.materialise(m, group, today, lastPlanned, zone)).map((o) => [o.key, o] as const)
-        : [],
-    );
-    const outgoing: OutboxMessage[] = [];
-    for (const o of future) {
-      const remaining = o.studentIds.filter((s) => !o.cancelledStudentIds.includes(s));
-      if (remaining.length === 0) continue;
-      if (!wanted.has(o.key)) {
-        const [cancelled] = decideCancellation(
-          {
-            type: 'CancelOccurrence',
-            data: {
-              reason: 'other',
-              accountable: 'district',
-              studentIds: null,
-              note: group.status === 'active' ? 'slot changed' : 'group dissolved',
-              at,
-              by,
-            },
-          },
-          { ...o },
-        );
-        if (!cancelled) continue;
-        await this.store.saveCancellation(m, {
-          districtId: group.districtId,
-          occurrenceId: o.occurrenceId,
-          reason: 'other',
-          accountable: 'district',
-          studentIds: cancelled.data.studentIds,
-          note: cancelled.data.note,
-          by,
-          at,
-        });
-        const updated = { ...o, cancelledStudentIds: o.studentIds };
-        await this.store.updateOccurrencePlan(m, updated);
-        outgoing.push(...cancellationMessages(group.districtId, cancelled, this.newId));
-        continue;
-      }
-      const target = wanted.get(o.key)?.studentIds ?? [];
-      if (o.tutorId === group.tutorId && o.studentIds.join() === target.join()) continue;
-      const updated: OccurrenceRow = {
-        ...o,
-        tutorId: group.tutorId,
-        studentIds: target,
-        cancelledStudentIds: o.cancelledStudentIds.filter((s) => target.includes(s)),
-      };
-      await this.store.updateOccurrencePlan(m, updated);
-      if (updated.studentIds.some((s) => !updated.cancelledStudentIds.includes(s)))
-        outgoing.push(...occurrenceMessages(updated, this.newId, at));
-    }
-    await enqueueOutbox(m, this.store.schema, outgoing);
-    if (group.status === 'active') await this.planGroup(m, group, today, addDays(today, this.horizonDays), zone, at);
-  }
-
-  private async materialise(
-    m: EntityManager,
-    group: ScheduledGroup,
-    from: LocalDate,
-    to: LocalDate,
-    zone: string,
-  ): Promise<OccurrenceRow[]> {
-    const program = await this.store.program(m, group.programId);
-    const schedule = (await this.store.bellSchedules(m, [group.schoolId])).get(group.schoolId);
-    if (!program || !schedule) return [];
-    const start = from > program.startDate ? from : program.startDate;
-    const end = to < program.endDate ? to : program.endDate;
-    if (start > end) return [];
-    const calendar = await this.store.calendar(m, group.schoolId);
-    const windows = await this.store.enrolmentWindows(m, group.programId, group.studentIds);
-    // A student is planned only inside their enrolment (from its start date, through its end date if any).
-    const servedOn = (date: LocalDate) =>
-      group.studentIds.filter((id) => {
-        const w = windows.get(id);
-        return !!w?.start && w.start <= date && (w.end === null || date <= w.end);
-      });
-    const planned = materialiseOccurrences({
-      slots: group.slots,
-      schedule,
-      calendar,
-      timeZone: zone,
-      from: start,
-      to: end,
-    })
-      .map((o) => ({ o, studentIds: servedOn(o.date) }))
-      .filter((x) => x.studentIds.length > 0);
-    return planned.map(({ o, studentIds }) => ({
-      occurrenceId: occurrenceIdFor(group.groupId, o.key),
-      districtId: group.districtId,
-      groupId: group.groupId,
-      key: o.key,
-      programId: group.programId,
-      schoolId: group.schoolId,
-      vendorId: group.vendorId,
-      tutorId: group.tutorId,
-      studentIds,
-      cancelledStudentIds: [],
-      date: o.date,
-      startsAt: o.startsAt,
-      endsAt: o.endsAt,
-    }));
-  }
-
-  private async planGroup(
-    m: EntityManager,
-    group: ScheduledGroup,
-    from: LocalDate,
-    to: LocalDate,
-    zone: string,
-    at: string,
-  ): Promise<OccurrenceRow[]> {
-    if (group.studentIds.length === 0) return [];
-    const inserted = await this.store.insertOccurrences(m, await this.materialise(m, group, from, to, zone));
-    await enqueueOutbox(
-      m,
-      this.store.schema,
-      inserted.flatMap((o) => occurrenceMessages(o, this.newId, at)),
-    );
-    return inserted;
   }
 
   /** Rolls the horizon forward for every active group of the district: plans what is missing up to `to`. */
@@ -392,11 +255,11 @@ export class SchedulingService {
       const zone = await this.zone(m, actor.districtId);
       const today = localDateAt(this.clock().getTime(), zone);
       const start = from ?? today;
-      const end = to ?? addDays(start, this.horizonDays);
+      const end = to ?? addDays(start, this.planner.horizonDays);
       const groups = await this.store.activeGroups(m);
       let planned = 0;
       for (const g of groups)
-        planned += (await this.planGroup(m, g, start, end, zone, this.clock().toISOString())).length;
+        planned += (await this.planner.planGroup(m, g, start, end, zone, this.clock().toISOString())).length;
       return { planned, groups: groups.length };
     });
   }

@@ -35,12 +35,12 @@ const CONSUMER = 'scheduling.reference';
 
 type Apply = (store: SchedulingStore, m: EntityManager, data: InternalEventData) => Promise<void>;
 const APPLY: Record<string, Apply> = {
-  [DISTRICT_CONFIGURED_V1]: (s, m, d) => s.upsertDistrict(m, d as never),
-  [SCHOOL_CALENDAR_SET_V1]: (s, m, d) => s.upsertCalendar(m, d as never),
-  [PROGRAM_DEFINED_V1]: (s, m, d) => s.upsertProgram(m, d as never),
-  [STUDENT_ROSTERED_V1]: (s, m, d) => s.upsertStudent(m, d as never),
-  [ENROLMENT_CHANGED_V1]: (s, m, d) => s.upsertEnrolment(m, d as never),
-  [TUTOR_REGISTERED_V1]: (s, m, d) => s.upsertTutor(m, d as never),
+  [DISTRICT_CONFIGURED_V1]: (s, m, d) => s.reference.upsertDistrict(m, d as never),
+  [SCHOOL_CALENDAR_SET_V1]: (s, m, d) => s.reference.upsertCalendar(m, d as never),
+  [PROGRAM_DEFINED_V1]: (s, m, d) => s.reference.upsertProgram(m, d as never),
+  [STUDENT_ROSTERED_V1]: (s, m, d) => s.reference.upsertStudent(m, d as never),
+  [ENROLMENT_CHANGED_V1]: (s, m, d) => s.reference.upsertEnrolment(m, d as never),
+  [TUTOR_REGISTERED_V1]: (s, m, d) => s.reference.upsertTutor(m, d as never),
 };
 
 /** Enrolment states in which a student stays in their groups. */
