@@ -211,10 +211,23 @@ export class NotificationsModule implements OnApplicationBootstrap, BeforeApplic
       log.warn({}, 'NOTIFICATIONS_DISPATCH_ENABLED=false: deliveries are queued, nothing is sent');
     }
     for (const loop of this.loops) loop.start();
+    // The runtime's shutdown (run on SIGTERM before Nest's own hooks) closes the database after its consumers. The
+    // loops must finish first: a message sent after the close could not be marked sent, and would go out again
+    // when its lease expired. So the runtime's shutdown is wrapped to stop them before it runs.
+    const runtimeShutdown = rt.shutdown.bind(rt);
+    rt.shutdown = async () => {
+      await this.stopLoops();
+      await runtimeShutdown();
+    };
+  }
+
+  private async stopLoops(): Promise<void> {
+    this.dispatcher.stop();
+    await Promise.all(this.loops.map((l) => l.stop()));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.loops.map((l) => l.stop()));
+    await this.stopLoops();
   }
 }
 

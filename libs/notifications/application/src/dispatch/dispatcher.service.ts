@@ -61,6 +61,13 @@ export class Dispatcher {
     this.senders = new Map(senders.map((s) => [s.channel, s]));
   }
 
+  private stopping = false;
+
+  /** After this, the delivery in hand is finished and the rest of the claimed batch is given back. */
+  stop(): void {
+    this.stopping = true;
+  }
+
   async dispatchAll(now: () => Date): Promise<number> {
     let sent = 0;
     for (const districtId of await this.readModels.tenants(this.dataSource.manager))
@@ -73,7 +80,13 @@ export class Dispatcher {
       this.deliveries.claim(m, now(), this.options.leaseMs, this.options.batchSize),
     );
     let sent = 0;
-    for (const delivery of claimed) if (await this.sendOne(delivery, now)) sent++;
+    for (const delivery of claimed) {
+      if (this.stopping) {
+        await inTenantTransaction(this.dataSource, districtId, (m) => this.deliveries.release(m, delivery.deliveryId));
+        continue;
+      }
+      if (await this.sendOne(delivery, now)) sent++;
+    }
     return sent;
   }
 

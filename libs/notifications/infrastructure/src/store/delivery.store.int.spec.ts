@@ -161,6 +161,33 @@ describe('notification and delivery stores (real Postgres, runtime role, RLS)', 
     expect((await inA((m) => deliveries.list(m, { status: 'dead' }, 50, 0))).length).toBe(0);
   });
 
+  it('given a claimed delivery given back at shutdown, then it is pending again and the claim does not count as an attempt', async () => {
+    await inA((m) => deliveries.saveDecisions(m, districtA, decide('statement:3')));
+    const [due] = await inA((m) => deliveries.dueNotifications(m, now, 10));
+    const id = await inA((m) =>
+      deliveries.createDelivery(
+        m,
+        districtA,
+        {
+          recipientId: 'fin-1',
+          channel: 'email',
+          address: 'fin@a.test',
+          language: 'en',
+          subject: 's',
+          body: 'b',
+          notificationIds: [due?.notificationId ?? ''],
+          status: 'pending',
+        },
+        now,
+      ),
+    );
+    const claimed = await inA((m) => deliveries.claim(m, now, 60_000, 10)); // with the requeued one of the test above
+    expect(claimed.map((d) => d.deliveryId)).toContain(id);
+    for (const d of claimed) await inA((m) => deliveries.release(m, d.deliveryId));
+    const again = await inA((m) => deliveries.claim(m, now, 60_000, 10)); // no lease to wait for
+    expect(again.find((d) => d.deliveryId === id)?.attempts).toBe(1);
+  });
+
   it('stores settings as a patch over the defaults', async () => {
     await inA((m) => directory.saveSettings(m, districtA, { dosage: { consecutiveWeeks: 3 } }, 'admin', now));
     const settings = await inA((m) => directory.settings(m, districtA));

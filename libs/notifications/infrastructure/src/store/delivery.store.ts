@@ -232,6 +232,14 @@ export class DeliveryStore {
     );
   }
 
+  /** Gives a claimed but unsent delivery back (shutdown): pending again, the claim's attempt not counted. */
+  async release(m: EntityManager, id: string): Promise<void> {
+    await m.query(
+      `UPDATE ${this.schema}.deliveries SET status = 'pending', attempts = greatest(attempts - 1, 0), lease_until = NULL WHERE delivery_id = $1 AND status = 'sending'`,
+      [id],
+    );
+  }
+
   async markSuppressed(m: EntityManager, id: string, reason: string): Promise<void> {
     await m.query(
       `UPDATE ${this.schema}.deliveries SET status = 'suppressed', lease_until = NULL, last_error = $2 WHERE delivery_id = $1`,
