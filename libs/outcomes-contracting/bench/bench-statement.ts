@@ -12,20 +12,36 @@ import type { DataSource } from 'typeorm';
 import { ContractsService, StatementsService } from '@tutoring/outcomes-contracting/application';
 import type { RateCard } from '@tutoring/outcomes-contracting/domain';
 import { FactsStore, OUTCOMES_CONTRACTING_MIGRATIONS } from '@tutoring/outcomes-contracting/infrastructure';
-import { applyMigrations, createServiceDataSource, inTenantTransaction, provisionServiceDatabase } from '@tutoring/shared/persistence';
+import {
+  applyMigrations,
+  createServiceDataSource,
+  inTenantTransaction,
+  provisionServiceDatabase,
+} from '@tutoring/shared/persistence';
 import { messagingTablesMigration } from '@tutoring/shared/runtime';
 
 const SCHEMA = 'outcomes_contracting';
 const STUDENTS = Number(process.env['BENCH_STUDENTS'] ?? 100_000);
 const GROUPS = Math.ceil(STUDENTS / 4);
-const ADMIN_URL = process.env['BENCH_ADMIN_URL'] ?? process.env['TEST_POSTGRES_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL =
+  process.env['BENCH_ADMIN_URL'] ??
+  process.env['TEST_POSTGRES_ADMIN_URL'] ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
 const district = randomUUID();
 const vendor = randomUUID();
 
 const card: RateCard = {
   base: { unit: 'student_hour', unitPriceCents: 4000, hourRounding: 'quarter_hour_down' },
   attendanceGateBp: 7000,
-  outcome: { metric: 'scale_score_gain', subject: 'math', schoolYear: '2026-2027', tiers: [{ min: 10, cents: 40_000 }, { min: 25, cents: 90_000 }] },
+  outcome: {
+    metric: 'scale_score_gain',
+    subject: 'math',
+    schoolYear: '2026-2027',
+    tiers: [
+      { min: 10, cents: 40_000 },
+      { min: 25, cents: 90_000 },
+    ],
+  },
   declinePenalty: { below: 0, cents: 10_000 },
   holdbackBp: 2000,
   capPerStudentCents: 100_000,
@@ -47,7 +63,7 @@ const generate = (ds: DataSource) =>
                   'minutes', CASE WHEN (i + k + g) % 5 = 0 THEN 0 ELSE 30 + (g + k) % 31 END,
                   'billable', (g * 12 + i) % 97 <> 0,
                   'exceptionCodes', CASE WHEN (g * 12 + i) % 97 = 0 THEN '["tutor_not_cleared"]'::jsonb ELSE '[]'::jsonb END))
-                 FROM generate_series(0, 3) k)
+                 FROM generate_series(0, 3) k)::json
          FROM generate_series(0, $3::int - 1) g, generate_series(0, 11) i`,
       [district, vendor, GROUPS],
     );
@@ -83,16 +99,29 @@ const main = async (): Promise<void> => {
   try {
     const urls = await provisionServiceDatabase(dbUrl.toString(), SCHEMA);
     const config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema: SCHEMA, applicationName: 'bench' };
-    await applyMigrations(config, [messagingTablesMigration('OutcomesContractingMessaging1700000000000'), ...OUTCOMES_CONTRACTING_MIGRATIONS]);
+    await applyMigrations(config, [
+      messagingTablesMigration('OutcomesContractingMessaging1700000000000'),
+      ...OUTCOMES_CONTRACTING_MIGRATIONS,
+    ]);
     ds = createServiceDataSource(config);
     await ds.initialize();
     const gen = await time(() => generate(ds as DataSource));
-    console.log(`generated ${GROUPS * 4} students, ${GROUPS * 12} ledger entries, ${GROUPS * 12} occurrences, ${GROUPS * 8} assessments in ${(gen.ms / 1000).toFixed(1)} s`);
+    console.log(
+      `generated ${GROUPS * 4} students, ${GROUPS * 12} ledger entries, ${GROUPS * 12} occurrences, ${GROUPS * 8} assessments in ${(gen.ms / 1000).toFixed(1)} s`,
+    );
 
     const contracts = new ContractsService(ds, SCHEMA);
     const statements = new StatementsService(ds, SCHEMA);
     const finance = { districtId: district, sub: 'bench-finance', vendorScope: null };
-    const contract = await contracts.create({ districtId: district, vendorId: vendor, name: 'bench', startDate: '2026-09-01', endDate: '2027-06-30', rateCard: card, by: 'bench' });
+    const contract = await contracts.create({
+      districtId: district,
+      vendorId: vendor,
+      name: 'bench',
+      startDate: '2026-09-01',
+      endDate: '2027-06-30',
+      rateCard: card,
+      by: 'bench',
+    });
 
     const facts = new FactsStore(SCHEMA);
     const baseline = await time(() =>
@@ -104,20 +133,34 @@ const main = async (): Promise<void> => {
       }),
     );
     const base = await time(() => statements.issue(finance, contract.contractId, { kind: 'base', month: '2026-09' }));
-    const settlement = await time(() => statements.issue(finance, contract.contractId, { kind: 'settlement', window: 'MOY' }));
+    const settlement = await time(() =>
+      statements.issue(finance, contract.contractId, { kind: 'settlement', window: 'MOY' }),
+    );
     const recompute = await time(() => statements.recompute(finance, settlement.value.statement.statementId));
 
     const row = (name: string, ms: number, detail: string) =>
-      console.log(`${name.padEnd(44)} ${`${(ms / 1000).toFixed(2)} s`.padStart(9)}   ${`${(ms / baseline.ms).toFixed(2)}×`.padStart(7)}   ${detail}`);
+      console.log(
+        `${name.padEnd(44)} ${`${(ms / 1000).toFixed(2)} s`.padStart(9)}   ${`${(ms / baseline.ms).toFixed(2)}×`.padStart(7)}   ${detail}`,
+      );
     console.log('');
     console.log(`${'step'.padEnd(44)} ${'time'.padStart(9)}   ${'÷ base'.padStart(7)}   detail`);
     row('baseline: read the facts (ledger, schedule, tests)', baseline.ms, `${baseline.value} rows`);
-    row('base statement, September (issue + store)', base.ms, `${base.value.statement.lines.length} lines, ${base.value.statement.exceptions.length} exceptions, total ${base.value.statement.totalCents} ¢`);
-    row('MOY settlement (issue + store)', settlement.ms, `${settlement.value.statement.lines.length} lines, ${settlement.value.statement.notes.length} notes, total ${settlement.value.statement.totalCents} ¢`);
+    row(
+      'base statement, September (issue + store)',
+      base.ms,
+      `${base.value.statement.lines.length} lines, ${base.value.statement.exceptions.length} exceptions, total ${base.value.statement.totalCents} ¢`,
+    );
+    row(
+      'MOY settlement (issue + store)',
+      settlement.ms,
+      `${settlement.value.statement.lines.length} lines, ${settlement.value.statement.notes.length} notes, total ${settlement.value.statement.totalCents} ¢`,
+    );
     row('MOY settlement recomputed (identical?)', recompute.ms, String(recompute.value.identical));
     console.log('');
     const target = 30_000;
-    console.log(`settlement of a ${GROUPS * 4}-student contract: ${(settlement.ms / 1000).toFixed(2)} s (target ≤ ${target / 1000} s: ${settlement.ms <= target ? 'met' : 'NOT met'}); RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
+    console.log(
+      `settlement of a ${GROUPS * 4}-student contract: ${(settlement.ms / 1000).toFixed(2)} s (target ≤ ${target / 1000} s: ${settlement.ms <= target ? 'met' : 'NOT met'}); RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`,
+    );
     if (!recompute.value.identical) process.exitCode = 1;
   } finally {
     await ds?.destroy();

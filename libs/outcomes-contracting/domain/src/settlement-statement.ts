@@ -14,7 +14,7 @@ import { applyCaps } from './caps';
 import { versionAt, type Contract } from './contract';
 import { evidenceOf, mergeEvidence } from './evidence';
 import { formatBasisPoints, shareBasisPoints } from './money';
-import { isAttended, isPayable, ledgerViewAt, type LedgerEntryFact } from './payment-facts';
+import { isPayable, ledgerViewAt, type LedgerEntryFact } from './payment-facts';
 import { within } from './periods';
 import type { RateCard, SettlementWindow } from './rate-card';
 import { StatementRuleViolation, totalOf } from './base-statement';
@@ -77,14 +77,12 @@ export const attendanceShares = (
       shares.set(s, share);
     }
   }
-  const counted = new Set<string>();
+  // A student counts once per occurrence: they leave the occurrence's set when counted (no composite keys).
   for (const entry of current) {
     const students = entry.scheduledSessionId ? scheduledFor.get(entry.scheduledSessionId) : undefined;
     if (!students) continue;
     for (const l of entry.lines) {
-      const key = `${entry.scheduledSessionId}|${l.studentId}`;
-      if (!students.has(l.studentId) || !isPayable(l) || !isAttended(l) || counted.has(key)) continue;
-      counted.add(key);
+      if (!isPayable(l) || !students.delete(l.studentId)) continue;
       const share = shares.get(l.studentId) as AttendanceShare;
       share.attended++;
       share.positions.add(entry.ledgerPosition);

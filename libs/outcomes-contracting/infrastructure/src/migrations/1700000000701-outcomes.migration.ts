@@ -1,6 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { messagingTablesSql } from '@tutoring/shared/messaging';
 import { isolateTenantTable, migrationSchema } from '@tutoring/shared/persistence';
+import { OutcomesFactsAsJson1700000000702 } from './1700000000702-facts-as-json.migration';
 
 const TENANT_TABLES = [
   'contracts',
@@ -149,4 +150,4 @@ export class OutcomesContracting1700000000701 implements MigrationInterface {
   }
 }
 
-export const OUTCOMES_CONTRACTING_MIGRATIONS = [OutcomesContracting1700000000701];
+export const OUTCOMES_CONTRACTING_MIGRATIONS = [OutcomesContracting1700000000701, OutcomesFactsAsJson1700000000702];

@@ -32,7 +32,7 @@ export class FactsStore {
     }));
     await m.query(
       `INSERT INTO ${this.s}.ledger_facts (district_id, ledger_position, vendor_id, session_id, kind, local_date, scheduled_session_id, lines)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) ON CONFLICT DO NOTHING`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::json) ON CONFLICT DO NOTHING`,
       [
         e.districtId,
         e.ledgerPosition,
