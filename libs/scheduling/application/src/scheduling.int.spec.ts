@@ -391,4 +391,19 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
     );
     expect(planned.map((o) => o.date)).toEqual(['2026-11-17', '2026-11-19']);
   });
+
+  it('stores a bell schedule with early-release periods and reads the calendar with its early-release days', async () => {
+    const schedule = {
+      schoolId: other.schoolId,
+      rotation: { kind: 'rotating' as const, dayTypes: ['A', 'B'], anchorDate: '2026-09-01' },
+      periods: { A: [{ code: 'P1', start: '08:00', end: '08:50' }], B: [{ code: 'P1', start: '09:00', end: '09:50' }] },
+      earlyRelease: [{ code: 'P1', start: '08:00', end: '08:30' }],
+    };
+    await service.setBellSchedule({ districtId: other.districtId, by: 'admin' }, schedule);
+    expect(await service.bellSchedule(other.districtId, other.schoolId)).toEqual(schedule);
+    expect(await service.bellSchedule(world.districtId, other.schoolId)).toBeNull(); // another district's school
+    const cal = await inTenantTransaction(ds, other.districtId, (m) => store.calendar(m, other.schoolId));
+    expect(cal.instructionalDays.size).toBe(other.calendar.instructionalDays.length);
+    expect(cal.earlyReleaseDays?.size).toBe(0);
+  });
 });

@@ -1,9 +1,11 @@
 import { Scheduling1700000000201 } from './migrations/1700000000201-scheduling.migration';
+import { EarlyRelease1700000000202 } from './migrations/1700000000202-early-release.migration';
 
 export * from './migrations/1700000000201-scheduling.migration';
+export * from './migrations/1700000000202-early-release.migration';
 export * from './store/scheduling.store';
 
-export const SCHEDULING_MIGRATIONS = [Scheduling1700000000201];
+export const SCHEDULING_MIGRATIONS = [Scheduling1700000000201, EarlyRelease1700000000202];
 export * from './solver/highs.solver';
 export * from './solver/highs-auto-scheduler';
 export * as schedulingTesting from './testing/enrollment-events.fixture';

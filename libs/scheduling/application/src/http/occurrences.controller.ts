@@ -63,6 +63,7 @@ export class OccurrencesController {
       schoolId,
       rotation,
       periods: Object.fromEntries(body.dayTypes.map((d) => [d.dayType, d.periods.map((x) => ({ ...x }))])),
+      ...(body.earlyRelease ? { earlyRelease: body.earlyRelease.map((x) => ({ ...x })) } : {}),
     };
     return mapErrors(() => this.scheduling.setBellSchedule({ districtId: p.districtId, by: p.sub }, schedule));
   }

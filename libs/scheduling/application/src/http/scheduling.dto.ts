@@ -60,6 +60,17 @@ export class RotationDto {
 
 export class BellScheduleDto {
   @ApiProperty({ type: RotationDto }) @ValidateNested() @Type(() => RotationDto) rotation: RotationDto;
+  @ApiPropertyOptional({
+    type: [PeriodDto],
+    description: 'Shortened periods run on early-release days (a period missing here does not meet then)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => PeriodDto)
+  earlyRelease?: PeriodDto[];
+
   @ApiProperty({ type: [DayTypeDto] })
   @IsArray()
   @ArrayMinSize(1)

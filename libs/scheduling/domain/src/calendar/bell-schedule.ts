@@ -19,6 +19,11 @@ export interface BellSchedule {
   rotation: Rotation;
   /** Periods of each day type; the weekly schedule uses key '*'. */
   periods: Record<string, Period[]>;
+  /**
+   * Periods on the calendar's early-release days, when the school runs a shortened schedule; a period missing here
+   * does not meet on those days. Absent: early-release days run the normal periods.
+   */
+  earlyRelease?: Period[];
 }
 
 export const WEEKLY_DAY_TYPE = '*';
@@ -26,6 +31,8 @@ export const WEEKLY_DAY_TYPE = '*';
 export interface SchoolCalendar {
   schoolId: string;
   instructionalDays: ReadonlySet<LocalDate>;
+  /** Instructional days with an early release (subset of instructionalDays). */
+  earlyReleaseDays?: ReadonlySet<LocalDate>;
 }
 
 /** Sorted instructional days, cached per calendar object (a rotation needs the index of a day among them). */
@@ -53,6 +60,20 @@ export const dayTypeOn = (schedule: BellSchedule, calendar: SchoolCalendar, date
 
 export const findPeriod = (schedule: BellSchedule, dayType: string, code: string): Period | undefined =>
   schedule.periods[dayType]?.find((p) => p.code === code);
+
+/** The period as it runs on `date`: the early-release version on an early-release day, when the school has one. */
+export const periodOn = (
+  schedule: BellSchedule,
+  calendar: SchoolCalendar,
+  date: LocalDate,
+  code: string,
+): Period | undefined => {
+  const dayType = dayTypeOn(schedule, calendar, date);
+  if (dayType === null) return undefined;
+  if (schedule.earlyRelease && calendar.earlyReleaseDays?.has(date))
+    return schedule.earlyRelease.find((p) => p.code === code);
+  return findPeriod(schedule, dayType, code);
+};
 
 export const periodMinutes = (period: Period): number => minutesOf(period.end) - minutesOf(period.start);
 

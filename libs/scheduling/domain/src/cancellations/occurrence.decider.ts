@@ -1,7 +1,7 @@
 // Planned occurrences and their cancellations. A cancellation names its reason and who is accountable (district or
 // vendor): outcomes contracts pay or penalise on it. A one-off occurrence (make-up session) must fall on an
 // instructional day.
-import { dayTypeOn, findPeriod, type BellSchedule, type SchoolCalendar } from '../calendar/bell-schedule';
+import { dayTypeOn, periodOn, type BellSchedule, type SchoolCalendar } from '../calendar/bell-schedule';
 import { conflict, ScheduleConflictError } from '../conflicts/schedule-conflict';
 import { minutesOf, timeOf, zonedTimestamp, type LocalDate } from '../time/local-time';
 
@@ -129,7 +129,7 @@ export const planOneOff = (input: {
         `${input.date} is not an instructional day at school ${input.schoolId} (holiday or closure): no session can be planned`,
       ),
     ]);
-  const period = findPeriod(input.schedule, dayType, input.period);
+  const period = periodOn(input.schedule, input.calendar, input.date, input.period);
   if (!period)
     throw new ScheduleConflictError([
       conflict('slot_unknown_period', `school ${input.schoolId} has no period ${input.period} on ${input.date}`),

@@ -1,7 +1,7 @@
 // Recurring slots (e.g. Monday, Wednesday, Friday, period 3, 30 minutes) and their materialisation into planned
 // occurrences over a horizon: only on the school's instructional days, at the period's local start time on the
 // day type the school runs that day, converted to an instant with the district's IANA zone.
-import { dayTypeOn, findPeriod, type BellSchedule, type SchoolCalendar } from '../calendar/bell-schedule';
+import { dayTypeOn, periodOn, type BellSchedule, type SchoolCalendar } from '../calendar/bell-schedule';
 import { datesBetween, isoWeekday, minutesOf, timeOf, zonedTimestamp, type LocalDate } from '../time/local-time';
 
 export interface RecurringSlot {
@@ -49,7 +49,7 @@ export const slotTimeOn = (
   const dayType = dayTypeOn(schedule, calendar, date);
   if (dayType === null) return null;
   if (slot.dayTypes && !slot.dayTypes.includes(dayType)) return null;
-  const period = findPeriod(schedule, dayType, slot.period);
+  const period = periodOn(schedule, calendar, date, slot.period);
   if (!period) return null;
   const start = minutesOf(period.start);
   return { start, end: start + slot.minutes };

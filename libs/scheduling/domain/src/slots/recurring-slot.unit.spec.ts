@@ -91,4 +91,33 @@ describe('materialising recurring slots', () => {
     expect(zonedTimestamp('2026-04-06', '10:00', 'Australia/Sydney')).toBe('2026-04-06T10:00:00+10:00');
     expect(zonedTimestamp('2026-03-30', '10:00', 'Australia/Sydney')).toBe('2026-03-30T10:00:00+11:00');
   });
+
+  it('runs the shortened periods on early-release days, and skips a period that does not meet then', () => {
+    const cal = { ...calendar('2026-11-23', '2026-11-25'), earlyReleaseDays: new Set(['2026-11-25']) };
+    const schedule = weeklyBell({ earlyRelease: [{ code: 'P2', start: '08:40', end: '09:10' }] });
+    const occurrences = materialiseOccurrences({
+      slots: [slot({ weekdays: [1, 2, 3] }), slot({ slotId: 'p3', weekdays: [3], period: 'P3' })],
+      schedule,
+      calendar: cal,
+      timeZone: CHICAGO,
+      from: '2026-11-23',
+      to: '2026-11-25',
+    });
+    expect(occurrences.map((o) => [o.slotId, o.date, o.startsAt.slice(11, 16)])).toEqual([
+      ['mwf-p2', '2026-11-23', '09:00'],
+      ['mwf-p2', '2026-11-24', '09:00'],
+      ['mwf-p2', '2026-11-25', '08:40'],
+    ]);
+    // without early-release periods the normal schedule runs
+    expect(
+      materialiseOccurrences({
+        slots: [slot({ weekdays: [3] })],
+        schedule: weeklyBell(),
+        calendar: cal,
+        timeZone: CHICAGO,
+        from: '2026-11-25',
+        to: '2026-11-25',
+      })[0]?.startsAt,
+    ).toBe('2026-11-25T09:00:00-06:00');
+  });
 });

@@ -109,10 +109,15 @@ export class SchedulingStore {
 
   async calendar(m: EntityManager, schoolId: string): Promise<SchoolCalendar> {
     const rows = (await m.query(
-      `SELECT DISTINCT to_char(d, 'YYYY-MM-DD') AS d FROM ${this.schema}.school_calendars, unnest(instructional_days) AS d WHERE school_id = $1`,
+      `SELECT to_char(d, 'YYYY-MM-DD') AS d, false AS early FROM ${this.schema}.school_calendars, unnest(instructional_days) AS d WHERE school_id = $1
+       UNION SELECT to_char(d, 'YYYY-MM-DD'), true FROM ${this.schema}.school_calendars, unnest(early_release_days) AS d WHERE school_id = $1`,
       [schoolId],
-    )) as { d: string }[];
-    return { schoolId, instructionalDays: new Set(rows.map((r) => r.d)) };
+    )) as { d: string; early: boolean }[];
+    return {
+      schoolId,
+      instructionalDays: new Set(rows.filter((r) => !r.early).map((r) => r.d)),
+      earlyReleaseDays: new Set(rows.filter((r) => r.early).map((r) => r.d)),
+    };
   }
 
   async program(m: EntityManager, programId: string): Promise<ProgramRules | null> {
@@ -177,20 +182,43 @@ export class SchedulingStore {
     at: string,
   ): Promise<void> {
     await m.query(
-      `INSERT INTO ${this.schema}.bell_schedules (school_id, district_id, rotation, periods, updated_by, updated_at)
-       VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6)
+      `INSERT INTO ${this.schema}.bell_schedules (school_id, district_id, rotation, periods, early_release, updated_by, updated_at)
+       VALUES ($1, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6, $7)
        ON CONFLICT (school_id) DO UPDATE SET rotation = EXCLUDED.rotation, periods = EXCLUDED.periods,
-         updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
-      [schedule.schoolId, districtId, JSON.stringify(schedule.rotation), JSON.stringify(schedule.periods), by, at],
+         early_release = EXCLUDED.early_release, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
+      [
+        schedule.schoolId,
+        districtId,
+        JSON.stringify(schedule.rotation),
+        JSON.stringify(schedule.periods),
+        schedule.earlyRelease ? JSON.stringify(schedule.earlyRelease) : null,
+        by,
+        at,
+      ],
     );
   }
 
   async bellSchedules(m: EntityManager, schoolIds: string[] | null): Promise<Map<string, BellSchedule>> {
     const rows = (await m.query(
-      `SELECT school_id, rotation, periods FROM ${this.schema}.bell_schedules WHERE ($1::uuid[] IS NULL OR school_id = ANY($1::uuid[]))`,
+      `SELECT school_id, rotation, periods, early_release FROM ${this.schema}.bell_schedules WHERE ($1::uuid[] IS NULL OR school_id = ANY($1::uuid[]))`,
       [schoolIds],
-    )) as { school_id: string; rotation: BellSchedule['rotation']; periods: BellSchedule['periods'] }[];
-    return new Map(rows.map((r) => [r.school_id, { schoolId: r.school_id, rotation: r.rotation, periods: r.periods }]));
+    )) as {
+      school_id: string;
+      rotation: BellSchedule['rotation'];
+      periods: BellSchedule['periods'];
+      early_release: BellSchedule['earlyRelease'] | null;
+    }[];
+    return new Map(
+      rows.map((r) => [
+        r.school_id,
+        {
+          schoolId: r.school_id,
+          rotation: r.rotation,
+          periods: r.periods,
+          ...(r.early_release ? { earlyRelease: r.early_release } : {}),
+        },
+      ]),
+    );
   }
 
   // ── groups ────────────────────────────────────────────────────────────────────────────────────────────
