@@ -24,7 +24,17 @@ interface Operation {
   path: string;
   route: string;
   access: Access | undefined;
+  /** The operation takes a JSON body described by a schema (a validated DTO). */
+  jsonBody: boolean;
+  /** Top-level properties the body schema declares. */
+  bodyProperties: string[];
 }
+
+type Schema = { $ref?: string; properties?: Record<string, unknown> };
+const bodyProperties = (schema: Schema | undefined, components: Record<string, Schema>): string[] => {
+  const resolved = schema?.$ref ? components[schema.$ref.split('/').pop() ?? ''] : schema;
+  return Object.keys(resolved?.properties ?? {});
+};
 
 // All five by default; a comma list narrows a local run (e.g. while another service does not start).
 const services = (process.env['SECURITY_MATRIX_SERVICES']?.split(',') ?? [...SERVICE_NAMES]) as ServiceName[];
@@ -33,7 +43,13 @@ const routeId = (service: string, route: string) => `${service} ${route}`;
 
 async function operationsOf(stack: Stack, service: ServiceName): Promise<Operation[]> {
   const res = await fetch(`${stack.get(service).url}/docs-json`);
-  const doc = (await res.json()) as { paths: Record<string, Record<string, { 'x-access'?: Access }>> };
+  const doc = (await res.json()) as {
+    paths: Record<
+      string,
+      Record<string, { 'x-access'?: Access; requestBody?: { content?: Record<string, { schema?: Schema }> } }>
+    >;
+    components?: { schemas?: Record<string, Schema> };
+  };
   return Object.entries(doc.paths).flatMap(([path, item]) =>
     Object.entries(item)
       .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
@@ -43,6 +59,11 @@ async function operationsOf(stack: Stack, service: ServiceName): Promise<Operati
         path,
         route: `${method.toUpperCase()} ${path}`,
         access: op['x-access'],
+        jsonBody: Boolean(op.requestBody?.content?.['application/json']),
+        bodyProperties: bodyProperties(
+          op.requestBody?.content?.['application/json']?.schema,
+          doc.components?.schemas ?? {},
+        ),
       })),
   );
 }
@@ -181,6 +202,42 @@ describe('authorization matrix: every route x every role x two districts x vendo
         }
         const leaked = world.foreignIds(caller).filter((foreign) => answer.text.includes(foreign));
         if (leaked.length) problems.push(`${id}: answer contains foreign ids ${leaked.join(', ')}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('every JSON body is validated against a whitelist: an extra property (approved, vendorId) gets 400 naming it', async () => {
+    const problems: string[] = [];
+    const withBody = operations.filter((o) => o.jsonBody && o.access && 'roles' in o.access);
+    expect(withBody.length).toBeGreaterThan(0);
+    for (const op of withBody) {
+      const allowed = op.access && 'roles' in op.access ? op.access.roles : [];
+      const caller = world.callers.find((c) => c.district === 'A' && c.roles.some((role) => allowed.includes(role)));
+      if (!caller) continue;
+      const r = rowFor(op);
+      const req = await requestFor(r, caller);
+      const base = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {};
+      // vendorId is only "extra" where the DTO does not declare it (a contract or a tutor legitimately names a vendor)
+      const extras = [
+        { approved: true },
+        ...(op.bodyProperties.includes('vendorId') ? [] : [{ vendorId: world.vendorIds.B }]),
+      ];
+      for (const extra of extras) {
+        const answer = await world.call(op.service, op.method, fill(op.path, req.params), {
+          token: caller.token,
+          body: { ...base, ...extra },
+          query: req.query,
+        });
+        const name = Object.keys(extra)[0] ?? '';
+        const refused =
+          r?.body === 'event-verdict'
+            ? answer.status < 300 && answer.text.includes('"rejected"') && !answer.text.includes('"accepted"')
+            : answer.status === 400 && answer.text.includes(`property ${name} should not exist`);
+        if (!refused)
+          problems.push(
+            `${routeId(op.service, op.route)} with extra ${name}: ${answer.status} ${answer.text.slice(0, 160)}`,
+          );
       }
     }
     expect(problems).toEqual([]);

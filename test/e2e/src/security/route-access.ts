@@ -19,6 +19,8 @@
  * - ok: the exact status an allowed caller must get; without it, an allowed caller must get neither 401/403 nor 5xx.
  * - probe(w, caller): a call aimed at an object the caller must NOT reach (other district, other vendor, other
  *   school); the answer must be 403 or 404 and leak nothing. Return null for callers the rule does not apply to.
+ * - body: 'event-verdict' for routes that answer a verdict per CloudEvent instead of 400 (an unknown property must
+ *   still be rejected). Every JSON body is sent with an extra `approved` (and `vendorId`, unless the DTO declares it).
  * Fixtures may create data through any service (`w.call`) and mark foreign ids (`w.mark(owner, id)`).
  */
 import type { Role } from '@tutoring/shared/auth';
@@ -36,9 +38,14 @@ export interface RouteRow {
   ok?: number;
   request?: (w: World, caller: Caller) => Promise<MatrixRequest> | MatrixRequest;
   probe?: (w: World, caller: Caller) => Promise<MatrixRequest | null> | MatrixRequest | null;
+  /**
+   * How the route refuses a body with an undeclared property: 'dto' (default) answers 400 naming it; 'event-verdict'
+   * (CloudEvents ingest) answers per event, and the event must come back rejected.
+   */
+  body?: 'dto' | 'event-verdict';
 }
 
-type RowOptions = Pick<RouteRow, 'ok' | 'request' | 'probe'>;
+type RowOptions = Pick<RouteRow, 'ok' | 'request' | 'probe' | 'body'>;
 
 export const row = (
   service: ServiceName,
@@ -56,6 +63,8 @@ const PROGRAM_SCHOOL: Role[] = ['district_admin', 'program_manager', 'school_lea
 const PROGRAM_SCHOOL_VENDOR: Role[] = ['district_admin', 'program_manager', 'school_leader', 'vendor'];
 const MONEY: Role[] = ['finance', 'district_admin'];
 const MONEY_VENDOR: Role[] = ['finance', 'district_admin', 'vendor'];
+
+const ELIGIBILITY_QUERY = { schoolYear: '2026-2027', purpose: 'security matrix' };
 
 /** A caller's own district's vendor (A for district A), and the other district's (for probes). */
 const ownVendor = (w: World, c: Caller) => (c.district === 'A' ? w.vendorIds.A : w.vendorIds.B);
@@ -125,8 +134,12 @@ export const ROUTE_ACCESS: RouteRow[] = [
   row('enrollment', 'GET /v1/enrolments/{enrolmentId}', PROGRAM_SCHOOL_VENDOR, 'vendor'),
   row('enrollment', 'POST /v1/assessments/imports', PROGRAM, 'district'),
   row('enrollment', 'GET /v1/programs/{programId}/eligibility', PROGRAM, 'district', {
-    request: (w, c) => ({ params: { programId: w.programIds[c.district] } }),
-    probe: (w, c) => ({ params: { programId: w.programIds[c.district === 'A' ? 'B' : 'A'] } }),
+    ok: 200,
+    request: (w, c) => ({ params: { programId: w.programIds[c.district] }, query: ELIGIBILITY_QUERY }),
+    probe: (w, c) => ({
+      params: { programId: w.programIds[c.district === 'A' ? 'B' : 'A'] },
+      query: ELIGIBILITY_QUERY,
+    }),
   }),
   row('enrollment', 'PUT /v1/tutors/{tutorId}', ['district_admin', 'program_manager', 'vendor'], 'vendor'),
   row('enrollment', 'GET /v1/tutors', PROGRAM_SCHOOL_VENDOR, 'vendor'),
@@ -191,7 +204,7 @@ export const ROUTE_ACCESS: RouteRow[] = [
     ['district_admin', 'program_manager', 'finance', 'vendor', 'school_leader'],
     'vendor',
   ),
-  row('session-ledger', 'POST /v1/ingest/events', ['vendor'], 'vendor'),
+  row('session-ledger', 'POST /v1/ingest/events', ['vendor'], 'vendor', { body: 'event-verdict' }),
   row('session-ledger', 'POST /v1/ingest/datas-csv', ['vendor'], 'vendor'),
   row('session-ledger', 'GET /v1/dosage/students/{studentId}', PROGRAM_SCHOOL_VENDOR, 'vendor'),
   row('session-ledger', 'GET /v1/dosage/fidelity', PROGRAM_SCHOOL, 'school'),
