@@ -300,3 +300,35 @@ describe('a student leaving the program', () => {
     expect(decideGroup(remove(uid(9)), once)).toEqual([]); // not a member: nothing to do (idempotent)
   });
 });
+
+describe('tutor serving two schools with different bell schedules', () => {
+  const OTHER = uid(950);
+  const otherBell = weeklyBell({ schoolId: OTHER, periods: { '*': [{ code: 'P1', start: '09:15', end: '10:00' }] } });
+
+  it('compares real local times across schools, not period names', () => {
+    const elsewhere = group(30, {
+      schoolId: OTHER,
+      studentIds: [uid(7)],
+      slots: [slot({ slotId: 'b', weekdays: [3], period: 'P1' })],
+    });
+    const ctx = context({
+      otherGroups: [elsewhere],
+      schedules: new Map([
+        [SCHOOL, weeklyBell()],
+        [OTHER, otherBell],
+      ]),
+    });
+    expect(checkGroupPlan(group(10), ctx)).toEqual([
+      {
+        code: 'tutor_double_booked',
+        message: `tutor ${uid(100)} is double-booked: group ${uid(30)} meets at the same time, Wednesday period P2 09:00–09:30`,
+      },
+    ]);
+    const later = { ...elsewhere, slots: [slot({ slotId: 'b', weekdays: [3], period: 'P1', minutes: 30 })] };
+    const shifted = new Map([
+      [SCHOOL, weeklyBell({ periods: { '*': [{ code: 'P2', start: '08:30', end: '09:10' }] } })],
+      [OTHER, otherBell],
+    ]);
+    expect(checkGroupPlan(group(10), context({ otherGroups: [later], schedules: shifted }))).toEqual([]); // 08:30–09:00 vs 09:15–09:45
+  });
+});
