@@ -198,6 +198,31 @@ describe('enrollment: organisation, OneRoster import, audited PII, erasure, cana
     expect(students.every((m) => m.headers['ce_type'] === STUDENT_ROSTERED_V1)).toBe(true);
   });
 
+  it('a school leader sees only the students of their schools', async () => {
+    const all = (await admin.call('GET', '/v1/students?limit=200&purpose=scoping%20test')).json.items as {
+      studentId: string;
+      schoolId: string;
+    }[];
+    const mine = all[0];
+    if (!mine) throw new Error('no students');
+    const other = all.find((s) => s.schoolId !== mine.schoolId);
+    const leader = new EnrollmentApi(
+      stack.get('enrollment').url,
+      await issuer.mintToken({
+        sub: 'leader-1',
+        roles: ['school_leader'],
+        district_id: district,
+        school_ids: [mine.schoolId],
+      }),
+    );
+    const visible = (await leader.call('GET', '/v1/students?limit=200&purpose=my%20school')).json.items as {
+      schoolId: string;
+    }[];
+    expect(visible.length).toBeGreaterThan(0);
+    expect(visible.every((s) => s.schoolId === mine.schoolId)).toBe(true);
+    if (other) expect((await leader.call('GET', `/v1/students/${other.studentId}/pii?purpose=peek`)).status).toBe(404);
+  });
+
   it('refuses a 200 MB upload from its size, without reading it', async () => {
     const size = 200 * 1024 * 1024;
     const url = new URL(`${stack.get('enrollment').url}/v1/roster/imports`);

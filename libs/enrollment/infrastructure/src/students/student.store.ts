@@ -102,7 +102,13 @@ export class PostgresStudentStore {
   }
 
   /** Decrypts a student's PII; null PII once erased. The read is on the audit log whatever it returned. */
-  async readPii(districtId: string, studentId: string, actor: AuditActor, purpose: string): Promise<StudentWithPii> {
+  async readPii(
+    districtId: string,
+    studentId: string,
+    actor: AuditActor,
+    purpose: string,
+    allowedSchoolIds?: readonly string[],
+  ): Promise<StudentWithPii> {
     if (!this.crypto) throw new Error('no master key configured');
     const crypto = this.crypto;
     return inTenantTransaction(this.dataSource, districtId, async (m) => {
@@ -113,6 +119,8 @@ export class PostgresStudentStore {
       )) as (Row & { pii: Buffer | null; demographics_pii: Buffer | null; wrapped_key: Buffer | null })[];
       const r = rows[0];
       if (!r) throw new StudentNotFound(studentId);
+      // A school leader asking for another school's student learns nothing, not even that the id exists.
+      if (allowedSchoolIds && !allowedSchoolIds.includes(r.school_id)) throw new StudentNotFound(studentId);
       await AuditLog.record(m, {
         actor,
         action: 'read',
