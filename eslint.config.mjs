@@ -25,6 +25,8 @@ export const depConstraints = [
   { sourceTag: 'scope:notifications', onlyDependOnLibsWithTags: ['scope:notifications', 'scope:shared'] },
   { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared', 'scope:enrollment', 'scope:scheduling', 'scope:session-ledger', 'scope:outcomes-contracting', 'scope:notifications'] },
   { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:shared'] },
+  // benchmarks drive one context's real code against its baseline
+  { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['scope:shared', 'scope:session-ledger'] },
 ];
 
 export default tseslint.config(

@@ -65,7 +65,7 @@ export class SessionLedgerModule implements OnApplicationBootstrap, NestModule {
       groupId: INGEST_GROUP,
       topics: [],
       fromBeginning: true,
-      // Batched: many sessions per transaction, same rules and effects as the per-message path (ADR 0007).
+      // Batched: many sessions per transaction, same rules and effects as the per-message path (ADR 0011).
       handler: new BatchSessionsTopicHandler(
         new SessionBatchIngest(rt.dataSource, rt.schema, this.ingest, randomUUID),
         deadLetters(INGEST_GROUP),

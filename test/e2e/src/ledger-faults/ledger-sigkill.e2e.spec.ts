@@ -16,16 +16,11 @@ import { findFreePort } from '@tutoring/shared/local-infra';
 import { createServiceDataSource, inTenantTransaction, provisionServiceDatabase } from '@tutoring/shared/persistence';
 import { freshDatabase, FreshDatabase, testKafkaBrokers, waitFor } from '@tutoring/shared/testing';
 import { LedgerProjector } from '@tutoring/session-ledger/infrastructure';
-import {
-  expectedMinutesPerStudent,
-  sessionWorkload,
-  SessionPlan,
-  toKafkaMessage,
-} from '../../../../tools/bench/session-events';
+import { expectedMinutesPerStudent, sessionWorkload, SessionPlan, toKafkaMessage } from './session-events';
 
 const root = join(__dirname, '..', '..', '..', '..');
 const EVENTS = Number(process.env['LEDGER_FAULT_EVENTS'] ?? 50_000);
-const KILLS = Number(process.env['LEDGER_FAULT_KILLS'] ?? 4);
+const KILLS = Number(process.env['LEDGER_FAULT_KILLS'] ?? 3);
 const seed = Number(process.env['LEDGER_FAULT_SEED'] ?? Date.now() % 100_000);
 
 const random = (() => {
@@ -136,7 +131,7 @@ describe('session-ledger survives SIGKILL during a 50k-event ingest', () => {
       ledger.start();
       await ledger.waitReady();
     }
-    await waitFor(async () => expect(await entries()).toBe(unique.length), { timeoutMs: 150_000, intervalMs: 1_000 });
+    await waitFor(async () => expect(await entries()).toBe(unique.length), { timeoutMs: 360_000, intervalMs: 1_000 });
     const ingested = Date.now();
     // The projector has consumed every committed entry.
     const urls = await provisionServiceDatabase(db.url, 'session_ledger');
@@ -192,5 +187,5 @@ describe('session-ledger survives SIGKILL during a 50k-event ingest', () => {
       `[ledger-faults] seed ${seed}: ${events.length} messages produced in ${(produced - started) / 1000}s, ${KILLS} SIGKILLs at ledger counts ${kills.join(', ')}, ` +
         `all ${unique.length} entries after ${(ingested - produced) / 1000}s, projected after ${(projected - produced) / 1000}s, total ${(Date.now() - started) / 1000}s\n`,
     );
-  });
+  }, 540_000); // bound for a shared, loaded machine; measured runtimes in docs/services/session-ledger.md
 });

@@ -54,7 +54,7 @@ const slotTables = (s: string, slot: ProjectionSlot): string[] => [
 ];
 
 /**
- * Dosage and payment read models (ADR 0007). Each table exists twice (slot a and b): the active slot is what the
+ * Dosage and payment read models (ADR 0011). Each table exists twice (slot a and b): the active slot is what the
  * live projector maintains and reads serve; a rebuild replays the ledger from position 0 into the other slot while
  * ingest continues, then flips `proj_slots.active`. Checkpoints are per district and slot, written in the same
  * transaction as the rows. The runtime role cannot create tables, hence slots made here rather than at rebuild.

@@ -31,7 +31,16 @@ export class BatchFacts {
   private readonly overlay = new Map<string, OtherSessionLine[]>();
   private readonly overlayByStudent = new Map<string, Map<string, OtherSessionLine>>();
 
-  private constructor(private readonly bulk: BulkRow) {}
+  /** Bulk-loaded interval index lines by student, with parsed instants. */
+  private readonly othersByStudent = new Map<string, { line: OtherSessionLine; s: number; e: number }[]>();
+
+  private constructor(private readonly bulk: BulkRow) {
+    for (const line of bulk.others ?? []) {
+      const list = this.othersByStudent.get(line.studentId) ?? [];
+      list.push({ line, s: Date.parse(line.startsAt), e: Date.parse(line.endsAt) });
+      this.othersByStudent.set(line.studentId, list);
+    }
+  }
 
   static async load(
     m: EntityManager,
@@ -108,14 +117,16 @@ export class BatchFacts {
     const to = utcDate(session.startedAt, 1);
     const start = Date.parse(session.startedAt);
     const end = Date.parse(session.endedAt);
-    const relevant = (o: OtherSessionLine): boolean => {
-      const s = Date.parse(o.startsAt);
-      return ids.has(o.studentId) && ((s < end && Date.parse(o.endsAt) > start) || s === start);
-    };
-    const others = [
-      ...(b.others ?? []).filter((o) => !this.overlay.has(`${o.vendorId}/${o.sessionId}`) && relevant(o)),
-      ...[...ids].flatMap((id) => [...(this.overlayByStudent.get(id)?.values() ?? [])]).filter(relevant),
-    ];
+    const overlaps = (s: number, e: number): boolean => (s < end && e > start) || s === start;
+    const others: OtherSessionLine[] = [];
+    for (const id of ids) {
+      for (const o of this.othersByStudent.get(id) ?? []) {
+        if (!this.overlay.has(`${o.line.vendorId}/${o.line.sessionId}`) && overlaps(o.s, o.e)) others.push(o.line);
+      }
+      for (const line of this.overlayByStudent.get(id)?.values() ?? []) {
+        if (overlaps(Date.parse(line.startsAt), Date.parse(line.endsAt))) others.push(line);
+      }
+    }
     const tutor = (b.tutors ?? []).find((t) => t.tutorId === session.tutorId);
     return {
       timeZone: b.time_zone,

@@ -1,0 +1,325 @@
+/**
+ * `npm run bench:ingest`: every figure measured in this one run on this machine, each beside its baseline.
+ *
+ *  1. anchor  — raw COPY of the same ledger rows (same columns, jsonb, 3 unique indexes) into Postgres;
+ *  2. ours    — the session-ledger service (a real process) consuming BENCH_EVENTS session events of 3 students
+ *               each, produced beforehand on its vendor topic, until ledger AND dosage/payment read models are
+ *               committed (rate measured from the first committed entry to the last projected one);
+ *  3. naive   — a NestJS @EventPattern handler saving each message with TypeORM (NAIVE_EVENTS messages; its rate
+ *               is extrapolated to the full count, it is per-message and does not speed up with volume);
+ *  4. rebuild — blue/green projection rebuild of the ledger written in (2), entries/s;
+ *  5. query   — dosage series of random students of a 33k-student district with a full term (18 weeks) of
+ *               read-model rows (seeded by SQL, not ingested), p50 and p99 through the route's query code.
+ */
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { startDevIssuer } from '@tutoring/shared/auth';
+import { ENROLLMENT_VENDORS_TOPIC, VENDOR_REGISTERED_V1, vendorSessionsTopic } from '@tutoring/shared/contracts';
+import { DEV_AUDIENCE, startStack } from '@tutoring/shared/dev-stack';
+import {
+  createDatabase,
+  dropDatabase,
+  findFreePort,
+  resolveKafka,
+  resolvePostgres,
+} from '@tutoring/shared/local-infra';
+import { createServiceDataSource, inTenantTransaction, provisionServiceDatabase } from '@tutoring/shared/persistence';
+import { DosageQueries, LedgerProjector } from '@tutoring/session-ledger/infrastructure';
+import { naiveSaved, startNaiveConsumer } from './naive-handler';
+import { idFor, SessionPlan, sessionWorkload, studentIdOf, toKafkaMessage } from './session-events';
+
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
+const NAIVE_EVENTS = Number(process.env['NAIVE_EVENTS'] ?? 4_000);
+const QUERY_STUDENTS = Number(process.env['QUERY_STUDENTS'] ?? 33_000);
+const QUERIES = Number(process.env['QUERIES'] ?? 2_000);
+const root = join(__dirname, '..', '..');
+const log = (msg: string): void => void process.stderr.write(`[bench] ${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const seconds = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e9;
+
+async function seedReference(
+  db: Client,
+  plan: SessionPlan,
+  schoolId: string,
+  programId: string,
+  students: number,
+  weeks: number,
+): Promise<void> {
+  const d = plan.districtId;
+  await db.query(`INSERT INTO session_ledger.ref_districts VALUES ($1, 'America/Chicago') ON CONFLICT DO NOTHING`, [d]);
+  await db.query(
+    `INSERT INTO session_ledger.ref_programs (program_id, district_id, subject, max_group_size, target_sessions_per_week,
+       target_minutes_per_session, start_date, end_date, vendor_ids)
+     VALUES ($1, $2, 'math', 4, 3, 30, $3::date - 7, $3::date + 7 * $4, ARRAY[$5]::uuid[])`,
+    [programId, d, plan.termStart, weeks, plan.vendorId],
+  );
+  await db.query(
+    `INSERT INTO session_ledger.ref_school_days (district_id, school_id, day)
+     SELECT $1, $2, day::date FROM generate_series($3::date, $3::date + 7 * $4, interval '1 day') day WHERE extract(isodow FROM day) < 6`,
+    [d, schoolId, plan.termStart, weeks],
+  );
+  const ids = Array.from({ length: students }, (_, i) => studentIdOf(i));
+  await db.query(`INSERT INTO session_ledger.ref_students SELECT s, $1, $2, '5' FROM unnest($3::uuid[]) s`, [
+    d,
+    schoolId,
+    ids,
+  ]);
+  await db.query(
+    `INSERT INTO session_ledger.ref_enrolments SELECT gen_random_uuid(), $1, s, $2, $3, $4, 'enrolled', 'granted', $5::date - 7, NULL FROM unnest($6::uuid[]) s`,
+    [d, programId, plan.vendorId, schoolId, plan.termStart, ids],
+  );
+  const tutors = Array.from({ length: 97 }, (_, i) => idFor(`tutor-${i}`));
+  await db.query(
+    `INSERT INTO session_ledger.ref_tutors SELECT t, $1, $2, '2030-01-01' FROM unnest($3::uuid[]) t ON CONFLICT DO NOTHING`,
+    [d, plan.vendorId, tutors],
+  );
+}
+
+/** 1. COPY anchor: the rows our ingest writes to the ledger, straight in with COPY. */
+async function copyAnchor(db: Client, plan: SessionPlan, n: number): Promise<number> {
+  await db.query(`CREATE TABLE bench_copy (LIKE session_ledger.ledger_entries INCLUDING DEFAULTS INCLUDING INDEXES)`);
+  const { events } = sessionWorkload(plan, n, false);
+  const verdicts = (e: (typeof events)[number]) =>
+    JSON.stringify(
+      (e.data['attendance'] as { studentId: string }[]).map((a) => ({
+        studentId: a.studentId,
+        billable: true,
+        exceptionCodes: [],
+      })),
+    );
+  const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
+  function* lines() {
+    for (const [i, e] of events.entries()) {
+      yield `${i + 1}\t${plan.vendorId}/${e.sessionId}\t1\t${e.eventId}\torg.tutoring.session.delivered.v1\t1\t${plan.districtId}\t${plan.vendorId}\t${esc(JSON.stringify(e.data))}\t${esc(JSON.stringify({ channel: 'kafka', ref: `t/0/${i}` }))}\t2026-11-23T00:00:00Z\t${esc(verdicts(e))}\t2026-09-07\t${1000 + i}\n`;
+    }
+  }
+  const cols =
+    '(position, stream_id, stream_version, event_id, event_type, schema_version, district_id, vendor_id, data, metadata, recorded_at, verdicts, local_date, transaction_id)';
+  const started = process.hrtime.bigint();
+  await pipeline(Readable.from(lines()), db.query(copyFrom(`COPY bench_copy ${cols} FROM STDIN`)));
+  const s = seconds(started);
+  await db.query(`DROP TABLE bench_copy`);
+  return n / s;
+}
+
+async function main(): Promise<void> {
+  const pg = await resolvePostgres({ log });
+  const kafka = await resolveKafka({ log } as never);
+  const name = `bench_ingest_${Date.now().toString(36)}`;
+  const dbUrl = await createDatabase(pg.adminUrl, name);
+  const issuer = await startDevIssuer({ audience: DEV_AUDIENCE, port: 0, log: () => undefined });
+  const plan: SessionPlan = {
+    vendorId: randomUUID(),
+    districtId: randomUUID(),
+    students: 33_000,
+    termStart: '2026-09-07',
+    weeks: 18,
+  };
+  const admin = new Client({ connectionString: dbUrl });
+  await admin.connect();
+  const results: Record<string, number> = {};
+  let stack: Awaited<ReturnType<typeof startStack>> | null = null;
+  try {
+    log(`database ${name}, Kafka ${kafka.brokers}`);
+    stack = await startStack({
+      root,
+      postgresAdminUrl: dbUrl,
+      kafkaBrokers: kafka.brokers,
+      issuer,
+      services: ['session-ledger'],
+      ports: { 'session-ledger': await findFreePort() },
+      logDir: join(root, 'tmp', 'bench-logs'),
+      logLevel: 'warn',
+    });
+    const ledger = stack.get('session-ledger');
+    await ledger.waitReady();
+    await seedReference(admin, plan, randomUUID(), randomUUID(), plan.students, plan.weeks);
+
+    results['copy'] = await copyAnchor(admin, plan, EVENTS);
+    log(`COPY anchor: ${results['copy'].toFixed(0)} rows/s`);
+
+    // 2. ours: register the vendor, stop the service, produce everything, start it and time the catch-up.
+    const k = new Kafka({ brokers: [kafka.brokers], clientId: 'bench-vendor', logLevel: logLevel.NOTHING });
+    const producer = k.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    await producer.send({
+      topic: ENROLLMENT_VENDORS_TOPIC,
+      messages: [
+        {
+          key: plan.vendorId,
+          value: JSON.stringify({
+            vendorId: plan.vendorId,
+            districtId: plan.districtId,
+            name: 'Bench Tutoring',
+            registeredAt: new Date().toISOString(),
+          }),
+          headers: {
+            ce_specversion: '1.0',
+            ce_id: randomUUID(),
+            ce_source: 'urn:tutoring:service:enrollment',
+            ce_type: VENDOR_REGISTERED_V1,
+            ce_time: new Date().toISOString(),
+            ce_districtid: plan.districtId,
+            'content-type': 'application/json',
+          },
+        },
+      ],
+    });
+    const scalar = async (sql: string, p: unknown[] = []) =>
+      Number(((await admin.query(sql, p)).rows[0] as { n: string }).n);
+    while (
+      (await scalar(`SELECT count(*) AS n FROM session_ledger.vendor_topics WHERE vendor_id = $1`, [plan.vendorId])) ===
+      0
+    )
+      await sleep(200);
+    await sleep(2_000); // topics created and subscribed
+    await ledger.stop();
+    const { events } = sessionWorkload(plan, EVENTS, false);
+    const topic = vendorSessionsTopic(plan.vendorId);
+    const producing = process.hrtime.bigint();
+    for (let i = 0; i < events.length; i += 5_000)
+      await producer.send({ topic, messages: events.slice(i, i + 5_000).map((e) => toKafkaMessage(plan, e)) });
+    log(`produced ${events.length} session events in ${seconds(producing).toFixed(1)} s`);
+
+    const urls = await provisionServiceDatabase(dbUrl, 'session_ledger');
+    const ds = createServiceDataSource({ url: urls.runtimeUrl, schema: 'session_ledger', applicationName: 'bench' });
+    await ds.initialize();
+    const projector = new LedgerProjector(ds, 'session_ledger', { batchSize: 5_000 });
+    ledger.start();
+    let first = 0;
+    while ((first = await scalar(`SELECT count(*) AS n FROM session_ledger.ledger_entries`)) === 0) await sleep(50);
+    const t0 = process.hrtime.bigint();
+    for (;;) {
+      const n = await scalar(`SELECT count(*) AS n FROM session_ledger.ledger_entries`);
+      if (n >= EVENTS && (await projector.lag(plan.districtId)) === 0) break;
+      await sleep(250);
+    }
+    results['ours'] = (EVENTS - first) / seconds(t0);
+    log(`ours: ${results['ours'].toFixed(0)} session events/s (ledger + read models committed)`);
+    await ledger.stop();
+
+    // 3. naive baseline on a topic of its own, same events.
+    const naiveTopic = `bench.naive.${Date.now()}`;
+    const kadmin = k.admin();
+    await kadmin.connect();
+    await kadmin.createTopics({ topics: [{ topic: naiveTopic, numPartitions: 3 }] });
+    await kadmin.disconnect();
+    const naiveEvents = sessionWorkload(plan, NAIVE_EVENTS, false).events;
+    for (let i = 0; i < naiveEvents.length; i += 5_000) {
+      await producer.send({
+        topic: naiveTopic,
+        messages: naiveEvents.slice(i, i + 5_000).map((e) => toKafkaMessage(plan, e)),
+      });
+    }
+    await producer.disconnect();
+    const stopNaive = await startNaiveConsumer({ brokers: kafka.brokers, topic: naiveTopic, databaseUrl: dbUrl });
+    while (naiveSaved() === 0) await sleep(20);
+    const n0 = naiveSaved();
+    const tn = process.hrtime.bigint();
+    while (naiveSaved() < NAIVE_EVENTS) await sleep(50);
+    results['naive'] = (NAIVE_EVENTS - n0) / seconds(tn);
+    await stopNaive();
+    log(`naive: ${results['naive'].toFixed(0)} events/s`);
+
+    // 4. rebuild of everything ingested in (2).
+    const rebuilt = await projector.rebuild();
+    results['rebuild'] = rebuilt.entries / (rebuilt.ms / 1000);
+    log(`rebuild: ${rebuilt.entries} entries in ${(rebuilt.ms / 1000).toFixed(1)} s`);
+
+    // 5. dosage queries in a 33k-student district with a full term of read-model rows.
+    const q: SessionPlan = { ...plan, districtId: randomUUID(), vendorId: randomUUID() };
+    const school = randomUUID();
+    await seedReference(admin, q, school, randomUUID(), QUERY_STUDENTS, 18);
+    const slot = (await admin.query(`SELECT active FROM session_ledger.proj_slots`)).rows[0].active as string;
+    await admin.query(
+      `INSERT INTO session_ledger.proj_dosage_weeks_${slot} (district_id, student_id, iso_week, attended_minutes, counted_sessions)
+       SELECT $1, s.student_id, to_char($2::date + 7 * w, 'IYYY-"W"IW'), 60 + (w * 7 + length(s.student_id::text)) % 60, 2 + w % 2
+         FROM session_ledger.ref_students s CROSS JOIN generate_series(0, 17) w WHERE s.district_id = $1`,
+      [q.districtId, q.termStart],
+    );
+    await admin.query(`ANALYZE`);
+    const queries = new DosageQueries('session_ledger');
+    const lat: number[] = [];
+    for (let i = 0; i < QUERIES; i++) {
+      const student = studentIdOf(Math.floor(Math.random() * QUERY_STUDENTS));
+      const t = process.hrtime.bigint();
+      await inTenantTransaction(ds, q.districtId, (m) => queries.studentSeries(m, q.districtId, student, '2027-01-15'));
+      lat.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    lat.sort((a, b) => a - b);
+    results['p50'] = lat[Math.floor(lat.length * 0.5)] ?? 0;
+    results['p99'] = lat[Math.floor(lat.length * 0.99)] ?? 0;
+    const ft = process.hrtime.bigint();
+    await inTenantTransaction(ds, q.districtId, (m) =>
+      queries.fidelity(m, q.districtId, { isoWeek: '2026-W40', schoolId: school }),
+    );
+    results['fidelity'] = seconds(ft) * 1000;
+    await ds.destroy();
+  } finally {
+    await stack?.stop();
+    await admin.end();
+    await issuer.stop();
+    await dropDatabase(pg.adminUrl, name).catch(() => undefined);
+    await kafka.stop();
+    await pg.stop();
+  }
+
+  const r = (x: number | undefined) => (x ?? 0).toFixed(0);
+  const ratio = (a: number | undefined, b: number | undefined) => ((a ?? 0) / (b || 1)).toFixed(2);
+  const rows = [
+    ['measure', 'value', 'baseline (same run)', 'ratio', 'target'],
+    ['raw COPY of the same ledger rows (anchor)', `${r(results['copy'])} rows/s`, '—', '—', '—'],
+    [
+      `our ingest, Kafka → ledger + read models (${EVENTS} sessions × 3 students)`,
+      `${r(results['ours'])} events/s`,
+      `COPY ${r(results['copy'])} rows/s`,
+      ratio(results['ours'], results['copy']),
+      '≥ 0.50',
+    ],
+    [
+      'our ingest vs naive @EventPattern + TypeORM save',
+      `${r(results['ours'])} events/s`,
+      `naive ${r(results['naive'])} events/s (${NAIVE_EVENTS} msgs, extrapolated)`,
+      ratio(results['ours'], results['naive']),
+      '≥ 10',
+    ],
+    [
+      'projection rebuild (blue/green, from position 0)',
+      `${r(results['rebuild'])} entries/s`,
+      'target 20000 entries/s',
+      ratio(results['rebuild'], 20_000),
+      '≥ 1.00',
+    ],
+    [
+      `dosage series p50 / p99 (${QUERY_STUDENTS} students, 18 weeks, ${QUERIES} queries)`,
+      `${(results['p50'] ?? 0).toFixed(1)} / ${(results['p99'] ?? 0).toFixed(1)} ms`,
+      'target p99 50 ms',
+      ratio(results['p99'], 50),
+      '≤ 1.00',
+    ],
+    [
+      'fidelity summary, one school, one week (single call)',
+      `${(results['fidelity'] ?? 0).toFixed(1)} ms`,
+      '—',
+      '—',
+      '—',
+    ],
+  ];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
+  const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
+  const out = [line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
