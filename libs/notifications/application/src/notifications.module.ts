@@ -6,6 +6,8 @@ import {
   DeliveryStore,
   DirectoryStore,
   InboxSender,
+  LiveStart,
+  LiveStartStore,
   LoggingSmsProviderForLocalOnly,
   ReadModelStore,
   SmsSender,
@@ -176,6 +178,7 @@ export class NotificationsModule implements OnApplicationBootstrap, BeforeApplic
       for (let attempt = 1; ; attempt++) {
         try {
           await rt.admin.ensureTopics(topics.map((topic) => ({ topic })));
+          this.handler.setLiveStart(await this.recordLiveStart());
           await consumer.start();
           return;
         } catch (error) {
@@ -219,6 +222,16 @@ export class NotificationsModule implements OnApplicationBootstrap, BeforeApplic
       await this.stopLoops();
       await runtimeShutdown();
     };
+  }
+
+  private async recordLiveStart(): Promise<LiveStart> {
+    const admin = this.runtime.kafka.admin();
+    await admin.connect();
+    try {
+      return await new LiveStartStore(this.runtime.dataSource, this.runtime.schema).recordOnce(admin, INPUT_TOPICS);
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private async stopLoops(): Promise<void> {

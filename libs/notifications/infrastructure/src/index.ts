@@ -1,4 +1,6 @@
 export * from './migrations/1700000000401-notifications.migration';
+export * from './migrations/1700000000402-live-start.migration';
+export * from './store/live-start.store';
 export * from './store/ids';
 export * from './store/read-model.store';
 export * from './store/directory.store';

@@ -11,7 +11,7 @@ import {
   withMessageSpan,
 } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
-import type { ReadModelStore } from '@tutoring/notifications/infrastructure';
+import { isHistory, LiveStart, ReadModelStore } from '@tutoring/notifications/infrastructure';
 import { EventDecisions, Mode } from './event-decisions';
 import { isInputType, validateInput } from './event-inputs';
 
@@ -27,11 +27,23 @@ export interface HandlerOptions {
   onProgress?: (message: IncomingMessage, applied: boolean) => void;
 }
 
+/** How one message is applied: live, or silently (a rebuild, or history from before the service's first start). */
+export const modeOf = (
+  options: Pick<HandlerOptions, 'mode'>,
+  liveStart: LiveStart,
+  message: Pick<IncomingMessage, 'topic' | 'partition' | 'offset'>,
+): Mode =>
+  options.mode === 'replay' || isHistory(liveStart, message.topic, message.partition, message.offset)
+    ? 'replay'
+    : 'live';
+
 /**
  * Kafka shell: decode (binary or structured CloudEvents), ignore types notifications does not read, validate,
  * then one tenant transaction per event: processed-message record + read model + decisions.
  */
 export class NotificationEventsHandler implements MessageBatchHandler {
+  private liveStart: LiveStart = new Map();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly schema: string,
@@ -42,6 +54,11 @@ export class NotificationEventsHandler implements MessageBatchHandler {
     private readonly logger: MessagingLogger,
     private readonly clock: () => Date = () => new Date(),
   ) {}
+
+  /** Set before the consumer starts: messages below these offsets predate the service and never notify. */
+  setLiveStart(liveStart: LiveStart): void {
+    this.liveStart = liveStart;
+  }
 
   async handleBatch(messages: IncomingMessage[]): Promise<void> {
     for (const message of messages) {
@@ -88,7 +105,7 @@ export class NotificationEventsHandler implements MessageBatchHandler {
     const created = await inTenantTransaction(this.dataSource, districtId, async (m) => {
       await this.readModels.registerTenant(m, districtId);
       if (!(await processOnce(m, this.schema, this.options.consumerName, id))) return -1;
-      return this.decisions.handle(m, type, valid.data, districtId, this.options.mode, now);
+      return this.decisions.handle(m, type, valid.data, districtId, modeOf(this.options, this.liveStart, message), now);
     });
     if (created > 0) this.logger.info({ eventId: id, type, notifications: created }, 'notifications decided');
     return created >= 0;
