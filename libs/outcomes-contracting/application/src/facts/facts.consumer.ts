@@ -96,6 +96,14 @@ export class FactsConsumer implements MessageBatchHandler {
         await this.deadLetter(message, r.errors, 'validate');
         continue;
       }
+      if (decoded.event.districtid !== undefined && decoded.event.districtid !== r.districtId) {
+        await this.deadLetter(
+          message,
+          [{ path: 'ce_districtid', code: 'mismatch', message: 'must equal data.districtId' }],
+          'validate',
+        );
+        continue;
+      }
       await inTenantTransaction(this.dataSource, r.districtId, async (m) => {
         if (await processOnce(m, this.schema, FACTS_CONSUMER, decoded.event.id)) await r.record(m);
       });

@@ -134,7 +134,20 @@ describe('outcomes-contracting statements (real Postgres, runtime role)', () => 
         cloudEvent(LEDGER_SESSION_RECORDED_V1, randomUUID(), { districtId: district, ledgerPosition: -1 } as never),
       ),
     ]);
-    expect(deadLettered).toEqual([`${LEDGER_TOPIC}.dlq`]);
+    const foreign = cloudEvent(
+      LEDGER_SESSION_RECORDED_V1,
+      randomUUID(),
+      ledgerEntry({
+        position: 13,
+        districtId: district,
+        vendorId: vendor,
+        sessionId: 'v-4',
+        localDate: '2026-09-04',
+        lines: [line(s2, 60)],
+      }),
+    );
+    await consumer.handleBatch([asIncoming(LEDGER_TOPIC, 'k', { ...foreign, districtid: otherDistrict })]);
+    expect(deadLettered).toEqual([`${LEDGER_TOPIC}.dlq`, `${LEDGER_TOPIC}.dlq`]);
 
     const sept = await statements.issue(finA, contract.contractId, { kind: 'base', month: '2026-09' });
     // s1 1 h = 4000, s2 0.75 + 0.25 h = 4000; holdback 20 % of 8000 = −1600
