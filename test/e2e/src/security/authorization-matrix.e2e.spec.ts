@@ -28,6 +28,8 @@ interface Operation {
   jsonBody: boolean;
   /** Top-level properties the body schema declares. */
   bodyProperties: string[];
+  /** Names of the query parameters the operation documents. */
+  queryParams: string[];
 }
 
 type Schema = { $ref?: string; properties?: Record<string, unknown> };
@@ -46,7 +48,14 @@ async function operationsOf(stack: Stack, service: ServiceName): Promise<Operati
   const doc = (await res.json()) as {
     paths: Record<
       string,
-      Record<string, { 'x-access'?: Access; requestBody?: { content?: Record<string, { schema?: Schema }> } }>
+      Record<
+        string,
+        {
+          'x-access'?: Access;
+          requestBody?: { content?: Record<string, { schema?: Schema }> };
+          parameters?: { name: string; in: string }[];
+        }
+      >
     >;
     components?: { schemas?: Record<string, Schema> };
   };
@@ -64,6 +73,7 @@ async function operationsOf(stack: Stack, service: ServiceName): Promise<Operati
           op.requestBody?.content?.['application/json']?.schema,
           doc.components?.schemas ?? {},
         ),
+        queryParams: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
       })),
   );
 }
@@ -239,6 +249,43 @@ describe('authorization matrix: every route x every role x two districts x vendo
             `${routeId(op.service, op.route)} with extra ${name}: ${answer.status} ${answer.text.slice(0, 160)}`,
           );
       }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  const firstAllowed = (op: Operation): Caller | undefined => {
+    const allowed = op.access && 'roles' in op.access ? op.access.roles : [];
+    return world.callers.find((c) => c.district === 'A' && c.roles.some((role) => allowed.includes(role)));
+  };
+
+  it('no list returns more than 200 items: limit=201 gets 400 on every route that takes a limit', async () => {
+    const problems: string[] = [];
+    const paged = operations.filter((o) => o.queryParams.includes('limit') && o.access && 'roles' in o.access);
+    expect(paged.length).toBeGreaterThan(0);
+    for (const op of paged) {
+      const caller = firstAllowed(op);
+      if (!caller) continue;
+      const req = await requestFor(rowFor(op), caller);
+      const answer = await world.call(op.service, op.method, fill(op.path, req.params), {
+        token: caller.token,
+        query: { ...req.query, limit: '201' },
+      });
+      if (answer.status !== 400) problems.push(`${routeId(op.service, op.route)} limit=201: ${answer.status}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('a body over the 1 MiB cap gets 413 on every service', async () => {
+    const problems: string[] = [];
+    for (const service of services) {
+      const op = operations.find((o) => o.service === service && o.jsonBody && firstAllowed(o));
+      const caller = op && firstAllowed(op);
+      if (!op || !caller) continue;
+      const answer = await world.call(op.service, op.method, fill(op.path), {
+        token: caller.token,
+        body: { padding: 'x'.repeat(1_100_000) },
+      });
+      if (answer.status !== 413) problems.push(`${routeId(op.service, op.route)}: ${answer.status}`);
     }
     expect(problems).toEqual([]);
   });
