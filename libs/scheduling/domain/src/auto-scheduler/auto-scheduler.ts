@@ -14,7 +14,7 @@ import type { TutorUsage } from './eligibility';
 import { explainUnplaced } from './explain';
 import { firstFit } from './greedy';
 import { weeklyPatterns } from './patterns';
-import { buildSchoolModel, decodeSchool, type SchoolProblem } from './school-milp';
+import { buildSchoolModel, decodeSchool, GROUP_COST, type SchoolProblem } from './school-milp';
 
 export interface AutoScheduleOptions {
   /** Floor of each school's time limit. */
@@ -87,6 +87,71 @@ const patternCache = (input: AutoScheduleInput) => {
   };
 };
 
+const releaseUsage = (usage: Map<string, TutorUsage>, groups: ProposedGroup[]): void => {
+  for (const g of groups) {
+    const u = usage.get(g.tutorId);
+    if (!u) continue;
+    u.groups--;
+    for (const d of g.weekdays) u.busy.delete(`${d}:${g.period}`);
+  }
+};
+
+interface SchoolOutcome {
+  groups: ProposedGroup[];
+  stat: SchoolSolveStats;
+  seconds: number;
+}
+
+/** One school: build its model on the tutors' remaining time, solve, decode, record usage, first-fit the rest. */
+const solveSchool = async (
+  problem: SchoolProblem,
+  total: number,
+  solver: MilpSolver,
+  timeLimitSeconds: number,
+  absoluteGap: number,
+): Promise<SchoolOutcome> => {
+  const built = buildSchoolModel(problem);
+  let groups: ProposedGroup[] = [];
+  let stat: SchoolSolveStats = {
+    schoolId: problem.schoolId,
+    students: total,
+    placed: 0,
+    columns: built.model.cost.length,
+    rows: built.model.rows.length,
+    status: 'empty',
+    objective: 0,
+    bound: 0,
+    solveMs: 0,
+  };
+  let seconds = 0;
+  if (built.model.cost.length > 0) {
+    const solution = await solver.solve(built.model, { timeLimitSeconds, absoluteGap });
+    seconds = solution.seconds;
+    if (solution.status === 'optimal' || solution.status === 'time_limit')
+      groups = decodeSchool(problem, built, solution.values);
+    stat = {
+      ...stat,
+      status: solution.status,
+      objective: solution.objective,
+      bound: solution.bound,
+      solveMs: Math.round(seconds * 1000),
+    };
+  }
+  groups = groups.filter((g) => g.studentIds.length > 0);
+  recordUsage(problem.usage, groups);
+  // Repair: whoever the rounding or a time-limited solve left out gets first-fit into remaining room.
+  const placed = new Set(groups.flatMap((g) => g.studentIds));
+  firstFit(
+    problem,
+    groups,
+    problem.students.filter((s) => !placed.has(s.studentId)),
+  );
+  const placedNow = groups.reduce((n, g) => n + g.studentIds.length, 0);
+  // The objective of the final answer (after repair), so the reported gap is that of what is returned.
+  const objective = Math.max(stat.objective, placedNow - GROUP_COST * groups.length);
+  return { groups, stat: { ...stat, placed: placedNow, objective }, seconds };
+};
+
 export const autoSchedule = async (
   input: AutoScheduleInput,
   solver: MilpSolver,
@@ -94,55 +159,46 @@ export const autoSchedule = async (
 ): Promise<AutoScheduleResult> => {
   const patternsOf = patternCache(input);
   const usage = new Map<string, TutorUsage>();
-  const groups: ProposedGroup[] = [];
-  const stats: SchoolSolveStats[] = [];
-  const schools = bySchool(input.students);
+  const schools = [...bySchool(input.students)];
+  const outcomes = new Map<string, SchoolOutcome & { problem: SchoolProblem; total: number }>();
   let used = 0;
-  let left = schools.size;
+  let left = schools.length;
   for (const [schoolId, all] of schools) {
     const timeLimitSeconds = Math.max(options.timeLimitSecondsPerSchool, (options.totalTimeLimitSeconds - used) / left);
     left--;
     const students = all.filter((s) => s.vendorId !== null);
     const problem: SchoolProblem = { schoolId, input, students, patterns: patternsOf(schoolId), usage };
-    const built = buildSchoolModel(problem);
-    let schoolGroups: ProposedGroup[] = [];
-    let stat: SchoolSolveStats = {
-      schoolId,
-      students: all.length,
-      placed: 0,
-      columns: built.model.cost.length,
-      rows: built.model.rows.length,
-      status: 'empty',
-      objective: 0,
-      bound: 0,
-      solveMs: 0,
-    };
-    if (built.model.cost.length > 0) {
-      const solution = await solver.solve(built.model, { timeLimitSeconds, absoluteGap: options.absoluteGap });
-      used += solution.seconds;
-      if (solution.status === 'optimal' || solution.status === 'time_limit')
-        schoolGroups = decodeSchool(problem, built, solution.values);
-      stat = {
-        ...stat,
-        status: solution.status,
-        objective: solution.objective,
-        bound: solution.bound,
-        solveMs: Math.round(solution.seconds * 1000),
-      };
-    }
-    schoolGroups = schoolGroups.filter((g) => g.studentIds.length > 0);
-    recordUsage(usage, schoolGroups);
-    // Repair: whoever the rounding or a time-limited solve left out gets first-fit into remaining room.
-    const placed = new Set(schoolGroups.flatMap((g) => g.studentIds));
-    firstFit(
-      problem,
-      schoolGroups,
-      students.filter((s) => !placed.has(s.studentId)),
-    );
-    groups.push(...schoolGroups);
-    stats.push({ ...stat, placed: schoolGroups.reduce((n, g) => n + g.studentIds.length, 0) });
+    const outcome = await solveSchool(problem, all.length, solver, timeLimitSeconds, options.absoluteGap);
+    used += outcome.seconds;
+    outcomes.set(schoolId, { ...outcome, problem, total: all.length });
   }
-  return finish(input, groups, patternsOf, stats);
+  // Second pass: schools stopped by their time limit with students possibly still to gain get the budget left over,
+  // largest gap first; a re-solve is kept only if it places more students.
+  const unfinished = [...outcomes.values()]
+    .filter((o) => o.stat.status === 'time_limit' && o.stat.bound - o.stat.objective >= 1)
+    .sort((a, b) => b.stat.bound - b.stat.objective - (a.stat.bound - a.stat.objective));
+  for (const [i, previous] of unfinished.entries()) {
+    const timeLimitSeconds = (options.totalTimeLimitSeconds - used) / (unfinished.length - i);
+    if (timeLimitSeconds < options.timeLimitSecondsPerSchool) break;
+    releaseUsage(usage, previous.groups);
+    const again = await solveSchool(previous.problem, previous.total, solver, timeLimitSeconds, options.absoluteGap);
+    used += again.seconds;
+    const solveMs = previous.stat.solveMs + again.stat.solveMs;
+    if (again.stat.placed > previous.stat.placed) {
+      outcomes.set(previous.stat.schoolId, { ...previous, ...again, stat: { ...again.stat, solveMs } });
+    } else {
+      releaseUsage(usage, again.groups);
+      recordUsage(usage, previous.groups);
+      outcomes.set(previous.stat.schoolId, { ...previous, stat: { ...previous.stat, solveMs } });
+    }
+  }
+  const all = [...outcomes.values()];
+  return finish(
+    input,
+    all.flatMap((o) => o.groups),
+    patternsOf,
+    all.map((o) => o.stat),
+  );
 };
 
 /** The baseline: first-fit only, same decomposition and rules, no solver. */

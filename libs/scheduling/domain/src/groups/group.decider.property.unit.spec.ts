@@ -20,12 +20,10 @@ const commandArb: fc.Arbitrary<GroupCommand> = fc.oneof(
       type: 'ReassignTutor',
       data: { tutorId: uid(t), reason, context: context({}, [tutor(t)]), at, by: 'u' },
     })),
-  fc
-    .integer({ min: 1, max: 6 })
-    .map((n): GroupCommand => ({
-      type: 'RemoveMember',
-      data: { studentId: uid(n), reason: 'withdrawn', at, by: 'enrollment' },
-    })),
+  fc.integer({ min: 1, max: 6 }).map((n): GroupCommand => ({
+    type: 'RemoveMember',
+    data: { studentId: uid(n), reason: 'withdrawn', at, by: 'enrollment' },
+  })),
   fc.constant<GroupCommand>({ type: 'DissolveGroup', data: { reason: 'program ended', at, by: 'u' } }),
 );
 
