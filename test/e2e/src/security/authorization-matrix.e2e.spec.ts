@@ -104,7 +104,11 @@ describe('authorization matrix: every route x every role x two districts x vendo
       ports,
       logDir: join(root, 'tmp', 'e2e-logs', 'security-matrix'),
       // with its master key, enrollment serves its PII routes instead of answering 503
-      extraEnv: { enrollment: { ENROLLMENT_MASTER_KEY: randomBytes(32).toString('base64') } },
+      // the matrix calls every route as every identity; rate limits have their own test (rate-limit.e2e.spec.ts)
+      extraEnv: {
+        ...Object.fromEntries(services.map((s) => [s, { RATE_LIMIT_REQUESTS: '100000' }])),
+        enrollment: { RATE_LIMIT_REQUESTS: '100000', ENROLLMENT_MASTER_KEY: randomBytes(32).toString('base64') },
+      },
     });
     world = new World(stack, issuer);
     await world.setUp();
