@@ -182,8 +182,8 @@ async function main(): Promise<void> {
     const { events } = sessionWorkload(plan, EVENTS, false);
     const topic = vendorSessionsTopic(plan.vendorId);
     const producing = process.hrtime.bigint();
-    for (let i = 0; i < events.length; i += 5_000)
-      await producer.send({ topic, messages: events.slice(i, i + 5_000).map((e) => toKafkaMessage(plan, e)) });
+    for (let i = 0; i < events.length; i += 1_500)
+      await producer.send({ topic, messages: events.slice(i, i + 1_500).map((e) => toKafkaMessage(plan, e)) });
     log(`produced ${events.length} session events in ${seconds(producing).toFixed(1)} s`);
 
     const urls = await provisionServiceDatabase(dbUrl, 'session_ledger');
@@ -210,10 +210,10 @@ async function main(): Promise<void> {
     await kadmin.createTopics({ topics: [{ topic: naiveTopic, numPartitions: 3 }] });
     await kadmin.disconnect();
     const naiveEvents = sessionWorkload(plan, NAIVE_EVENTS, false).events;
-    for (let i = 0; i < naiveEvents.length; i += 5_000) {
+    for (let i = 0; i < naiveEvents.length; i += 1_500) {
       await producer.send({
         topic: naiveTopic,
-        messages: naiveEvents.slice(i, i + 5_000).map((e) => toKafkaMessage(plan, e)),
+        messages: naiveEvents.slice(i, i + 1_500).map((e) => toKafkaMessage(plan, e)),
       });
     }
     await producer.disconnect();
