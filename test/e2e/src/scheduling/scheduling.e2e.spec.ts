@@ -244,6 +244,8 @@ describe('scheduling: enrollment events → groups and occurrences → each vend
       },
     });
     expect(foreign.status).toBe(403);
+    expect((await http(leader, `/v1/schools/${a.schoolId}/bell-schedule`)).status).toBe(404);
+    expect((await http(leader, `/v1/schools/${b.schoolId}/bell-schedule`)).status).toBe(200);
 
     const occurrences = (await http(admin, `/v1/occurrences?groupId=${existing.groupId}&from=${day(1)}&to=${day(40)}`))
       .body['items'] as { occurrenceId: string }[];

@@ -71,7 +71,11 @@ export class OccurrencesController {
   @Get('schools/:schoolId/bell-schedule')
   @Roles('district_admin', 'program_manager', 'school_leader', 'vendor')
   async bellSchedule(@Param('schoolId', new ParseUUIDPipe()) schoolId: string, @CurrentPrincipal() p: Principal) {
-    const schedule = await this.scheduling.bellSchedule(p.districtId, schoolId);
+    const scope = readScope(p);
+    const schedule =
+      scope.schoolIds && !scope.schoolIds.includes(schoolId)
+        ? null
+        : await this.scheduling.bellSchedule(p.districtId, schoolId);
     if (!schedule) throw new NotFoundException(`school ${schoolId} has no bell schedule`);
     return schedule;
   }
