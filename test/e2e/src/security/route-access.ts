@@ -16,7 +16,9 @@
  *   world and the fixtures registered with `w.mark(...)` — may appear in the response.
  * - request(w, caller): builds the call for that caller: `params` (path), `query`, `body`. Without it, path params get
  *   random UUIDs and the body is `{}`.
- * - ok: the exact status an allowed caller must get; without it, an allowed caller must get neither 401/403 nor 5xx.
+ * - ok: the exact status an allowed caller must get; without it, an allowed caller must get neither 401, nor the
+ *   guard's role refusal, nor a 5xx (an object-level 403/404 on the random ids is fine).
+ * - Every caller whose roles are not listed must get 403.
  * - probe(w, caller): a call aimed at an object the caller must NOT reach (other district, other vendor, other
  *   school); the answer must be 403 or 404 and leak nothing. Return null for callers the rule does not apply to.
  * - body: 'event-verdict' for routes that answer a verdict per CloudEvent instead of 400 (an unknown property must
