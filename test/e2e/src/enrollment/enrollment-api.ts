@@ -2,6 +2,7 @@
 // integration would make them.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { collectMessages, type CollectedMessage } from '@tutoring/shared/testing';
 
 /** Response bodies are checked by shape in the tests (toMatchObject), so they stay loosely typed here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -38,5 +39,25 @@ export class EnrollmentApi {
       body: form,
     });
     return { status: res.status, json: await res.json() };
+  }
+}
+
+/**
+ * Reads a topic from the beginning until `enough(messages)` holds (the outbox relay publishes asynchronously and a
+ * loaded machine may take seconds), then returns what was read; fails after `timeoutMs`.
+ */
+export async function collectUntil(
+  brokers: string,
+  topic: string,
+  keep: (m: CollectedMessage) => boolean,
+  enough: (messages: CollectedMessage[]) => boolean,
+  timeoutMs = 45_000,
+): Promise<CollectedMessage[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const messages = (await collectMessages(brokers, topic, { timeoutMs: 3_000 })).filter(keep);
+    if (enough(messages)) return messages;
+    if (Date.now() > deadline)
+      throw new Error(`collectUntil(${topic}): condition not met within ${timeoutMs} ms (${messages.length} messages)`);
   }
 }

@@ -21,7 +21,7 @@ import {
 import { DEV_AUDIENCE, Stack, startStack } from '@tutoring/shared/dev-stack';
 import { findFreePort } from '@tutoring/shared/local-infra';
 import { collectMessages, freshDatabase, FreshDatabase, testKafkaBrokers } from '@tutoring/shared/testing';
-import { EnrollmentApi } from './enrollment-api';
+import { collectUntil, EnrollmentApi } from './enrollment-api';
 
 const root = join(__dirname, '..', '..', '..', '..');
 const district = randomUUID();
@@ -128,8 +128,11 @@ describe('enrollment: organisation, OneRoster import, audited PII, erasure, cana
       target: { sessionsPerWeek: 3, minutesPerSession: 30, weeks: 10 },
     });
 
-    const events = (await collectMessages(brokers, ENROLLMENT_ORGANISATION_TOPIC, { timeoutMs: 8_000 })).filter(
+    const events = await collectUntil(
+      brokers,
+      ENROLLMENT_ORGANISATION_TOPIC,
       (m) => m.headers['ce_districtid'] === district,
+      (ms) => ms.length >= 3,
     );
     expect(events.map((e) => e.headers['ce_type'])).toEqual([
       DISTRICT_CONFIGURED_V1,
@@ -192,7 +195,13 @@ describe('enrollment: organisation, OneRoster import, audited PII, erasure, cana
       erased: true,
       active: false,
     });
-    const students = await collectMessages(brokers, ENROLLMENT_STUDENTS_TOPIC, { timeoutMs: 8_000 });
+    const students = await collectUntil(
+      brokers,
+      ENROLLMENT_STUDENTS_TOPIC,
+      (m) => m.headers['ce_districtid'] === district,
+      (ms) =>
+        ms.some((m) => m.key === canaryId && (JSON.parse(m.value ?? '{}') as { erased?: boolean }).erased === true),
+    );
     const last = students.filter((m) => m.key === canaryId).pop();
     expect(JSON.parse(last?.value ?? '{}')).toMatchObject({ studentId: canaryId, active: false, erased: true });
     expect(students.every((m) => m.headers['ce_type'] === STUDENT_ROSTERED_V1)).toBe(true);

@@ -20,8 +20,8 @@ import {
 } from '@tutoring/shared/contracts';
 import { DEV_AUDIENCE, Stack, startStack } from '@tutoring/shared/dev-stack';
 import { findFreePort } from '@tutoring/shared/local-infra';
-import { collectMessages, freshDatabase, FreshDatabase, testKafkaBrokers } from '@tutoring/shared/testing';
-import { EnrollmentApi } from './enrollment-api';
+import { freshDatabase, FreshDatabase, testKafkaBrokers } from '@tutoring/shared/testing';
+import { collectUntil, EnrollmentApi } from './enrollment-api';
 
 const root = join(__dirname, '..', '..', '..', '..');
 const district = randomUUID();
@@ -143,8 +143,18 @@ describe('enrolment lifecycle and vendor assignments', () => {
       endDate: '2027-01-15',
     });
 
-    const forA = await collectMessages(brokers, vendorAssignmentsTopic(vendorA), { timeoutMs: 8_000 });
-    const forB = await collectMessages(brokers, vendorAssignmentsTopic(vendorB), { timeoutMs: 3_000 });
+    const forA = await collectUntil(
+      brokers,
+      vendorAssignmentsTopic(vendorA),
+      () => true,
+      (ms) => ms.length >= 2,
+    );
+    const forB = await collectUntil(
+      brokers,
+      vendorAssignmentsTopic(vendorB),
+      () => true,
+      (ms) => ms.length >= 1,
+    );
     expect(forA.map((m) => JSON.parse(m.value ?? '{}').status)).toEqual(['enrolled', 'exited']);
     expect(forB.map((m) => JSON.parse(m.value ?? '{}').status)).toEqual(['enrolled']);
     for (const [messages, student, vendor] of [
@@ -166,8 +176,11 @@ describe('enrolment lifecycle and vendor assignments', () => {
     expect(JSON.stringify(forA)).not.toContain(s2.studentId);
     expect(JSON.stringify(forB)).not.toContain(s1.studentId);
 
-    const all = (await collectMessages(brokers, ENROLLMENT_STUDENTS_TOPIC, { timeoutMs: 5_000 })).filter(
+    const all = await collectUntil(
+      brokers,
+      ENROLLMENT_STUDENTS_TOPIC,
       (m) => m.headers['ce_type'] === ENROLMENT_CHANGED_V1 && m.key === s1.studentId,
+      (ms) => ms.length >= 5,
     );
     expect(all.map((m) => JSON.parse(m.value ?? '{}').status)).toEqual([
       'identified',
@@ -222,8 +235,11 @@ describe('enrolment lifecycle and vendor assignments', () => {
     );
     expect((await asB.call('GET', `/v1/tutors/${tutorId}/clearance?date=2026-10-01`)).status).toBe(404);
     expect((await asB.call('GET', '/v1/tutors')).json.items).toEqual([]);
-    const events = (await collectMessages(brokers, ENROLLMENT_TUTORS_TOPIC, { timeoutMs: 6_000 })).filter(
+    const events = await collectUntil(
+      brokers,
+      ENROLLMENT_TUTORS_TOPIC,
       (m) => m.key === tutorId,
+      (ms) => ms.length >= 1,
     );
     expect(events).toHaveLength(1);
     expect(events[0]?.headers['ce_type']).toBe(TUTOR_REGISTERED_V1);
@@ -251,7 +267,12 @@ describe('enrolment lifecycle and vendor assignments', () => {
     ]);
     expect(await upload(file)).toMatchObject({ valid: true, applied: true, created: 12, events: 12 });
     expect(await upload(file)).toMatchObject({ applied: true, created: 0, unchanged: 12, events: 0 });
-    const events = await collectMessages(brokers, ENROLLMENT_ASSESSMENTS_TOPIC, { timeoutMs: 6_000 });
+    const events = await collectUntil(
+      brokers,
+      ENROLLMENT_ASSESSMENTS_TOPIC,
+      (m) => m.headers['ce_districtid'] === district,
+      (ms) => ms.length >= 12,
+    );
     expect(events).toHaveLength(12);
     for (const e of events)
       expect(validateInternalEvent(ASSESSMENT_RECORDED_V1, JSON.parse(e.value ?? 'null')).ok).toBe(true);
