@@ -116,7 +116,11 @@ describe('walking skeleton: vendor registration → topics → ingest → feedba
 
     for (const key of ['s-good-1', 's-good-2']) {
       expect(verdicts.get(key)?.type).toBe('org.tutoring.session.accepted.v1');
-      expect(verdicts.get(key)?.data).toMatchObject({ sessionId: key, exceptions: [] });
+      // Accepted into the ledger; with no reference facts published (no district zone, tutor or enrolment) every line
+      // is held back as an exception. test/e2e/src/session-ledger proves an eligible session gets none.
+      expect(verdicts.get(key)?.data).toMatchObject({ sessionId: key });
+      const codes = ((verdicts.get(key)?.data['exceptions'] ?? []) as { code: string }[]).map((e) => e.code);
+      expect(codes).toEqual(expect.arrayContaining(['tutor_not_of_vendor']));
       expect(Number(verdicts.get(key)?.data['ledgerPosition'])).toBeGreaterThan(0);
     }
     const errorsOf = (key: string) => {
