@@ -205,6 +205,14 @@ describe('audit log (real Postgres, runtime role)', () => {
       expect(all.body.items.map((i) => i.districtId)).toEqual([districtB]);
     });
 
+    it('reading the audit log is itself on record', async () => {
+      const adminA = await token(['district_admin'], districtA);
+      await get('/v1/audit?limit=1', adminA);
+      const reads = await get('/v1/audit?resourceType=audit_log', adminA);
+      expect(reads.body.items.length).toBeGreaterThanOrEqual(1);
+      expect(reads.body.items.every((i) => i.districtId === districtA)).toBe(true);
+    });
+
     it('refuses unknown filters and oversized pages with 400', async () => {
       const adminA = await token(['district_admin'], districtA);
       expect((await get('/v1/audit?districtId=' + districtB, adminA)).status).toBe(400);

@@ -8,6 +8,7 @@ import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { DATA_SOURCE } from '@tutoring/shared/runtime';
 import { AUDIT_ACTIONS, type AuditAction } from './audit-log.migration';
 import { AuditLog, type AuditPage } from './audit-log';
+import { auditActor } from './audit-actor';
 
 export const AUDIT_PAGE_MAX = 200;
 
@@ -68,8 +69,17 @@ export class AuditController {
   @Get()
   @Roles('district_admin')
   list(@Query() query: AuditQueryDto, @CurrentPrincipal() principal: Principal): Promise<AuditPage> {
-    return inTenantTransaction(this.dataSource, principal.districtId, (m) =>
-      AuditLog.query(m, { ...query, limit: query.limit ?? 50 }),
-    );
+    return inTenantTransaction(this.dataSource, principal.districtId, async (m) => {
+      const page = await AuditLog.query(m, { ...query, limit: query.limit ?? 50 });
+      // Reading the audit log is itself on record (after the query, so a page never shows its own read).
+      await AuditLog.record(m, {
+        actor: auditActor(principal),
+        action: 'read',
+        resourceType: 'audit_log',
+        resourceIds: [],
+        purpose: 'GET /v1/audit',
+      });
+      return page;
+    });
   }
 }
