@@ -353,5 +353,89 @@ describe('payout statements: vendor sessions → ledger → statement → approv
     const csv = await outcomes('vendor', 'GET', `/v1/statements/${octId}/csv`);
     expect(csv.type).toContain('text/csv');
     expect(csv.text).toContain(`,adjustment,2026-09,${s1},`);
+
+    // contract changes are new versions, never reaching into issued months; bad cards are refused by path
+    expect(
+      (
+        await outcomes('finA', 'POST', `/v1/contracts/${contractId}/versions`, {
+          effectiveFrom: '2026-10-15',
+          rateCard,
+        })
+      ).status,
+    ).toBe(422);
+    const badCard = await outcomes('finA', 'POST', `/v1/contracts/${contractId}/versions`, {
+      effectiveFrom: '2026-11-01',
+      rateCard: { ...rateCard, holdbackBp: 2000.5 },
+    });
+    expect(badCard.status).toBe(422);
+    expect(JSON.stringify(badCard.json)).toContain('rateCard.holdbackBp');
+    const v2 = await outcomes('finA', 'POST', `/v1/contracts/${contractId}/versions`, {
+      effectiveFrom: '2026-11-01',
+      rateCard: { ...rateCard, holdbackBp: 0 },
+    });
+    expect(v2.status).toBe(201);
+    expect((v2.json['versions'] as unknown[]).length).toBe(2);
+    expect(
+      (
+        await outcomes('vendor', 'POST', `/v1/contracts/${contractId}/versions`, {
+          effectiveFrom: '2026-12-01',
+          rateCard,
+        })
+      ).status,
+    ).toBe(403);
+
+    // what-if: a per-session draft on the current ledger, nothing stored
+    const whatIf = await outcomes('finB', 'POST', '/v1/what-if', {
+      vendorId: world.vendorId,
+      startDate: '2026-09-01',
+      endDate: '2027-06-30',
+      kind: 'base',
+      month: '2026-09',
+      rateCard: {
+        ...rateCard,
+        base: { unit: 'student_session', unitPriceCents: 2500, hourRounding: 'quarter_hour_down' },
+        holdbackBp: 0,
+      },
+    });
+    expect(whatIf.status).toBe(200);
+    expect(whatIf.json['totalCents']).toBe(3 * 2500); // s1: sep-1 (corrected) + sep-2, s2: sep-1
+    expect(
+      ((await outcomes('finA', 'GET', `/v1/statements?contractId=${contractId}`)).json['items'] as unknown[]).length,
+    ).toBe(2);
+
+    // the vendor disputes a line; finance upholds it as a new version; November pays it as an adjustment
+    const dispute = await outcomes('vendor', 'POST', `/v1/statements/${octId}/disputes`, {
+      lineIndex: 0,
+      reason: 'oct-1 lasted 75 minutes',
+    });
+    expect(dispute.status).toBe(201);
+    expect(
+      (await outcomes('otherVendor', 'POST', `/v1/statements/${octId}/disputes`, { lineIndex: 0, reason: 'not mine' }))
+        .status,
+    ).toBe(404);
+    const resolution = await outcomes('finA', 'POST', `/v1/disputes/${String(dispute.json['disputeId'])}/resolution`, {
+      decision: 'upheld',
+      amountCents: 1000,
+      note: 'tutor log confirms 75 minutes',
+    });
+    expect(resolution.status).toBe(201);
+    expect(resolution.json).toMatchObject({ version: 2, status: 'upheld' });
+    const nov = await outcomes('finA', 'POST', `/v1/contracts/${contractId}/statements`, {
+      kind: 'base',
+      month: '2026-11',
+    });
+    expect(nov.status).toBe(201);
+    expect(
+      (nov.json['statement'] as { lines: { kind: string; studentId: string | null; amountCents: number }[] }).lines.map(
+        (l) => [l.kind, l.studentId, l.amountCents],
+      ),
+    ).toEqual([['adjustment', s2, 1000]]);
+    expect(
+      (await outcomes('finA', 'POST', `/v1/contracts/${contractId}/statements`, { kind: 'base', month: '2026-11' }))
+        .status,
+    ).toBe(409);
+    expect((await outcomes('finA', 'POST', `/v1/contracts/${contractId}/statements`, { kind: 'base' })).status).toBe(
+      422,
+    );
   });
 });

@@ -35,8 +35,10 @@ export const toHttpError = (error: unknown): unknown => {
   }
   if (error instanceof ContractRuleViolation)
     return new UnprocessableEntityException({ code: error.code, message: error.message, errors: error.errors });
-  if (error instanceof StatementRuleViolation)
+  if (error instanceof StatementRuleViolation) {
+    if (error.code === 'already_issued') return new ConflictException({ code: error.code, message: error.message });
     return new UnprocessableEntityException({ code: error.code, message: error.message });
+  }
   return error;
 };
 
