@@ -201,6 +201,10 @@ describe('enrolment lifecycle and vendor assignments', () => {
     expect(visible.map((e) => e.enrolmentId)).toEqual([e1]);
     expect((await asVendorA.call('GET', `/v1/enrolments/${e2}`)).status).toBe(404);
     expect((await asVendorA.call('GET', '/v1/students?purpose=peek')).status).toBe(403);
+    const audit = await admin.call('GET', `/v1/audit?actorSub=vendor-a&limit=50`);
+    expect(audit.json.items).toContainEqual(
+      expect.objectContaining({ action: 'read', resourceType: 'student.enrolment', resourceIds: [s1.studentId] }),
+    );
   });
   it('tutors: a vendor registers its own tutors only; clearance on a date is reported with the reason', async () => {
     const vendorA = (await admin.call('POST', '/v1/vendors', { name: 'Gamma Tutors' })).json.vendorId as string;

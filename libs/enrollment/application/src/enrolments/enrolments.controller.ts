@@ -31,6 +31,7 @@ import {
 import { ENROLMENT_STATUSES } from '@tutoring/shared/contracts';
 import { EnrolmentRuleViolation } from '@tutoring/enrollment/domain';
 import { EnrolmentConflict, PostgresEnrolmentStore } from '@tutoring/enrollment/infrastructure';
+import { auditActor } from '@tutoring/shared/audit';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
 import { MAX_PAGE_SIZE, pageSize } from '@tutoring/shared/service-kit';
 import { isOnly, mapErrors } from '../common/http';
@@ -238,22 +239,26 @@ export class EnrolmentsController {
     const limit = pageSize(q.limit);
     const offset = q.offset ?? 0;
     const vendorOnly = isOnly(p, 'vendor');
-    const items = await this.store.list(p.districtId, {
-      programId: q.programId,
-      studentId: q.studentId,
-      status: q.status,
-      vendorId: vendorOnly ? (p.vendorId ?? '00000000-0000-0000-0000-000000000000') : undefined,
-      schoolIds: isOnly(p, 'school_leader') ? p.schoolIds : undefined,
-      limit,
-      offset,
-    });
+    const items = await this.store.list(
+      p.districtId,
+      {
+        programId: q.programId,
+        studentId: q.studentId,
+        status: q.status,
+        vendorId: vendorOnly ? (p.vendorId ?? '00000000-0000-0000-0000-000000000000') : undefined,
+        schoolIds: isOnly(p, 'school_leader') ? p.schoolIds : undefined,
+        limit,
+        offset,
+      },
+      { actor: auditActor(p), purpose: 'GET /v1/enrolments' },
+    );
     return { items, limit, offset };
   }
 
   @Get('enrolments/:enrolmentId')
   @Roles('district_admin', 'program_manager', 'school_leader', 'vendor')
   async get(@Param('enrolmentId', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
-    const e = await this.store.get(p.districtId, id);
+    const e = await this.store.get(p.districtId, id, { actor: auditActor(p), purpose: 'GET /v1/enrolments/:id' });
     const hidden =
       !e ||
       (isOnly(p, 'vendor') && e.vendorId !== p.vendorId) ||

@@ -17,11 +17,17 @@ import {
   vendorAssignmentsTopic,
   type EnrolmentChangedV1,
 } from '@tutoring/shared/contracts';
+import { AuditLog, type AuditActor } from '@tutoring/shared/audit';
 import { enqueueOutbox } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { internalMessage } from '../outbox/internal-event';
 
 export class EnrolmentConflict extends Error {}
+
+export interface ReadAudit {
+  actor: AuditActor;
+  purpose: string;
+}
 
 export interface EnrolmentFilter {
   programId?: string;
@@ -129,16 +135,35 @@ export class PostgresEnrolmentStore {
     });
   }
 
-  async get(districtId: string, enrolmentId: string): Promise<Enrolment | null> {
-    const rows = (await inTenantTransaction(this.dataSource, districtId, (m) =>
-      m.query(`SELECT snapshot FROM ${this.schema}.enrolments WHERE enrolment_id = $1`, [enrolmentId]),
-    )) as { snapshot: Enrolment }[];
-    return rows[0]?.snapshot ?? null;
+  /** With `audit`, the read is recorded (who, which students, why) in the same transaction. */
+  async get(districtId: string, enrolmentId: string, audit?: ReadAudit): Promise<Enrolment | null> {
+    return inTenantTransaction(this.dataSource, districtId, async (m) => {
+      const rows = (await m.query(`SELECT snapshot FROM ${this.schema}.enrolments WHERE enrolment_id = $1`, [
+        enrolmentId,
+      ])) as {
+        snapshot: Enrolment;
+      }[];
+      const found = rows[0]?.snapshot ?? null;
+      if (found && audit) await this.audit(m, audit, [found]);
+      return found;
+    });
   }
 
-  async list(districtId: string, f: EnrolmentFilter): Promise<Enrolment[]> {
-    const rows = (await inTenantTransaction(this.dataSource, districtId, (m) =>
-      m.query(
+  private async audit(m: EntityManager, audit: ReadAudit, items: Enrolment[]): Promise<void> {
+    if (items.length === 0) return;
+    const ids = [...new Set(items.map((e) => e.studentId))];
+    await AuditLog.record(m, {
+      actor: audit.actor,
+      action: 'read',
+      resourceType: 'student.enrolment',
+      resourceIds: ids,
+      purpose: audit.purpose,
+    });
+  }
+
+  async list(districtId: string, f: EnrolmentFilter, audit?: ReadAudit): Promise<Enrolment[]> {
+    const rows = (await inTenantTransaction(this.dataSource, districtId, async (m) => {
+      const found = (await m.query(
         `SELECT snapshot FROM ${this.schema}.enrolments
           WHERE ($1::uuid IS NULL OR program_id = $1) AND ($2::uuid IS NULL OR vendor_id = $2) AND ($3::uuid IS NULL OR student_id = $3)
             AND ($4::text IS NULL OR status = $4) AND ($5::text[] IS NULL OR snapshot->>'schoolId' = ANY($5::text[]))
@@ -152,8 +177,15 @@ export class PostgresEnrolmentStore {
           f.limit,
           f.offset,
         ],
-      ),
-    )) as { snapshot: Enrolment }[];
+      )) as { snapshot: Enrolment }[];
+      if (audit)
+        await this.audit(
+          m,
+          audit,
+          found.map((r) => r.snapshot),
+        );
+      return found;
+    })) as { snapshot: Enrolment }[];
     return rows.map((r) => r.snapshot);
   }
 
