@@ -5,7 +5,9 @@
  * Postgres: DATABASE_URL if set, else the server on 127.0.0.1:5432 if one answers, else an embedded one.
  * Kafka: KAFKA_BROKERS if set, else a single-node KRaft broker from the Apache Kafka jars (cached in .cache/).
  */
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { startDevIssuer } from '@tutoring/shared/auth';
 import { DEMO_DISTRICT_ID, DEV_AUDIENCE, DEV_ISSUER_PORT, SERVICES, startStack, Stack } from '@tutoring/shared/dev-stack';
@@ -40,6 +42,18 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
+/**
+ * LOCAL ONLY: the quick start's enrollment master key, kept beside the data it protects (.cache) so students
+ * encrypted by one run can be read by the next. In production the key comes from the district's secret store.
+ */
+function devMasterKey(path: string): string {
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const key = randomBytes(32).toString('base64');
+  writeFileSync(path, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
 async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
@@ -72,6 +86,7 @@ async function main(): Promise<void> {
     issuer,
     logDir: join(root, '.cache', 'logs'),
     logLevel: process.env.LOG_LEVEL ?? 'info',
+    enrollmentMasterKey: devMasterKey(join(root, '.cache', 'dev-secrets', 'enrollment-master-key')),
     onLine: (service, line) => {
       const formatted = formatServiceLine(service, line);
       if (formatted) say(formatted);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { provisionServiceDatabase } from '@tutoring/shared/persistence';
 import { DEV_AUDIENCE, ServiceName, SERVICES } from './service-catalogue';
@@ -21,6 +22,11 @@ export interface StackOptions {
   logDir: string;
   logLevel?: string;
   extraEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /**
+   * enrollment's master key (wraps each student's data key). Pass a persisted one when the database outlives the
+   * stack (the quick start keeps it in .cache); by default a random key per stack, right for a fresh test database.
+   */
+  enrollmentMasterKey?: string;
   onLine?: (service: string, line: string) => void;
 }
 
@@ -34,6 +40,7 @@ export interface Stack {
 export async function serviceEnvironments(options: StackOptions): Promise<Map<ServiceName, Record<string, string>>> {
   const wanted = SERVICES.filter((s) => !options.services || options.services.includes(s.name));
   const envs = new Map<ServiceName, Record<string, string>>();
+  const masterKey = options.enrollmentMasterKey ?? randomBytes(32).toString('base64');
   for (const service of wanted) {
     const urls = await provisionServiceDatabase(options.postgresAdminUrl, service.schema);
     envs.set(service.name, {
@@ -48,6 +55,7 @@ export async function serviceEnvironments(options: StackOptions): Promise<Map<Se
       LOG_LEVEL: options.logLevel ?? 'info',
       OTEL_SERVICE_NAME: service.name,
       SHUTDOWN_GRACE_MS: '20000',
+      ...(service.name === 'enrollment' ? { ENROLLMENT_MASTER_KEY: masterKey } : {}),
       ...(options.extraEnv?.[service.name] ?? {}),
     });
   }
