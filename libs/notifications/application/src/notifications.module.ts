@@ -161,6 +161,7 @@ export class NotificationsModule implements OnApplicationBootstrap, BeforeApplic
     @Inject(SweepService) private readonly sweeps: SweepService,
     @Inject(Dispatcher) private readonly dispatcher: Dispatcher,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RebuildService) private readonly rebuilds: RebuildService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -180,6 +181,7 @@ export class NotificationsModule implements OnApplicationBootstrap, BeforeApplic
           await rt.admin.ensureTopics(topics.map((topic) => ({ topic })));
           this.handler.setLiveStart(await this.recordLiveStart());
           await consumer.start();
+          await this.rebuilds.resumeUnfinished();
           return;
         } catch (error) {
           log.warn({ err: String(error), attempt }, 'Kafka set-up failed; retrying');

@@ -1,5 +1,7 @@
 export * from './migrations/1700000000401-notifications.migration';
 export * from './migrations/1700000000402-live-start.migration';
+export * from './migrations/1700000000403-tenant-registry.migration';
+export * from './migrations/index';
 export * from './store/live-start.store';
 export * from './store/ids';
 export * from './store/read-model.store';

@@ -295,6 +295,12 @@ describe('notifications: decided once, delivered once, private', () => {
       },
       occCancelled,
     );
+    // Reference data first, as in a real term (programs and enrolments exist long before dosage signals): the
+    // topics are consumed independently, so a fact may otherwise overtake the program it names.
+    await waitFor(async () => expect(await consumerCaughtUp(brokers)).toBe(true), {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
     const session = (
       vendorId: string,
       sessionId: string,

@@ -1,5 +1,6 @@
 import {
   Body,
+  ConflictException,
   Controller,
   Delete,
   ForbiddenException,
@@ -22,7 +23,7 @@ import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { DATA_SOURCE } from '@tutoring/shared/runtime';
 import { Dispatcher } from '../dispatch/dispatcher.service';
-import { RebuildService } from '../rebuild/rebuild.service';
+import { RebuildInProgress, RebuildService } from '../rebuild/rebuild.service';
 import { SweepService } from '../sweep/sweep.service';
 import { CLOCK, Clock } from '../tokens';
 import {
@@ -288,7 +289,10 @@ export class NotificationsAdminController {
   @HttpCode(202)
   @Roles('district_admin')
   async rebuild(@CurrentPrincipal() p: Principal) {
-    const rebuildId = await this.rebuilds.start(p.districtId);
+    const rebuildId = await this.rebuilds.start(p.districtId).catch((error: unknown) => {
+      if (error instanceof RebuildInProgress) throw new ConflictException(error.message);
+      throw error;
+    });
     await this.tx(p, (m) =>
       AuditLog.record(m, {
         actor: auditActor(p),

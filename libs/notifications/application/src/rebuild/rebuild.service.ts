@@ -6,6 +6,13 @@ import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { INPUT_TOPICS } from '../events/event-inputs';
 import type { HandlerOptions } from '../events/notification-events.handler';
 
+export class RebuildInProgress extends Error {
+  constructor() {
+    super('a rebuild of this district is already running');
+    this.name = 'RebuildInProgress';
+  }
+}
+
 export interface RebuildStatus {
   rebuildId: string;
   startedAt: string;
@@ -49,6 +56,8 @@ export class RebuildService {
   }
 
   async start(districtId: string): Promise<string> {
+    if (await inTenantTransaction(this.dataSource, districtId, (m) => this.readModels.rebuilding(m)))
+      throw new RebuildInProgress();
     const rebuildId = this.newId();
     const watermarks = await this.watermarks();
     await inTenantTransaction(this.dataSource, districtId, async (m) => {
@@ -107,6 +116,32 @@ export class RebuildService {
     await runner.start();
     this.logger.info({ rebuildId, partitions: remaining.size }, 'read-model rebuild started');
     return rebuildId;
+  }
+
+  /**
+   * A rebuild whose process died left half-built read models and no replay running (its progress lived in that
+   * process). At start-up each one is closed as abandoned (replayed = -1) and its district is rebuilt again.
+   */
+  async resumeUnfinished(): Promise<string[]> {
+    const restarted: string[] = [];
+    for (const districtId of await this.readModels.tenants(this.dataSource.manager)) {
+      const unfinished = await inTenantTransaction(this.dataSource, districtId, (m) =>
+        this.readModels.unfinishedRebuilds(m),
+      );
+      if (unfinished.length === 0) continue;
+      await inTenantTransaction(this.dataSource, districtId, (m) =>
+        m.query(
+          `UPDATE ${this.schema}.rebuilds SET finished_at = $2, replayed = -1 WHERE rebuild_id = ANY($1::uuid[])`,
+          [unfinished, this.clock().toISOString()],
+        ),
+      );
+      this.logger.warn(
+        { districtId, abandoned: unfinished.length },
+        'unfinished read-model rebuild found: rebuilding again',
+      );
+      restarted.push(await this.start(districtId));
+    }
+    return restarted;
   }
 
   async status(districtId: string, rebuildId: string): Promise<RebuildStatus | null> {

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import {
   DeliveryStore,
   DirectoryStore,
-  Notifications1700000000401,
+  NOTIFICATIONS_MIGRATIONS,
   ReadModelStore,
 } from '@tutoring/notifications/infrastructure';
 import {
@@ -82,7 +82,7 @@ describe('event decisions and sweep (real Postgres, runtime role): quiet hours, 
     db = await freshDatabase('notifications-sweep');
     const urls = await provisionServiceDatabase(db.url, schema);
     const config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema, applicationName: 'test' };
-    await applyMigrations(config, [Notifications1700000000401]);
+    await applyMigrations(config, NOTIFICATIONS_MIGRATIONS);
     ds = createServiceDataSource(config);
     await ds.initialize();
     sweeps = new SweepService(ds, readModels, directory, deliveries, silentLogger);
@@ -206,5 +206,19 @@ describe('event decisions and sweep (real Postgres, runtime role): quiet hours, 
     expect(family[0]?.body).toContain('asistió a 3 sesión(es)');
     expect(family[0]?.body).not.toContain(student);
     expect((await sweeps.sweep(district, new Date('2026-12-01T18:00:00Z'))).decided).toBe(1); // next week, next summary
+  });
+
+  it('given a rebuild in progress for the district, then the sweep decides nothing from the half-built read models', async () => {
+    const rebuildId = randomUUID();
+    await tx((m) =>
+      m.query(
+        `INSERT INTO ${schema}.rebuilds (rebuild_id, district_id, started_at, watermarks) VALUES ($1, $2, now(), '{}')`,
+        [rebuildId, district],
+      ),
+    );
+    const nextWeek = new Date('2026-12-08T18:00:00Z');
+    expect((await sweeps.sweep(district, nextWeek)).decided).toBe(0);
+    await tx((m) => m.query(`UPDATE ${schema}.rebuilds SET finished_at = now() WHERE rebuild_id = $1`, [rebuildId]));
+    expect((await sweeps.sweep(district, nextWeek)).decided).toBe(1);
   });
 });

@@ -60,6 +60,8 @@ export class SweepService {
 
   async sweep(districtId: string, now: Date): Promise<SweepResult> {
     const decided = await inTenantTransaction(this.dataSource, districtId, async (m) => {
+      // During a rebuild the read models are half built (an occurrence may be back before its session): no decisions.
+      if (await this.readModels.rebuilding(m)) return 0;
       const ctx: AddressContext = {
         settings: await this.directory.settings(m, districtId),
         now,

@@ -8,7 +8,7 @@ import {
   provisionServiceDatabase,
 } from '@tutoring/shared/persistence';
 import { freshDatabase, FreshDatabase } from '@tutoring/shared/testing';
-import { Notifications1700000000401 } from '../migrations/1700000000401-notifications.migration';
+import { NOTIFICATIONS_MIGRATIONS } from '../migrations/index';
 import { DeliveryStore } from './delivery.store';
 import { DirectoryStore } from './directory.store';
 import { notificationId } from './ids';
@@ -53,7 +53,7 @@ describe('notification and delivery stores (real Postgres, runtime role, RLS)', 
     db = await freshDatabase('notifications-store');
     const urls = await provisionServiceDatabase(db.url, schema);
     const config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema, applicationName: 'test' };
-    await applyMigrations(config, [Notifications1700000000401]);
+    await applyMigrations(config, NOTIFICATIONS_MIGRATIONS);
     ds = createServiceDataSource(config);
     await ds.initialize();
     await inA((m) =>

@@ -19,14 +19,16 @@ export class ReadModelStore {
   constructor(private readonly schema: string) {}
 
   async registerTenant(m: EntityManager, districtId: string): Promise<void> {
-    await m.query(`INSERT INTO ${this.schema}.tenants (district_id) VALUES ($1) ON CONFLICT DO NOTHING`, [districtId]);
+    await m.query(`INSERT INTO ${this.schema}.tenant_registry (tenant) VALUES ($1) ON CONFLICT DO NOTHING`, [
+      districtId,
+    ]);
   }
 
   async tenants(m: EntityManager): Promise<string[]> {
-    const rows = (await m.query(`SELECT district_id FROM ${this.schema}.tenants ORDER BY district_id`)) as {
-      district_id: string;
+    const rows = (await m.query(`SELECT tenant FROM ${this.schema}.tenant_registry ORDER BY tenant`)) as {
+      tenant: string;
     }[];
-    return rows.map((r) => r.district_id);
+    return rows.map((r) => r.tenant);
   }
 
   async district(m: EntityManager, d: DistrictConfiguredV1): Promise<void> {
@@ -223,6 +225,22 @@ export class ReadModelStore {
       language: r.language,
       channel: r.channel,
     }));
+  }
+
+  /** True while a rebuild of this district's read models runs: they are half built, no rule may read them. */
+  async rebuilding(m: EntityManager): Promise<boolean> {
+    const rows = (await m.query(
+      `SELECT EXISTS (SELECT 1 FROM ${this.schema}.rebuilds WHERE finished_at IS NULL) AS busy`,
+    )) as { busy: boolean }[];
+    return rows[0]?.busy ?? false;
+  }
+
+  /** Rebuilds of this district that never finished (the process died during the replay). */
+  async unfinishedRebuilds(m: EntityManager): Promise<string[]> {
+    const rows = (await m.query(`SELECT rebuild_id FROM ${this.schema}.rebuilds WHERE finished_at IS NULL`)) as {
+      rebuild_id: string;
+    }[];
+    return rows.map((r) => r.rebuild_id);
   }
 
   /** Empties the district's read models (before a rebuild refills them). Configuration and the delivery log stay. */
