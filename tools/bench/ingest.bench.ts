@@ -49,6 +49,7 @@ async function seedReference(
   programId: string,
   students: number,
   weeks: number,
+  studentId: (n: number) => string = studentIdOf,
 ): Promise<void> {
   const d = plan.districtId;
   await db.query(`INSERT INTO session_ledger.ref_districts VALUES ($1, 'America/Chicago') ON CONFLICT DO NOTHING`, [d]);
@@ -63,7 +64,7 @@ async function seedReference(
      SELECT $1, $2, day::date FROM generate_series($3::date, $3::date + 7 * $4, interval '1 day') day WHERE extract(isodow FROM day) < 6`,
     [d, schoolId, plan.termStart, weeks],
   );
-  const ids = Array.from({ length: students }, (_, i) => studentIdOf(i));
+  const ids = Array.from({ length: students }, (_, i) => studentId(i));
   await db.query(`INSERT INTO session_ledger.ref_students SELECT s, $1, $2, '5' FROM unnest($3::uuid[]) s`, [
     d,
     schoolId,
@@ -234,7 +235,8 @@ async function main(): Promise<void> {
     // 5. dosage queries in a 33k-student district with a full term of read-model rows.
     const q: SessionPlan = { ...plan, districtId: randomUUID(), vendorId: randomUUID() };
     const school = randomUUID();
-    await seedReference(admin, q, school, randomUUID(), QUERY_STUDENTS, 18);
+    const queryStudent = (n: number) => idFor(`query-student-${n}`);
+    await seedReference(admin, q, school, randomUUID(), QUERY_STUDENTS, 18, queryStudent);
     const slot = (await admin.query(`SELECT active FROM session_ledger.proj_slots`)).rows[0].active as string;
     await admin.query(
       `INSERT INTO session_ledger.proj_dosage_weeks_${slot} (district_id, student_id, iso_week, attended_minutes, counted_sessions)
@@ -246,7 +248,7 @@ async function main(): Promise<void> {
     const queries = new DosageQueries('session_ledger');
     const lat: number[] = [];
     for (let i = 0; i < QUERIES; i++) {
-      const student = studentIdOf(Math.floor(Math.random() * QUERY_STUDENTS));
+      const student = queryStudent(Math.floor(Math.random() * QUERY_STUDENTS));
       const t = process.hrtime.bigint();
       await inTenantTransaction(ds, q.districtId, (m) => queries.studentSeries(m, q.districtId, student, '2027-01-15'));
       lat.push(Number(process.hrtime.bigint() - t) / 1e6);
