@@ -10,7 +10,20 @@ export interface TenantRelation {
   rlsEnabled: boolean;
   rlsForced: boolean;
   policies: { name: string; permissive: string; cmd: string; qual: string | null; withCheck: string | null }[];
+  /** Every column of the relation. */
+  columns: string[];
 }
+
+/**
+ * Columns a district registry may have. A registry lists which districts exist (so a background worker can open one
+ * tenant transaction per district) and holds nothing else: no student, session, money or recipient data. It is the
+ * one kind of table with district_id that needs no RLS, and it is recognised by its columns, never listed by hand:
+ * add any other column and it becomes a tenant table the checks below apply to.
+ */
+export const DISTRICT_REGISTRY_COLUMNS: readonly string[] = ['district_id', 'first_seen_at'];
+
+export const isDistrictRegistry = (r: TenantRelation): boolean =>
+  (r.kind === 'r' || r.kind === 'p') && r.columns.every((c) => DISTRICT_REGISTRY_COLUMNS.includes(c));
 
 /** Every relation in `schemas` with a district_id column, found from the catalogue (nothing hard-coded). */
 export async function tenantRelations(client: Client, schemas: string[]): Promise<TenantRelation[]> {
@@ -43,7 +56,13 @@ export async function tenantRelations(client: Client, schemas: string[]): Promis
     `SELECT schemaname, tablename, policyname, permissive, cmd, qual, with_check FROM pg_policies WHERE schemaname = ANY($1)`,
     [schemas],
   );
+  const { rows: columns } = await client.query<{ schema: string; table: string; column: string }>(
+    `SELECT table_schema AS schema, table_name AS table, column_name AS column
+       FROM information_schema.columns WHERE table_schema = ANY($1)`,
+    [schemas],
+  );
   return rows.map((r) => ({
+    columns: columns.filter((c) => c.schema === r.schema && c.table === r.table).map((c) => c.column),
     schema: r.schema,
     table: r.table,
     kind: r.kind,
@@ -70,6 +89,7 @@ export function isolationProblems(r: TenantRelation): string[] {
   if (r.kind === 'm')
     return [`${name}: a materialized view cannot have row-level security; keep tenant data in tables`];
   if (r.kind === 'v') return []; // views read their tables under the caller's (or the forced owner's) policies
+  if (isDistrictRegistry(r)) return []; // district ids only, see DISTRICT_REGISTRY_COLUMNS
   const problems: string[] = [];
   if (!r.rlsEnabled) problems.push(`${name}: row-level security is not enabled`);
   if (!r.rlsForced) problems.push(`${name}: row-level security is not forced (the owner would bypass it)`);

@@ -28,9 +28,8 @@ export const READ_MODEL_TABLES = [
 ] as const;
 
 /**
- * Notifications' own tables. One table carries no tenant data and has no RLS: `tenants` (renamed `tenant_registry` by
- * migration 403; the district ids seen, so
- * the background sweep and dispatcher know which districts to visit, each then inside its own tenant transaction).
+ * Notifications' own tables. One table carries no tenant data and has no RLS: `tenants` (a district registry: the
+ * district ids seen, so the background sweep and dispatcher know which districts to visit, each then inside its own tenant transaction).
  */
 export class Notifications1700000000401 implements MigrationInterface {
   name = 'Notifications1700000000401';

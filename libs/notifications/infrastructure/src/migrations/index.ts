@@ -3,6 +3,7 @@ import { messagingTablesMigration } from '@tutoring/shared/runtime';
 import { Notifications1700000000401 } from './1700000000401-notifications.migration';
 import { NotificationsLiveStart1700000000402 } from './1700000000402-live-start.migration';
 import { NotificationsTenantRegistry1700000000403 } from './1700000000403-tenant-registry.migration';
+import { NotificationsDistrictRegistry1700000000404 } from './1700000000404-district-registry.migration';
 
 /** Everything the notifications service applies at start-up, in order (the security meta-tests read this too). */
 export const NOTIFICATIONS_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const NOTIFICATIONS_MIGRATIONS = [
   Notifications1700000000401,
   NotificationsLiveStart1700000000402,
   NotificationsTenantRegistry1700000000403,
+  NotificationsDistrictRegistry1700000000404,
 ];

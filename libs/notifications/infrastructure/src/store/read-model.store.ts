@@ -19,16 +19,14 @@ export class ReadModelStore {
   constructor(private readonly schema: string) {}
 
   async registerTenant(m: EntityManager, districtId: string): Promise<void> {
-    await m.query(`INSERT INTO ${this.schema}.tenant_registry (tenant) VALUES ($1) ON CONFLICT DO NOTHING`, [
-      districtId,
-    ]);
+    await m.query(`INSERT INTO ${this.schema}.tenants (district_id) VALUES ($1) ON CONFLICT DO NOTHING`, [districtId]);
   }
 
   async tenants(m: EntityManager): Promise<string[]> {
-    const rows = (await m.query(`SELECT tenant FROM ${this.schema}.tenant_registry ORDER BY tenant`)) as {
-      tenant: string;
+    const rows = (await m.query(`SELECT district_id FROM ${this.schema}.tenants ORDER BY district_id`)) as {
+      district_id: string;
     }[];
-    return rows.map((r) => r.tenant);
+    return rows.map((r) => r.district_id);
   }
 
   async district(m: EntityManager, d: DistrictConfiguredV1): Promise<void> {
