@@ -91,7 +91,7 @@ export class LedgerProjector {
       for (;;) {
         const n = await this.projectDistrict(districtId, target);
         total += n;
-        if (n < this.batchSize) break;
+        if (n === 0) break; // a short batch is not proof of the end (e.g. a batch cut inside one transaction)
       }
     }
     return total;
