@@ -48,9 +48,14 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
         ssl: config.KAFKA_SSL,
         sasl:
           config.KAFKA_SASL_MECHANISM && config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD
-            ? { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD }
+            ? {
+                mechanism: config.KAFKA_SASL_MECHANISM,
+                username: config.KAFKA_SASL_USERNAME,
+                password: config.KAFKA_SASL_PASSWORD,
+              }
             : undefined,
       },
+      consumerSessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     });
   } catch (error) {
     logger.fatal({ err: error instanceof Error ? error.message : String(error) }, 'cannot reach or migrate PostgreSQL');

@@ -18,6 +18,8 @@ export interface ServiceRuntimeConfig {
   kafka: KafkaClientConfig;
   migrations: (new () => MigrationInterface)[];
   logger: MessagingLogger;
+  /** Consumer group session timeout (ms) for every consumer of this service; the runner's default when unset. */
+  consumerSessionTimeoutMs?: number;
 }
 
 export interface ReadinessCheck {
@@ -71,12 +73,19 @@ export class ServiceRuntime {
 
   /** Starts the outbox relay. Kafka may be down: the relay retries with backoff and the service stays up. */
   async start(): Promise<void> {
-    this.producer.connect().catch((e: unknown) => this.config.logger.warn({ err: String(e) }, 'Kafka not reachable yet'));
+    this.producer
+      .connect()
+      .catch((e: unknown) => this.config.logger.warn({ err: String(e) }, 'Kafka not reachable yet'));
     await this.relay.start();
   }
 
   consumer(options: Omit<KafkaConsumerRunnerOptions, 'logger'>): KafkaConsumerRunner {
-    const runner = new KafkaConsumerRunner(this.kafka, { ...options, logger: this.config.logger });
+    const sessionTimeoutMs = options.sessionTimeoutMs ?? this.config.consumerSessionTimeoutMs;
+    const runner = new KafkaConsumerRunner(this.kafka, {
+      ...options,
+      ...(sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs }),
+      logger: this.config.logger,
+    });
     this.consumers.push(runner);
     return runner;
   }
@@ -100,7 +109,8 @@ export class ServiceRuntime {
         name: 'consumers',
         check: async () => {
           const unhealthy = this.consumers.filter((c) => !c.isHealthy()).map((c) => c.health());
-          if (unhealthy.length) throw new Error(`consumer not running: ${JSON.stringify(unhealthy.map((h) => h.state))}`);
+          if (unhealthy.length)
+            throw new Error(`consumer not running: ${JSON.stringify(unhealthy.map((h) => h.state))}`);
         },
       },
     ];

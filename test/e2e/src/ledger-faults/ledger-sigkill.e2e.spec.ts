@@ -12,9 +12,9 @@ import { DataSource } from 'typeorm';
 import { DevIssuer, startDevIssuer } from '@tutoring/shared/auth';
 import { ENROLLMENT_VENDORS_TOPIC, VENDOR_REGISTERED_V1, vendorSessionsTopic } from '@tutoring/shared/contracts';
 import { DEV_AUDIENCE, Stack, startStack } from '@tutoring/shared/dev-stack';
-import { findFreePort } from '@tutoring/shared/local-infra';
+import { findFreePort, LocalKafka, startKafka } from '@tutoring/shared/local-infra';
 import { createServiceDataSource, inTenantTransaction, provisionServiceDatabase } from '@tutoring/shared/persistence';
-import { freshDatabase, FreshDatabase, testKafkaBrokers, waitFor } from '@tutoring/shared/testing';
+import { freshDatabase, FreshDatabase, waitFor } from '@tutoring/shared/testing';
 import { LedgerProjector } from '@tutoring/session-ledger/infrastructure';
 import { expectedMinutesPerStudent, sessionWorkload, SessionPlan, toKafkaMessage } from './session-events';
 
@@ -32,7 +32,10 @@ const random = (() => {
 })();
 
 describe('session-ledger survives SIGKILL during a 50k-event ingest', () => {
-  const brokers = testKafkaBrokers();
+  // Its own broker: 50k events on the suite's shared broker would land on the shared ledger topic and every later
+  // suite's consumers (outcomes, notifications) would have to read through them first.
+  let broker: LocalKafka;
+  let brokers: string;
   const plan: SessionPlan = {
     vendorId: randomUUID(),
     districtId: randomUUID(),
@@ -46,6 +49,8 @@ describe('session-ledger survives SIGKILL during a 50k-event ingest', () => {
   let admin: Client;
 
   beforeAll(async () => {
+    broker = await startKafka({});
+    brokers = broker.brokers;
     db = await freshDatabase('ledger_faults');
     issuer = await startDevIssuer({ audience: DEV_AUDIENCE, port: 0, log: () => undefined });
     stack = await startStack({
@@ -57,6 +62,9 @@ describe('session-ledger survives SIGKILL during a 50k-event ingest', () => {
       ports: { 'session-ledger': await findFreePort() },
       logDir: join(root, 'tmp', 'e2e-logs', 'ledger-faults'),
       logLevel: process.env['LEDGER_FAULT_LOG_LEVEL'] ?? 'warn',
+      // a SIGKILLed member holds its partitions until its session expires: the broker's minimum, as a district
+      // would configure for fast failover, keeps each restart's wait short
+      extraEnv: { 'session-ledger': { KAFKA_SESSION_TIMEOUT_MS: '6000' } },
     });
     admin = new Client({ connectionString: db.url });
     await admin.connect();
@@ -66,6 +74,7 @@ describe('session-ledger survives SIGKILL during a 50k-event ingest', () => {
     await admin?.end();
     await stack?.stop();
     await issuer?.stop();
+    await broker?.destroy();
     if (!process.env['LEDGER_FAULT_KEEP_DB']) await db?.drop();
   });
 

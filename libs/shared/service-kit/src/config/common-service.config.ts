@@ -30,6 +30,11 @@ export const commonServiceConfig = {
   OTEL_EXPORTER_OTLP_ENDPOINT: optional(url({ protocols: ['http', 'https'] })),
   OTEL_SERVICE_NAME: str(),
   SHUTDOWN_GRACE_MS: int({ min: 0, max: 600_000, default: 25_000 }),
+  /**
+   * How long the broker waits for a silent consumer before giving its partitions to another member. A process that
+   * dies without leaving its group (SIGKILL, node loss) holds its partitions this long; a clean stop leaves at once.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: int({ min: 6_000, max: 300_000, default: 30_000 }),
   /** Largest request body accepted (JSON, CloudEvents batches, forms); bigger ones get 413. */
   HTTP_BODY_LIMIT_BYTES: int({ min: 1024, max: 50 * 1024 * 1024, default: 1024 * 1024 }),
   /** Requests per client identity (vendor, else token subject) per window, per instance; 0 turns it off. */

@@ -1,11 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { normalizeHeaders } from '../cloud-event/cloud-event.codec';
-import type {
-  ConsumerHealth,
-  IncomingMessage,
-  MessageBatchHandler,
-  MessageConsumer,
-} from '../ports/messaging.ports';
+import type { ConsumerHealth, IncomingMessage, MessageBatchHandler, MessageConsumer } from '../ports/messaging.ports';
 import { errorMessage, silentLogger, type MessagingLogger } from './messaging.logger';
 
 export interface KafkaConsumerRunnerOptions {
@@ -103,7 +98,9 @@ export class KafkaConsumerRunner implements MessageConsumer {
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
+      // at most a third of the session timeout, so two lost heartbeats never expire a live member
+      heartbeatInterval:
+        this.options.heartbeatIntervalMs ?? Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
       retry: { initialRetryTime: 300, maxRetryTime: 30_000, retries: 8, restartOnFailure: async () => true },
     });
     this.consumer = consumer;
@@ -159,7 +156,10 @@ export class KafkaConsumerRunner implements MessageConsumer {
     const consumer = this.consumer;
     this.consumer = null;
     // disconnect() waits for the running batch (whose handler commits), then leaves the group.
-    if (consumer) await consumer.disconnect().catch((e: unknown) => this.logger.warn({ err: errorMessage(e) }, 'disconnect failed'));
+    if (consumer)
+      await consumer
+        .disconnect()
+        .catch((e: unknown) => this.logger.warn({ err: errorMessage(e) }, 'disconnect failed'));
   }
 
   private clearTimers(): void {
@@ -202,7 +202,15 @@ export class KafkaConsumerRunner implements MessageConsumer {
     const delay = Math.min(initial * 2 ** (count - 1), this.options.maxBackoffMs ?? 30_000);
     this.lastError = errorMessage(e);
     this.logger.warn(
-      { groupId: this.options.groupId, topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset(), failures: count, retryInMs: delay, err: this.lastError },
+      {
+        groupId: this.options.groupId,
+        topic: batch.topic,
+        partition: batch.partition,
+        firstOffset: batch.firstOffset(),
+        failures: count,
+        retryInMs: delay,
+        err: this.lastError,
+      },
       'batch handler failed, will redeliver',
     );
     const resume = payload.pause();
