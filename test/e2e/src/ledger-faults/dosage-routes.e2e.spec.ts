@@ -112,7 +112,14 @@ describe('dosage and payment routes: scoped by district, vendor and school', () 
       { timeoutMs: 60_000, intervalMs: 250 },
     );
     const session = { eventId: randomUUID(), kind: 'delivered' as const, sessionId: 's-0', data: sessionData(plan, 0) };
-    await producer.send({ topic: vendorSessionsTopic(vendorA), messages: [toKafkaMessage(plan, session)] });
+    // the registry just created the topic: its partition may not have a leader yet (a resend is a ledger no-op: same ce_id)
+    await waitFor(
+      () => producer.send({ topic: vendorSessionsTopic(vendorA), messages: [toKafkaMessage(plan, session)] }),
+      {
+        timeoutMs: 30_000,
+        intervalMs: 500,
+      },
+    );
     await producer.disconnect();
 
     // Recorded in the ledger (the broker may still be electing its group coordinator on a loaded machine) …

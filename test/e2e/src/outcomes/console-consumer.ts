@@ -15,6 +15,7 @@ const HEADER_KV = ':'; // the default formatter always prints header key:value
 /**
  * Reads `count` records from the beginning of a topic with Apache Kafka's own console consumer (a client no
  * one here wrote), as a finance system's integration might. Each record is printed as headers, key, value.
+ * `count` 0 reads until the topic has been idle for `timeoutMs`.
  */
 export async function consumeWithConsoleConsumer(
   brokers: string,
@@ -32,8 +33,7 @@ export async function consumeWithConsoleConsumer(
     '--topic',
     topic,
     '--from-beginning',
-    '--max-messages',
-    String(count),
+    ...(count > 0 ? ['--max-messages', String(count)] : []),
     '--timeout-ms',
     String(timeoutMs),
     '--property',
@@ -67,4 +67,27 @@ export async function consumeWithConsoleConsumer(
     );
     return { key, headers, value: rest.join(FIELD) };
   });
+}
+
+/**
+ * The first `count` records with `key` on a topic other suites also write to (the finance topic is one fixed name):
+ * reads the whole topic with the console consumer until it is idle for a few seconds, keeps this key's records (one
+ * key = one partition, so their order is the producer's), and tries again until `count` of them have arrived.
+ */
+export async function consumeKeyWithConsoleConsumer(
+  brokers: string,
+  topic: string,
+  key: string,
+  count: number,
+  timeoutMs = 60_000,
+): Promise<ConsumedRecord[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const all = await consumeWithConsoleConsumer(brokers, topic, 0, 5_000);
+    const mine = all.filter((r) => r.key === key);
+    if (mine.length >= count) return mine.slice(0, count);
+    if (Date.now() > deadline)
+      throw new Error(`console consumer found ${mine.length}/${count} records with key ${key}`);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
 }

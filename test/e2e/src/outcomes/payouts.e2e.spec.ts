@@ -33,7 +33,7 @@ import {
   type FreshDatabase,
 } from '@tutoring/shared/testing';
 import { publishWithConsoleProducer, type ConsoleRecord } from '../console-producer';
-import { consumeWithConsoleConsumer } from './console-consumer';
+import { consumeKeyWithConsoleConsumer } from './console-consumer';
 import { referenceRecords, type World } from './reference-events';
 
 const root = join(__dirname, '..', '..', '..', '..');
@@ -282,7 +282,7 @@ describe('payout statements: vendor sessions → ledger → statement → approv
     expect((await outcomes('finA', 'POST', `/v1/statements/${septStatement.statementId}/approval`)).status).toBe(409);
 
     // finance reads the topic with a client no one here wrote
-    const first = await consumeWithConsoleConsumer(brokers, FINANCE_PAYOUTS_TOPIC, 2);
+    const first = await consumeKeyWithConsoleConsumer(brokers, FINANCE_PAYOUTS_TOPIC, contractId, 2);
     expect(first.map((r) => [r.key, r.headers['ce_type']])).toEqual([
       [contractId, STATEMENT_ISSUED_V1],
       [contractId, STATEMENT_APPROVED_V1],
@@ -322,7 +322,7 @@ describe('payout statements: vendor sessions → ledger → statement → approv
     const octId = String((oct.json['statement'] as { statementId: string }).statementId);
     expect((await outcomes('finA', 'POST', `/v1/statements/${octId}/approval`)).status).toBe(200);
 
-    const all = await consumeWithConsoleConsumer(brokers, FINANCE_PAYOUTS_TOPIC, 4);
+    const all = await consumeKeyWithConsoleConsumer(brokers, FINANCE_PAYOUTS_TOPIC, contractId, 4);
     const octIssued = JSON.parse(all[2]?.value ?? '{}') as StatementIssuedV1;
     expect(all[2]?.headers['ce_type']).toBe(STATEMENT_ISSUED_V1);
     // October: s2 1 h = 4000; September's s1 adjusted by −0.5 h = −2000; holdback 20 % of 2000 = −400
