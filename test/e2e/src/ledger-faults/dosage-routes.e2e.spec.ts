@@ -108,7 +108,15 @@ describe('dosage and payment routes: scoped by district, vendor and school', () 
       [district, program, vendorA, school, served],
     );
     await waitFor(
-      async () => expect((await admin.query(`SELECT 1 FROM session_ledger.vendor_topics`)).rowCount).toBe(2),
+      // the vendors topic is shared with other suites on this broker: wait for this suite's two vendors only
+      async () =>
+        expect(
+          (
+            await admin.query(`SELECT 1 FROM session_ledger.vendor_topics WHERE vendor_id = ANY($1)`, [
+              [vendorA, vendorB],
+            ])
+          ).rowCount,
+        ).toBe(2),
       { timeoutMs: 60_000, intervalMs: 250 },
     );
     const session = { eventId: randomUUID(), kind: 'delivered' as const, sessionId: 's-0', data: sessionData(plan, 0) };
@@ -124,7 +132,10 @@ describe('dosage and payment routes: scoped by district, vendor and school', () 
 
     // Recorded in the ledger (the broker may still be electing its group coordinator on a loaded machine) …
     await waitFor(
-      async () => expect((await admin.query(`SELECT 1 FROM session_ledger.ledger_entries`)).rowCount).toBe(1),
+      async () =>
+        expect(
+          (await admin.query(`SELECT 1 FROM session_ledger.ledger_entries WHERE vendor_id = $1`, [vendorA])).rowCount,
+        ).toBe(1),
       {
         timeoutMs: 180_000,
         intervalMs: 500,
