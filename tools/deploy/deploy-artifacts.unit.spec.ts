@@ -1,7 +1,7 @@
 // Static checks of what district IT deploys: docker-compose.yml, the Postgres init script, the Dockerfile and the
 // Helm chart. No Docker or helm binary is needed. Self-contained on purpose (only the yaml parser): the value rules
 // below restate the services' start-up validation (libs/shared/service-kit config) for the variables compose sets.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 
@@ -284,5 +284,76 @@ describe('Helm chart infra/helm/tutoring', () => {
     const opens = (text.match(/\{\{-?\s*(if|range|with|define)\b/g) ?? []).length;
     const ends = (text.match(/\{\{-?\s*end\s*-?\}\}/g) ?? []).length;
     expect(ends).toBe(opens);
+  });
+});
+
+/**
+ * A service's own variables (its `<name>ConfigSchema` in libs/<name>/application/src/<name>.config.ts) must reach
+ * every deployment: settable by the chart (ConfigMap from a documented value, or the service's Secret for a secret
+ * one), set by compose, listed in the README. Read as text: tools may not import a bounded context's code.
+ */
+interface SchemaVar {
+  key: string;
+  secret: boolean;
+  optional: boolean;
+}
+const ownSchemaOf = (service: string): SchemaVar[] | null => {
+  const file = join(ROOT, 'libs', service, 'application', 'src', `${service}.config.ts`);
+  if (!existsSync(file)) return null;
+  const block = /ConfigSchema = \{\n([\s\S]*?)\n\};/.exec(readFileSync(file, 'utf8'))?.[1];
+  if (!block) throw new Error(`${file}: no "...ConfigSchema = {" object literal to read`);
+  return [...block.matchAll(/^ {2}([A-Z][A-Z0-9_]*): (.+)$/gm)].map(([, key, spec]) => ({
+    key: key ?? '',
+    secret: /secret: true/.test(spec ?? ''),
+    optional: /^optional\(|default:/.test(spec ?? ''),
+  }));
+};
+const SERVICES_WITH_OWN_SCHEMA = SERVICES.map((s) => ({ ...s, vars: ownSchemaOf(s.name) })).filter(
+  (s): s is (typeof s & { vars: SchemaVar[] }) => s.vars !== null,
+);
+
+describe('service-specific configuration reaches the chart, compose and the README', () => {
+  const values = parseYaml<{ secretKeys: Record<string, string> }>(readFileSync(join(CHART, 'values.yaml'), 'utf8'));
+  const valuesText = readFileSync(join(CHART, 'values.yaml'), 'utf8');
+  const helpers = readFileSync(join(CHART, 'templates', '_helpers.tpl'), 'utf8');
+  const deployment = readFileSync(join(CHART, 'templates', 'deployment.yaml'), 'utf8');
+  const compose = parseYaml<{ services: Record<string, ComposeService> }>(read('docker-compose.yml'));
+  const readme = read('README.md');
+
+  it('finds the notifications schema and reads all of its variables (the parser works)', () => {
+    const notifications = SERVICES_WITH_OWN_SCHEMA.find((s) => s.name === 'notifications');
+    expect(notifications?.vars.map((v) => v.key)).toEqual(
+      expect.arrayContaining(['SMTP_HOST', 'SMTP_PASSWORD', 'NOTIFICATIONS_WEBHOOK_SECRET', 'NOTIFICATIONS_MAX_ATTEMPTS']),
+    );
+    expect(notifications?.vars.filter((v) => v.secret).map((v) => v.key).sort()).toEqual([
+      'NOTIFICATIONS_WEBHOOK_SECRET',
+      'SMTP_PASSWORD',
+    ]);
+  });
+
+  describe.each(SERVICES_WITH_OWN_SCHEMA)('$name', ({ name, vars }) => {
+    it('the chart sets each plain variable in the ConfigMap from a documented value', () => {
+      const plain = vars.filter((v) => !v.secret).map((v) => v.key);
+      expect(plain.filter((key) => !helpers.includes(`\n${key}: `))).toEqual([]);
+      expect(plain.filter((key) => !valuesText.includes(`# ${key}`))).toEqual([]);
+    });
+
+    it('the chart reads each secret variable from the service Secret, never from the ConfigMap', () => {
+      for (const { key } of vars.filter((v) => v.secret)) {
+        expect([key, Object.values(values.secretKeys).includes(key)]).toEqual([key, true]);
+        expect(helpers).not.toContain(`\n${key}: `);
+        expect(deployment).toMatch(new RegExp(`name: ${key}\\n\\s+valueFrom:\\n\\s+secretKeyRef:`));
+      }
+    });
+
+    it('compose sets every variable (empty only where the service has a default or none is needed)', () => {
+      const env = compose.services[name]?.environment ?? {};
+      expect(vars.filter((v) => !(v.key in env)).map((v) => v.key)).toEqual([]);
+      expect(vars.filter((v) => !v.optional && String(env[v.key]) === '').map((v) => v.key)).toEqual([]);
+    });
+
+    it('the README configuration table names every variable', () => {
+      expect(vars.filter((v) => !readme.includes(`\`${v.key}\``)).map((v) => v.key)).toEqual([]);
+    });
   });
 });

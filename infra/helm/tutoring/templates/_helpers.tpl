@@ -89,6 +89,22 @@ SWC_NODE_CACHE_DIR: "/tmp/swc-node"
 {{- if $config.nodeOptions }}
 NODE_OPTIONS: {{ $config.nodeOptions | quote }}
 {{- end }}
+{{- if eq .name "notifications" }}
+{{- $n := $values.notifications }}
+SMTP_HOST: {{ $n.smtp.host | quote }}
+SMTP_PORT: {{ $n.smtp.port | int64 | toString | quote }}
+SMTP_SECURE: {{ $n.smtp.secure | toString | quote }}
+SMTP_USER: {{ $n.smtp.user | quote }}
+SMTP_FROM: {{ $n.smtp.from | quote }}
+NOTIFICATIONS_MESSAGE_ID_DOMAIN: {{ $n.messageIdDomain | quote }}
+NOTIFICATIONS_SMS_PROVIDER: {{ $n.smsProvider | quote }}
+NOTIFICATIONS_SWEEP_INTERVAL_MS: {{ $n.sweepIntervalMs | int64 | toString | quote }}
+NOTIFICATIONS_DISPATCH_INTERVAL_MS: {{ $n.dispatchIntervalMs | int64 | toString | quote }}
+NOTIFICATIONS_DISPATCH_ENABLED: {{ $n.dispatchEnabled | toString | quote }}
+NOTIFICATIONS_SEND_LEASE_MS: {{ $n.sendLeaseMs | int64 | toString | quote }}
+NOTIFICATIONS_MAX_ATTEMPTS: {{ $n.maxAttempts | int64 | toString | quote }}
+NOTIFICATIONS_BACKOFF_BASE_MS: {{ $n.backoffBaseMs | int64 | toString | quote }}
+{{- end }}
 {{- range $key, $value := .svc.extraEnv }}
 {{ $key }}: {{ $value | toString | quote }}
 {{- end }}

@@ -22,7 +22,9 @@ export const notificationsConfigSchema = {
 };
 export type NotificationsConfig = ConfigOf<typeof notificationsConfigSchema>;
 
+export const notificationsConfigCrossChecks: ReadonlyArray<(c: NotificationsConfig) => string[]> = [
+  (c) => (c.SMTP_USER && !c.SMTP_PASSWORD ? ['SMTP_PASSWORD: required when SMTP_USER is set'] : []),
+];
+
 export const loadNotificationsConfig = (env: Record<string, string | undefined> = process.env): NotificationsConfig =>
-  loadConfigOrExit(notificationsConfigSchema, env, {
-    crossChecks: [(c) => (c.SMTP_USER && !c.SMTP_PASSWORD ? ['SMTP_PASSWORD: required when SMTP_USER is set'] : [])],
-  });
+  loadConfigOrExit(notificationsConfigSchema, env, { crossChecks: notificationsConfigCrossChecks });
