@@ -5,3 +5,4 @@ export * from './reference/reference-updates';
 export * from './rules';
 export * from './ingest/session-recorded.event';
 export * from './ingest/datas-csv';
+export * from './dosage';

@@ -1,0 +1,3 @@
+export * from './week-closing';
+export * from './dosage-judgement';
+export * from './occurrence-attribution';
