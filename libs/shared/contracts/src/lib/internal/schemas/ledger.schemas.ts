@@ -21,7 +21,7 @@ import {
   uuid,
   type JsonSchema,
 } from '../../schemas/common.schema';
-import { LEDGER_SESSION_RECORDED_V1, type InternalEventType } from '../internal-events';
+import { DOSAGE_BELOW_TARGET_V1, LEDGER_SESSION_RECORDED_V1, type InternalEventType } from '../internal-events';
 
 /** Exception reason codes are lower_snake_case words (the ledger's stable billable-line codes). */
 const EXCEPTION_CODE_PATTERN = '^[a-z][a-z0-9_]{1,63}$';
@@ -79,6 +79,21 @@ export const ledgerSessionRecordedSchema: JsonSchema = eventSchema(
   }),
 );
 
+export const dosageBelowTargetSchema: JsonSchema = eventSchema(
+  DOSAGE_BELOW_TARGET_V1,
+  object('A closed instructional ISO week in which a student stayed below the target dose (one per student and week)', {
+    districtId: uuid('District'),
+    studentId: uuid('Pseudonymous student id'),
+    schoolId: nullableUuid("The student's school (of the enrolment judged)"),
+    programId: nullableUuid('The program whose target was applied'),
+    isoWeek: { type: 'string', pattern: '^\\d{4}-W(0[1-9]|[1-4]\\d|5[0-3])$', description: 'ISO week in the district zone' },
+    attendedMinutes: integer('Attended minutes that week (present, late, left early)', 0, 100_000),
+    targetMinutes: integer('Target minutes of the week (sessions/week × minutes/session)', 0, 100_000),
+    consecutiveWeeks: integer('Consecutive instructional weeks below target, this one included', 1, 60),
+  }),
+);
+
 export const LEDGER_EVENT_SCHEMAS: Partial<Record<InternalEventType, JsonSchema>> = {
   [LEDGER_SESSION_RECORDED_V1]: ledgerSessionRecordedSchema,
+  [DOSAGE_BELOW_TARGET_V1]: dosageBelowTargetSchema,
 };
