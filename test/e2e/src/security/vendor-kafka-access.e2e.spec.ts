@@ -1,8 +1,8 @@
 /**
  * Kafka credentials per vendor, end to end on a SASL/SCRAM broker with ACLs enforced (issue 3, item 5): the platform's
- * services connect as their own SCRAM users; the district admin registers vendors and issues each one's credentials
- * over HTTP (shown once); vendor A can then publish to its sessions topic and read its feedback, and can neither
- * publish to vendor B's sessions topic nor read vendor B's feedback.
+ * services connect as their own SCRAM users; registering a vendor (the normal POST /v1/vendors) creates its SCRAM user
+ * and ACLs and answers its password once; rotation gives a new one; vendor A can then publish to its sessions topic
+ * and read its feedback, and can neither publish to vendor B's sessions topic nor read vendor B's feedback.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -52,6 +52,7 @@ describe('per-vendor Kafka credentials on a SASL broker (services as their own S
     string
   >;
   const creds: Record<'A' | 'B', Credentials | null> = { A: null, B: null };
+  const registrationPasswords: string[] = [];
   const adminSasl = () => ({
     mechanism: 'scram-sha-256' as const,
     username: ADMIN.adminUser,
@@ -174,7 +175,7 @@ describe('per-vendor Kafka credentials on a SASL broker (services as their own S
     await kafka?.destroy();
   });
 
-  it('the district admin registers vendors and receives each one its credentials once', async () => {
+  it('registering a vendor creates its Kafka user and ACLs and answers the password once; rotation replaces it', async () => {
     for (const [key, district] of [
       ['A', districtA],
       ['B', districtB],
@@ -182,7 +183,17 @@ describe('per-vendor Kafka credentials on a SASL broker (services as their own S
       const admin = await token(district, ['district_admin']);
       const vendor = await http('/v1/vendors', admin, { method: 'POST', body: { name: `Kafka Vendor ${key}` } });
       expect(vendor.status).toBe(201);
+      expect(vendor.headers.get('cache-control')).toBe('no-store');
       const vendorId = String(vendor.body?.['vendorId']);
+      const issued = vendor.body?.['kafkaCredentials'] as (Credentials & { status: string }) | undefined;
+      expect(issued).toMatchObject({
+        status: 'issued',
+        vendorId,
+        username: `vendor-${vendorId}`,
+        mechanism: 'SCRAM-SHA-512',
+      });
+      creds[key] = issued as Credentials;
+      registrationPasswords.push(String(issued?.password));
       // session-ledger opens the vendor's topics once it consumes the registration
       const probe = new Kafka({ clientId: 'probe', brokers: [kafka.brokers], sasl: adminSasl(), ...quiet }).admin();
       await probe.connect();
@@ -197,13 +208,21 @@ describe('per-vendor Kafka credentials on a SASL broker (services as their own S
         },
       );
       await probe.disconnect();
-
-      const issued = await http(`/v1/vendors/${vendorId}/kafka-credentials`, admin, { method: 'POST' });
-      expect(issued.status).toBe(201);
-      expect(issued.headers.get('cache-control')).toBe('no-store');
-      creds[key] = issued.body as unknown as Credentials;
-      expect(creds[key]).toMatchObject({ vendorId, username: `vendor-${vendorId}`, mechanism: 'SCRAM-SHA-512' });
     }
+    // the rotation call still works (a lost password, a compromised one): a new password, shown once
+    const b = creds.B as Credentials;
+    const rotated = await http(
+      `/v1/vendors/${b.vendorId}/kafka-credentials`,
+      await token(districtB, ['district_admin']),
+      {
+        method: 'POST',
+      },
+    );
+    expect(rotated.status).toBe(201);
+    expect(rotated.headers.get('cache-control')).toBe('no-store');
+    expect(rotated.body).toMatchObject({ vendorId: b.vendorId, username: `vendor-${b.vendorId}` });
+    expect(rotated.body?.['password']).not.toBe(b.password);
+    creds.B = rotated.body as unknown as Credentials;
   });
 
   it('only a district admin of the vendor district may issue them', async () => {
@@ -224,7 +243,7 @@ describe('per-vendor Kafka credentials on a SASL broker (services as their own S
     ).toBe(404);
   });
 
-  it("vendor A publishes to its sessions topic and gets the ledger's verdict on its feedback topic", async () => {
+  it("vendor A, with the password from its registration, publishes to its sessions topic and gets the ledger's verdict on its feedback topic", async () => {
     const a = creds.A as Credentials;
     // an event the ledger must reject (no attendance): the verdict still comes back on A's feedback topic
     await produce(
@@ -278,6 +297,7 @@ describe('per-vendor Kafka credentials on a SASL broker (services as their own S
       ),
       'vendor A Kafka password': creds.A?.password ?? 'missing',
       'vendor B Kafka password': creds.B?.password ?? 'missing',
+      ...Object.fromEntries(registrationPasswords.map((p, i) => [`vendor Kafka password from registration ${i}`, p])),
       'broker admin password': ADMIN.adminPassword,
       ...Object.fromEntries(minted.map((t, i) => [`bearer token ${i}`, t.split('.')[2] ?? t])),
     };

@@ -1,2 +1,3 @@
 export * from './vendor-access.controller';
 export * from './vendor-access.module';
+export * from './vendor-kafka-access';

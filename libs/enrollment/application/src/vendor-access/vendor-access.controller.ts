@@ -14,16 +14,20 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import { AuditLog, auditActor } from '@tutoring/shared/audit';
 import { CurrentPrincipal, Roles, type Principal } from '@tutoring/shared/auth';
-import type { VendorAccessProvisioner, VendorKafkaCredentials } from '@tutoring/shared/messaging';
+import {
+  PendingVendorAccess,
+  type VendorAccessProvisioner,
+  type VendorKafkaCredentials,
+} from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { DATA_SOURCE, SERVICE_SCHEMA } from '@tutoring/shared/runtime';
 
-export const VENDOR_ACCESS_PROVISIONER = Symbol('VENDOR_ACCESS_PROVISIONER');
-export const VENDOR_ACCESS_BROKERS = Symbol('VENDOR_ACCESS_BROKERS');
+import { VENDOR_ACCESS_BROKERS, VENDOR_ACCESS_PROVISIONER } from './vendor-kafka-access';
 
 /**
- * Kafka credentials of a registered vendor: issued (or rotated) by the district admin right after registration and
- * shown once; the platform keeps only the broker's salted hash. Revoking removes the user and every ACL naming it.
+ * Kafka credentials of a registered vendor: created by its registration (POST /v1/vendors answers the password once);
+ * here the district admin rotates them (a new password, shown once; the old one stops working) or revokes them. The
+ * platform keeps only the broker's salted hash. Revoking removes the user and every ACL naming it.
  */
 @ApiTags('vendors')
 @ApiBearerAuth()
@@ -93,6 +97,9 @@ export class VendorAccessController {
           message: 'the platform connects to Kafka without SASL: per-vendor credentials are unavailable',
         });
       }
+      // a grant still owed since registration is settled first (waiting for one in progress), so no retry can
+      // overwrite the password handed out here or undo a revocation
+      await PendingVendorAccess.settle(m, this.schema, vendorId);
       await AuditLog.record(m, {
         actor: auditActor(principal),
         action,

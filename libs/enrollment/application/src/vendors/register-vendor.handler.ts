@@ -3,6 +3,7 @@ import { decide, RegisterVendor, VendorEvent } from '@tutoring/enrollment/domain
 import { PostgresVendorRepository } from '@tutoring/enrollment/infrastructure';
 import { ENROLLMENT_VENDORS_TOPIC, VENDOR_REGISTERED_V1, VendorRegisteredV1 } from '@tutoring/shared/contracts';
 import type { CloudEvent } from '@tutoring/shared/messaging';
+import type { EntityManager } from 'typeorm';
 
 const SOURCE = 'urn:tutoring:service:enrollment';
 
@@ -29,11 +30,14 @@ export class RegisterVendorHandler {
     private readonly newId: () => string = randomUUID,
   ) {}
 
-  async handle(input: {
-    districtId: string;
-    name: string;
-    registeredBy: string;
-  }): Promise<{ vendorId: string; name: string; registeredAt: string }> {
+  async handle(
+    input: {
+      districtId: string;
+      name: string;
+      registeredBy: string;
+    },
+    alsoInTransaction?: (manager: EntityManager, vendorId: string) => Promise<void>,
+  ): Promise<{ vendorId: string; name: string; registeredAt: string }> {
     const vendorId = this.newId();
     const command: RegisterVendor = { type: 'RegisterVendor', data: { ...input, vendorId, now: this.clock() } };
     const events = decide(command, await this.vendors.load(input.districtId, vendorId));
@@ -44,6 +48,7 @@ export class RegisterVendorHandler {
         key: vendorId,
         event: toVendorRegisteredCloudEvent(e, this.newId()),
       })),
+      alsoInTransaction ? (m) => alsoInTransaction(m, vendorId) : undefined,
     );
     const registered = events[0];
     if (!registered) throw new Error('RegisterVendor produced no event');

@@ -3,6 +3,7 @@ import {
   ConflictException,
   Controller,
   Get,
+  Header,
   HttpCode,
   Inject,
   Post,
@@ -16,6 +17,7 @@ import { VENDOR_NAME_MAX, VendorRuleViolation } from '@tutoring/enrollment/domai
 import { DuplicateVendorName, PostgresVendorRepository, VendorPage } from '@tutoring/enrollment/infrastructure';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
 import { vendorAssignmentsTopic, vendorFeedbackTopic, vendorSessionsTopic } from '@tutoring/shared/contracts';
+import { VendorKafkaAccess } from '../vendor-access/vendor-kafka-access';
 import { RegisterVendorHandler } from './register-vendor.handler';
 
 export class RegisterVendorDto {
@@ -49,19 +51,25 @@ export class VendorsController {
   constructor(
     @Inject(RegisterVendorHandler) private readonly register: RegisterVendorHandler,
     @Inject(PostgresVendorRepository) private readonly vendors: PostgresVendorRepository,
+    @Inject(VendorKafkaAccess) private readonly kafkaAccess: VendorKafkaAccess,
   ) {}
 
-  /** Registers a vendor in the caller's district; session-ledger then opens the vendor's Kafka topics. */
+  /**
+   * Registers a vendor in the caller's district and creates its Kafka user and ACLs: `kafkaCredentials` carries the
+   * password this once (status `issued`), or says the grant is `pending` (the broker did not answer: it is retried in
+   * the background, and POST /v1/vendors/{vendorId}/kafka-credentials gives a password). Session-ledger opens the
+   * vendor's topics when it consumes the registration.
+   */
   @Post()
   @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
   @Roles('district_admin')
   async create(@Body() body: RegisterVendorDto, @CurrentPrincipal() principal: Principal) {
     try {
-      const vendor = await this.register.handle({
-        districtId: principal.districtId,
-        name: body.name,
-        registeredBy: principal.sub,
-      });
+      const vendor = await this.register.handle(
+        { districtId: principal.districtId, name: body.name, registeredBy: principal.sub },
+        (m, vendorId) => this.kafkaAccess.owe(m, vendorId, principal),
+      );
       return {
         ...vendor,
         districtId: principal.districtId,
@@ -70,6 +78,7 @@ export class VendorsController {
           feedback: vendorFeedbackTopic(vendor.vendorId),
           assignments: vendorAssignmentsTopic(vendor.vendorId),
         },
+        kafkaCredentials: await this.kafkaAccess.issueAfterRegistration(vendor.vendorId),
       };
     } catch (error) {
       if (error instanceof DuplicateVendorName) throw new ConflictException(error.message);

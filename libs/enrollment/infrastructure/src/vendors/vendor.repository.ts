@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { CloudEvent, enqueueOutbox } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { initialVendorState, VendorEvent, VendorState } from '@tutoring/enrollment/domain';
@@ -37,7 +37,12 @@ export class PostgresVendorRepository {
       : initialVendorState;
   }
 
-  async save(events: VendorEvent[], outgoing: { topic: string; key: string; event: CloudEvent }[]): Promise<void> {
+  /** `alsoInTransaction`: further writes that must commit with the registration (e.g. the vendor's pending Kafka grant). */
+  async save(
+    events: VendorEvent[],
+    outgoing: { topic: string; key: string; event: CloudEvent }[],
+    alsoInTransaction?: (manager: EntityManager) => Promise<void>,
+  ): Promise<void> {
     try {
       const districtId = events[0]?.data.districtId;
       if (!districtId) return;
@@ -50,6 +55,7 @@ export class PostgresVendorRepository {
           );
         }
         await enqueueOutbox(manager, this.schema, outgoing);
+        await alsoInTransaction?.(manager);
       });
     } catch (error) {
       if ((error as { code?: string }).code === '23505')

@@ -4,7 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { vendorAssignmentsTopic, vendorFeedbackTopic, vendorSessionsTopic } from '@tutoring/shared/contracts';
 import { startKafka, type LocalKafka } from '@tutoring/shared/local-infra';
 import { waitFor } from '@tutoring/shared/testing';
-import { VendorAccessProvisioner, vendorAclBindings, type VendorKafkaCredentials } from './vendor-access';
+import type { DataSource } from 'typeorm';
+import { dropSchema, openDataSource, uniqueName } from '../../testing/int-env';
+import {
+  PendingVendorAccess,
+  VENDOR_ACCESS_PENDING_TABLE,
+  VendorAccessProvisioner,
+  vendorAccessPendingSql,
+  vendorAclBindings,
+  type VendorKafkaCredentials,
+} from './vendor-access';
 
 const ADMIN = { adminUser: 'admin', adminPassword: 'admin-secret' };
 const quiet = { logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 5_000 };
@@ -157,5 +166,88 @@ describe('Kafka credentials per vendor (SASL/SCRAM broker, ACLs)', () => {
       expect(produce(clientOf(rotated), vendorSessionsTopic(B), 'x')).rejects.toThrow(/SASL|authentication/i),
     );
     expect(await provisioner.describe(B)).toEqual([]);
+  });
+
+  describe('credentials owed at registration (pending grants in Postgres)', () => {
+    let ds: DataSource;
+    const schema = uniqueName('vendor_grants');
+    let pending: PendingVendorAccess;
+    const owe = (vendorId: string) => ds.transaction((m) => PendingVendorAccess.enqueue(m, schema, vendorId));
+    const owed = async (vendorId: string) =>
+      (await ds.query(
+        `SELECT attempts, last_error, next_attempt_at > now() AS later FROM ${schema}.${VENDOR_ACCESS_PENDING_TABLE} WHERE vendor_id = $1`,
+        [vendorId],
+      )) as { attempts: number; last_error: string | null; later: boolean }[];
+    const bindingsOf = (v: string) =>
+      vendorAclBindings(v)
+        .map((b) => ({ resourceType: b.resourceType, pattern: b.pattern, name: b.name, operation: b.operation }))
+        .sort((x, y) => x.name.localeCompare(y.name));
+
+    beforeAll(async () => {
+      ds = await openDataSource();
+      await ds.query(`CREATE SCHEMA ${schema}`);
+      for (const sql of vendorAccessPendingSql(schema)) await ds.query(sql);
+      pending = new PendingVendorAccess(ds, schema, provisioner);
+    });
+
+    afterAll(async () => {
+      await ds?.destroy();
+      await dropSchema(schema);
+    });
+
+    it('applies the grant right after registration and returns the password once; owing twice is a no-op', async () => {
+      const v = randomUUID();
+      await owe(v);
+      await owe(v); // a retried registration transaction
+      const issued = await pending.grantNow(v);
+      expect(issued).toMatchObject({ vendorId: v, username: `vendor-${v}` });
+      expect(await owed(v)).toEqual([]);
+      expect(await pending.grantNow(v)).toBeNull(); // nothing owed any more: no second password
+      expect((await provisioner.describe(v)).sort((x, y) => x.name.localeCompare(y.name))).toEqual(bindingsOf(v));
+    });
+
+    it('a broker outage leaves the grant owed with a backoff; the retry loop applies it later', async () => {
+      const v = randomUUID();
+      await owe(v);
+      const deadBroker = { brokers: ['127.0.0.1:1'], clientId: 'down' };
+      const down = new PendingVendorAccess(
+        ds,
+        schema,
+        new VendorAccessProvisioner(new Kafka({ ...deadBroker, ...quiet }), deadBroker),
+        { grantTimeoutMs: 5_000 },
+      );
+      expect(await down.grantNow(v)).toBeNull();
+      expect(await owed(v)).toEqual([{ attempts: 1, last_error: expect.any(String), later: true }]);
+      expect(await pending.retryDue()).not.toContain(v); // not due yet
+      await ds.query(
+        `UPDATE ${schema}.${VENDOR_ACCESS_PENDING_TABLE} SET next_attempt_at = now() WHERE vendor_id = $1`,
+        [v],
+      );
+      expect(await pending.retryDue()).toContain(v);
+      expect(await owed(v)).toEqual([]);
+      expect((await provisioner.describe(v)).sort((x, y) => x.name.localeCompare(y.name))).toEqual(bindingsOf(v));
+    });
+
+    it('a crash between the registration commit and the grant: the restarted instance applies it', async () => {
+      const v = randomUUID();
+      await owe(v); // committed, and the process died before grantNow
+      expect(await pending.retryDue()).toContain(v);
+      expect(await provisioner.describe(v)).toHaveLength(4);
+    });
+
+    it('a grant being applied elsewhere is skipped, and rotation settles an owed grant so no retry overwrites it', async () => {
+      const v = randomUUID();
+      await owe(v);
+      const holder = ds.createQueryRunner();
+      await holder.connect();
+      await holder.startTransaction();
+      await holder.query(`SELECT 1 FROM ${schema}.${VENDOR_ACCESS_PENDING_TABLE} WHERE vendor_id = $1 FOR UPDATE`, [v]);
+      expect(await pending.grantNow(v)).toBeNull(); // another instance holds it: no second password
+      await PendingVendorAccess.settle(holder.manager, schema, v); // the rotation call, in its transaction
+      await holder.commitTransaction();
+      await holder.release();
+      expect(await owed(v)).toEqual([]);
+      expect(await pending.retryDue()).not.toContain(v);
+    });
   });
 });

@@ -14,6 +14,7 @@ import { vendorAssignmentsTopic, vendorFeedbackTopic, vendorSessionsTopic } from
 import { KafkaScramAdmin, type ScramAdminConfig } from './vendor-access-scram';
 
 export * from './vendor-access-scram';
+export * from './vendor-access-grants';
 
 export const VENDOR_SCRAM_MECHANISM = 'scram-sha-512' as const;
 
