@@ -12,6 +12,7 @@ describe('auto-scheduler on the generated district', () => {
     expect(district.students).toHaveLength(6000);
     expect(district.tutors).toHaveLength(1500);
     expect(Object.keys(district.periodsBySchool)).toHaveLength(30);
+    expect(Object.keys(district.rotatingSchools)).toHaveLength(10); // every third school rotates A/B
     const planted = validateSchedule(
       district,
       district.planted.map((g) => ({
@@ -58,4 +59,26 @@ describe('auto-scheduler on the generated district', () => {
     expect(report.violations.some((v) => v.includes('double-booked'))).toBe(true);
     expect(report.violations.some((v) => v.includes('not cleared'))).toBe(true);
   });
+
+  it('the validator walks the real A/B days: a rotation-blind group breaks on the days it actually falls on', async () => {
+    const result = await autoScheduleWithHighs({ ...district, students: district.students.slice(0, 400) });
+    // a group on an A/B school meeting in different periods on A and B days
+    const g = result.groups.find((x) => x.periodsByDayType && x.periodsByDayType['A'] !== x.periodsByDayType['B']);
+    if (!g) throw new Error('no group with different A and B periods');
+    const lastA = district.rotatingSchools[g.schoolId]!.periods['A']!.at(-1)!; // B days are one period shorter
+    const blind = [
+      // the same period on every day, as if the school were weekly: that period does not exist on B days
+      { ...g, periodsByDayType: null, period: lastA },
+      // the period the students have on A days, also used on B days, when they are in class then
+      { ...g, periodsByDayType: { A: g.periodsByDayType!['A']!, B: g.periodsByDayType!['A']! } },
+    ];
+    const report = validateSchedule(district, blind);
+    expect(
+      report.violations.some((v) =>
+        /meets on \d{4}-\d\d-\d\d, a B day, in period P7, which B days do not have/.test(v),
+      ),
+    ).toBe(true);
+    expect(report.violations.some((v) => /not free at B\//.test(v))).toBe(true);
+    expect(validateSchedule(district, [g]).violations).toEqual([]);
+  }, 60_000);
 });

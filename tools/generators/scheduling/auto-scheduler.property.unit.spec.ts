@@ -16,6 +16,7 @@ describe('auto-scheduler on random small districts (property)', () => {
           tutorsPerSchool: fc.integer({ min: 2, max: 12 }),
           vendors: fc.integer({ min: 1, max: 3 }),
           periods: fc.integer({ min: 2, max: 6 }),
+          rotatingEvery: fc.integer({ min: 1, max: 2 }), // all schools, or every other one, on A/B days
         }),
         async (shape) => {
           const district = generateDistrict(shape);

@@ -4,6 +4,12 @@
 // tutor; a tutor gets up to two planted groups in different periods. Everyone then gets noise on top: students are
 // free in extra periods, tutors available in extra cells, spare tutors are added (some not cleared, some qualified
 // for another subject only), and capacities get slack. No PII: ids are random UUIDs from the seeded generator.
+//
+// Every third school runs a rotating A/B bell schedule (B days one period shorter: no last period), alternating
+// over its instructional days (holidays do not shift it), so each weekday is sometimes an A day and sometimes a B
+// day. There, free periods and availability are per day type ('A/1:P3' = period 3 of an A day falling on a
+// Monday), a planted group meets on its three weekdays in one period on A days and one (maybe another) on B days,
+// and the noise includes periods free on A days only — a rotation-blind scheduler would put groups there.
 
 export interface GeneratedStudent {
   studentId: string;
@@ -40,7 +46,18 @@ export interface GeneratedDistrict {
   students: GeneratedStudent[];
   tutors: GeneratedTutor[];
   /** The planted schedule (for reference: a proof that a full-dose schedule exists). */
-  planted: { schoolId: string; tutorId: string; studentIds: string[]; weekdays: number[]; period: string }[];
+  planted: {
+    schoolId: string;
+    tutorId: string;
+    studentIds: string[];
+    weekdays: number[];
+    period: string;
+    periodsByDayType: Record<string, string> | null;
+  }[];
+  /** Rotating schools as the scheduler sees them: periods per day type, day types per weekday over the horizon. */
+  rotatingSchools: Record<string, { periods: Record<string, string[]>; dayTypesOn: Record<string, string[]> }>;
+  /** The rotating schools' instructional days with their day type (the ground truth the validator counts on). */
+  calendars: Record<string, { date: string; weekday: number; dayType: string }[]>;
 }
 
 export interface DistrictShape {
@@ -50,6 +67,8 @@ export interface DistrictShape {
   tutorsPerSchool: number;
   vendors: number;
   periods: number;
+  /** Every n-th school runs a rotating A/B schedule (1 = all of them); default 3. */
+  rotatingEvery?: number;
 }
 
 export const FULL_DISTRICT: DistrictShape = {
@@ -91,6 +110,20 @@ const TRIPLES = [
   [2, 3, 4],
 ];
 
+/** Ten weeks of instructional days from Monday 2027-01-04, two Monday holidays, A/B alternating over them. */
+const rotatingCalendar = (): { date: string; weekday: number; dayType: string }[] => {
+  const holidays = new Set(['2027-01-18', '2027-02-15']);
+  const out: { date: string; weekday: number; dayType: string }[] = [];
+  for (let i = 0; i < 70; i++) {
+    const d = new Date(Date.UTC(2027, 0, 4 + i));
+    const weekday = ((d.getUTCDay() + 6) % 7) + 1;
+    const date = d.toISOString().slice(0, 10);
+    if (weekday > 5 || holidays.has(date)) continue;
+    out.push({ date, weekday, dayType: out.length % 2 === 0 ? 'A' : 'B' });
+  }
+  return out;
+};
+
 export const generateDistrict = (shape: DistrictShape = FULL_DISTRICT): GeneratedDistrict => {
   const r = rng(shape.seed);
   const int = (n: number) => Math.floor(r() * n);
@@ -122,11 +155,34 @@ export const generateDistrict = (shape: DistrictShape = FULL_DISTRICT): Generate
     students: [],
     tutors: [],
     planted: [],
+    rotatingSchools: {},
+    calendars: {},
   };
 
   for (let sc = 0; sc < shape.schools; sc++) {
     const schoolId = uuid();
     district.periodsBySchool[schoolId] = periods;
+    // Day types of this school and their periods; '*' alone = weekly. `cellsOf` = what meeting on `days` in the
+    // period chosen per day type occupies, on every day type that falls on those weekdays.
+    const every = shape.rotatingEvery ?? 3;
+    const rotating = sc % every === every - 1;
+    const typePeriods: Record<string, string[]> = rotating
+      ? { A: periods, B: periods.slice(0, Math.max(1, periods.length - 1)) }
+      : { '*': periods };
+    const typesOn: Record<string, string[]> = {};
+    if (rotating) {
+      const calendar = rotatingCalendar();
+      district.calendars[schoolId] = calendar;
+      for (const day of calendar) {
+        const types = (typesOn[String(day.weekday)] ??= []);
+        if (!types.includes(day.dayType)) types.push(day.dayType);
+      }
+      for (const types of Object.values(typesOn)) types.sort();
+      district.rotatingSchools[schoolId] = { periods: typePeriods, dayTypesOn: typesOn };
+    } else for (const d of weekdays) typesOn[String(d)] = ['*'];
+    const cell = (d: number, p: string, t: string) => (t === '*' ? `${d}:${p}` : `${t}/${d}:${p}`);
+    const cellsOf = (days: number[], choice: Record<string, string>) =>
+      days.flatMap((d) => (typesOn[String(d)] ?? []).map((t) => cell(d, choice[t]!, t)));
     const schoolBands = sc % 2 === 0 ? [BANDS[0]!, BANDS[1]!] : [BANDS[1]!, BANDS[2]!];
     const groups = Math.ceil(shape.studentsPerSchool / maxGroupSize);
     const newTutor = (): GeneratedTutor => ({
@@ -143,7 +199,9 @@ export const generateDistrict = (shape: DistrictShape = FULL_DISTRICT): Generate
     const tutors: GeneratedTutor[] = Array.from({ length: shape.tutorsPerSchool }, newTutor);
     const plantedTutors = Math.max(1, Math.min(Math.ceil(groups * 0.6), tutors.length));
     const tutorBand = new Map<GeneratedTutor, (typeof BANDS)[number]>();
-    const tutorPeriods = new Map<GeneratedTutor, Set<string>>();
+    const tutorPeriods = new Map<GeneratedTutor, Set<string>>(); // 'dayType:period' the tutor has a group in
+    const hasRoom = (t: GeneratedTutor) =>
+      Object.entries(typePeriods).every(([type, ps]) => ps.some((p) => !tutorPeriods.get(t)?.has(`${type}:${p}`)));
     let studentsLeft = shape.studentsPerSchool;
     for (let g = 0; g < groups; g++) {
       // Round robin over the planted tutors; a tutor never gets two planted groups in one period (a tutor with no
@@ -151,7 +209,7 @@ export const generateDistrict = (shape: DistrictShape = FULL_DISTRICT): Generate
       let tutor: GeneratedTutor | undefined;
       for (let k = 0; k < plantedTutors && !tutor; k++) {
         const candidate = tutors[(g + k) % plantedTutors]!;
-        if ((tutorPeriods.get(candidate)?.size ?? 0) < periods.length) tutor = candidate;
+        if (hasRoom(candidate)) tutor = candidate;
       }
       if (!tutor) {
         tutor = newTutor();
@@ -160,11 +218,18 @@ export const generateDistrict = (shape: DistrictShape = FULL_DISTRICT): Generate
       const band = tutorBand.get(tutor) ?? pick(schoolBands);
       tutorBand.set(tutor, band);
       const used = tutorPeriods.get(tutor) ?? new Set<string>();
-      const period = pick(periods.filter((p) => !used.has(p)));
-      used.add(period);
+      const choice: Record<string, string> = {};
+      for (const [type, ps] of Object.entries(typePeriods)) {
+        const free = ps.filter((p) => !used.has(`${type}:${p}`));
+        // Half the time the same period on every day type when it can be, otherwise any period the tutor has free.
+        const same = Object.values(choice)[0];
+        choice[type] = same && free.includes(same) && r() < 0.5 ? same : pick(free);
+        used.add(`${type}:${choice[type]}`);
+      }
       tutorPeriods.set(tutor, used);
       const days = pick(TRIPLES);
-      const cells = days.map((d) => `${d}:${period}`);
+      const cells = cellsOf(days, choice);
+      const period = Object.values(choice)[0]!;
       tutor.maxGroups++;
       tutor.available[schoolId]!.push(...cells);
       if (!tutor.gradeBands.some((b) => b.from === band.from)) tutor.gradeBands.push({ from: band.from, to: band.to });
@@ -184,6 +249,7 @@ export const generateDistrict = (shape: DistrictShape = FULL_DISTRICT): Generate
         studentIds: members.map((m) => m.studentId),
         weekdays: days,
         period,
+        periodsByDayType: rotating ? choice : null,
       });
     }
     // Spare tutors: a third cannot be used (not cleared / expired / other subject only), the rest add real choices.
@@ -199,14 +265,17 @@ export const generateDistrict = (shape: DistrictShape = FULL_DISTRICT): Generate
     for (const t of tutors) {
       if (r() < 0.3) t.maxGroups++;
       const cells = new Set(t.available[schoolId]);
-      for (const p of periods) for (const d of weekdays) if (r() < 0.3) cells.add(`${d}:${p}`);
+      for (const [type, ps] of Object.entries(typePeriods))
+        for (const p of ps) for (const d of weekdays) if (r() < 0.3) cells.add(cell(d, p, type));
       t.available[schoolId] = [...cells].sort();
     }
     for (const s of district.students.filter((x) => x.schoolId === schoolId)) {
       const free = new Set(s.free);
+      // Extra free periods; on a rotating school each on one day type only (free on A days, busy on B days).
       for (let k = 0; k < 2; k++) {
-        const p = pick(periods);
-        for (const d of weekdays) if (r() < 0.6) free.add(`${d}:${p}`);
+        const type = pick(Object.keys(typePeriods));
+        const p = pick(typePeriods[type]!);
+        for (const d of weekdays) if (r() < 0.6) free.add(cell(d, p, type));
       }
       s.free = [...free].sort();
     }

@@ -1,5 +1,8 @@
 // An independent check of a proposed schedule against every hard constraint, written apart from the solver (it
 // imports nothing from the scheduling libs) so a bug there cannot hide itself here. Returns every violation found.
+// On a rotating (A/B) school it walks the school's real calendar: on every instructional day falling on one of the
+// group's weekdays, the group meets in the period of that day's type, which must exist that day, be free for every
+// student and available for the tutor; full dose is counted from those real meetings, week by week.
 import type { GeneratedDistrict } from './district.generator';
 
 export interface ScheduleGroup {
@@ -9,6 +12,8 @@ export interface ScheduleGroup {
   studentIds: string[];
   weekdays: number[];
   period: string;
+  /** Rotating schools: the period per day type (absent: `period` on every day type). */
+  periodsByDayType?: Record<string, string> | null;
 }
 
 export interface ValidationReport {
@@ -40,6 +45,12 @@ const band = (grade: string): number => {
 const covers = (b: { from: string; to: string }, grade: string): boolean =>
   (GRADE[grade] ?? 99) >= (GRADE[b.from] ?? 99) && (GRADE[grade] ?? -99) <= (GRADE[b.to] ?? -99);
 
+const mondayOf = (date: string): string => {
+  const t = Date.parse(`${date}T00:00:00Z`);
+  const back = (new Date(t).getUTCDay() + 6) % 7;
+  return new Date(t - back * 86_400_000).toISOString().slice(0, 10);
+};
+
 export const validateSchedule = (d: GeneratedDistrict, groups: ScheduleGroup[]): ValidationReport => {
   const v: string[] = [];
   const students = new Map(d.students.map((s) => [s.studentId, s]));
@@ -55,9 +66,38 @@ export const validateSchedule = (d: GeneratedDistrict, groups: ScheduleGroup[]):
       v.push(`${name}: size ${g.studentIds.length} outside 1..${d.program.maxGroupSize}`);
     if (new Set(g.weekdays).size !== d.program.sessionsPerWeek)
       v.push(`${name}: meets on ${new Set(g.weekdays).size} weekdays, dose needs ${d.program.sessionsPerWeek}`);
-    if (!(d.periodsBySchool[g.schoolId] ?? []).includes(g.period))
-      v.push(`${name}: period ${g.period} not in the school's bell schedule`);
-    const cells = g.weekdays.map((w) => `${w}:${g.period}`);
+    const rotation = d.rotatingSchools[g.schoolId];
+    const calendar = d.calendars[g.schoolId];
+    let cells: string[];
+    if (rotation && calendar) {
+      // Walk the real days: which cells the group occupies, and how many times it meets in each full week.
+      const occupied = new Set<string>();
+      const perWeek = new Map<string, { meetings: number; days: number }>();
+      for (const day of calendar) {
+        const week = mondayOf(day.date);
+        const w = perWeek.get(week) ?? { meetings: 0, days: 0 };
+        w.days++;
+        perWeek.set(week, w);
+        if (!g.weekdays.includes(day.weekday)) continue;
+        const period = g.periodsByDayType?.[day.dayType] ?? g.period;
+        if (!(rotation.periods[day.dayType] ?? []).includes(period)) {
+          v.push(
+            `${name}: meets on ${day.date}, a ${day.dayType} day, in period ${period}, which ${day.dayType} days do not have`,
+          );
+          continue;
+        }
+        occupied.add(`${day.dayType}/${day.weekday}:${period}`);
+        w.meetings++;
+      }
+      for (const [week, w] of perWeek)
+        if (w.days === 5 && w.meetings < d.program.sessionsPerWeek)
+          v.push(`${name}: meets ${w.meetings} times in the week of ${week}, dose needs ${d.program.sessionsPerWeek}`);
+      cells = [...occupied];
+    } else {
+      if (!(d.periodsBySchool[g.schoolId] ?? []).includes(g.period))
+        v.push(`${name}: period ${g.period} not in the school's bell schedule`);
+      cells = g.weekdays.map((w) => `${w}:${g.period}`);
+    }
     const t = tutors.get(g.tutorId);
     if (!t) v.push(`${name}: unknown tutor`);
     else {

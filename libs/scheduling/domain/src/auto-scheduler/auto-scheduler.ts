@@ -13,7 +13,7 @@ import type {
 import type { TutorUsage } from './eligibility';
 import { explainUnplaced } from './explain';
 import { firstFit } from './greedy';
-import { weeklyPatterns } from './patterns';
+import { schoolPatterns } from './patterns';
 import { buildSchoolModel, decodeSchool, GROUP_COST, type SchoolProblem } from './school-milp';
 
 export interface AutoScheduleOptions {
@@ -47,7 +47,7 @@ const recordUsage = (usage: Map<string, TutorUsage>, groups: ProposedGroup[]): v
   for (const g of groups) {
     const u = usage.get(g.tutorId) ?? { busy: new Set<string>(), groups: 0 };
     u.groups++;
-    for (const d of g.weekdays) u.busy.add(`${d}:${g.period}`);
+    for (const c of g.cells) u.busy.add(c);
     usage.set(g.tutorId, u);
   }
 };
@@ -80,7 +80,7 @@ const patternCache = (input: AutoScheduleInput) => {
   return (schoolId: string): Pattern[] => {
     let p = cache.get(schoolId);
     if (!p) {
-      p = weeklyPatterns(input.weekdays, input.periodsBySchool[schoolId] ?? [], input.program.sessionsPerWeek);
+      p = schoolPatterns(input, schoolId);
       cache.set(schoolId, p);
     }
     return p;
@@ -92,7 +92,7 @@ const releaseUsage = (usage: Map<string, TutorUsage>, groups: ProposedGroup[]): 
     const u = usage.get(g.tutorId);
     if (!u) continue;
     u.groups--;
-    for (const d of g.weekdays) u.busy.delete(`${d}:${g.period}`);
+    for (const c of g.cells) u.busy.delete(c);
   }
 };
 

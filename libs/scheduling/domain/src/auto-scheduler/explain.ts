@@ -23,7 +23,11 @@ export const explainUnplaced = (
     return {
       ...base,
       reason: 'no_free_pattern',
-      explanation: `no period is free on ${program.sessionsPerWeek} weekdays (free periods: ${s.free.length ? s.free.join(', ') : 'none'})`,
+      explanation: `no period is free on ${program.sessionsPerWeek} weekdays${
+        input.rotatingSchools?.[s.schoolId]
+          ? ' on every day type (A/B) that falls on them — on a rotating schedule a weekday is sometimes one day type, sometimes another'
+          : ''
+      } (free periods: ${s.free.length ? s.free.join(', ') : 'none'})`,
     };
   const qualified = input.tutors.filter((t) => tutorFits(t, program, s.schoolId, s.vendorId!, [s.grade]));
   if (qualified.length === 0)

@@ -3,15 +3,15 @@
 // tutor who can take it. Keeps every hard rule; makes no attempt to be clever.
 import type { AutoScheduleStudent, Pattern, ProposedGroup } from './auto-schedule.types';
 import { bucketOf, tutorFits } from './eligibility';
-import { fits } from './patterns';
+import { fits, patternKey } from './patterns';
 import { remainingCapacity, tutorCells, type SchoolProblem } from './school-milp';
 
 /** Places `students` into `groups` (modified) and new groups; returns the ids placed. Records tutor usage. */
 export const firstFit = (p: SchoolProblem, groups: ProposedGroup[], students: AutoScheduleStudent[]): Set<string> => {
   const max = p.input.program.maxGroupSize;
   const placed = new Set<string>();
-  const byId = new Map(p.patterns.map((pt) => [`${pt.period}/${pt.weekdays.join()}`, pt]));
-  const patternOf = (g: ProposedGroup): Pattern | undefined => byId.get(`${g.period}/${g.weekdays.join()}`);
+  const byKey = new Map(p.patterns.map((pt) => [patternKey(pt), pt]));
+  const patternOf = (g: ProposedGroup): Pattern | undefined => byKey.get(patternKey(g));
   const gradesOf = new Map<ProposedGroup, Set<string>>();
   const studentGrade = new Map(p.students.map((s) => [s.studentId, s.grade]));
   for (const g of groups) gradesOf.set(g, new Set(g.studentIds.map((id) => studentGrade.get(id) ?? '')));
@@ -57,6 +57,8 @@ export const firstFit = (p: SchoolProblem, groups: ProposedGroup[], students: Au
           studentIds: [s.studentId],
           weekdays: pt.weekdays,
           period: pt.period,
+          periodsByDayType: pt.periodsByDayType,
+          cells: pt.cells,
         };
         groups.push(g);
         gradesOf.set(g, new Set([s.grade]));

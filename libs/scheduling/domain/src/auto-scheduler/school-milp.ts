@@ -172,6 +172,8 @@ export const decodeSchool = (p: SchoolProblem, m: SchoolModel, values: ArrayLike
         studentIds: [],
         weekdays: y.pattern.weekdays,
         period: y.pattern.period,
+        periodsByDayType: y.pattern.periodsByDayType,
+        cells: y.pattern.cells,
       },
     ]);
   });

@@ -1,7 +1,7 @@
 // A school's bell schedule: named periods with local start/end times per day type. A weekly schedule has one
 // day type ('*'); a rotating A/B schedule alternates day types over the school's instructional days, so a
 // holiday does not shift the rotation out of step with what the school actually runs.
-import { minutesOf, type LocalDate, type LocalTime } from '../time/local-time';
+import { isoWeekday, minutesOf, type LocalDate, type LocalTime } from '../time/local-time';
 
 export interface Period {
   code: string;
@@ -92,4 +92,26 @@ export const bellScheduleProblems = (schedule: BellSchedule): string[] => {
       if (periodMinutes(p) <= 0) problems.push(`period ${p.code} on day type ${type} ends before it starts`);
   }
   return problems;
+};
+
+/**
+ * The day types that actually fall on each ISO weekday between `from` and `to` (inclusive), on the school's
+ * instructional days: resolves a rotation over a horizon. Weekly schedules give '*' on every weekday with an
+ * instructional day. Keys are weekdays as strings ('1' = Monday); a weekday with no instructional day is absent.
+ */
+export const dayTypesByWeekday = (
+  schedule: BellSchedule,
+  calendar: SchoolCalendar,
+  from: LocalDate,
+  to: LocalDate,
+): Record<string, string[]> => {
+  const out: Record<string, Set<string>> = {};
+  for (const date of daysOf(calendar)) {
+    if (date < from || date > to) continue;
+    const type = dayTypeOn(schedule, calendar, date);
+    if (type === null) continue;
+    const weekday = String(isoWeekday(date));
+    (out[weekday] ??= new Set()).add(type);
+  }
+  return Object.fromEntries(Object.entries(out).map(([d, types]) => [d, [...types].sort()]));
 };

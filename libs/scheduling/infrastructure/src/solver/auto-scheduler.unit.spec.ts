@@ -130,4 +130,40 @@ describe('auto-scheduler (HiGHS)', () => {
     expect(result.placed).toBe(1);
     expect(result.unplaced[0]?.reason).toBe('capacity_exhausted');
   });
+
+  it('on an A/B school, meets only where the period exists and everyone is free on every day type of its weekdays', async () => {
+    // A/B alternating over five-day weeks: every weekday is sometimes A, sometimes B. B days have no P2.
+    const cellsOf = (days: number[], a: string, b: string) => days.flatMap((d) => [`A/${d}:${a}`, `B/${d}:${b}`]);
+    const both = cellsOf([1, 3, 5], 'P2', 'P1'); // A days P2, B days P1, Mon/Wed/Fri
+    const aOnly = [1, 3, 5].map((d) => `A/${d}:P2`); // free in P2 on A days, in class on B days
+    const data = input(
+      [student('ab1', both), student('ab2', both), student('a-only', aOnly)],
+      [tutor('t1', [...both, ...[1, 3, 5].map((d) => `B/${d}:P2`)])],
+      4,
+    );
+    data.rotatingSchools = {
+      [SCHOOL]: {
+        periods: { A: ['P1', 'P2'], B: ['P1'] },
+        dayTypesOn: { '1': ['A', 'B'], '2': ['A', 'B'], '3': ['A', 'B'], '4': ['A', 'B'], '5': ['A', 'B'] },
+      },
+    };
+    const result = await autoScheduleWithHighs(data);
+    expect(result.groups).toEqual([
+      {
+        schoolId: SCHOOL,
+        vendorId: V1,
+        tutorId: 't1',
+        gradeBand: '3-5',
+        studentIds: ['ab1', 'ab2'],
+        weekdays: [1, 3, 5],
+        period: 'P2',
+        periodsByDayType: { A: 'P2', B: 'P1' },
+        cells: both,
+      },
+    ]);
+    expect(result.unplaced).toEqual([expect.objectContaining({ studentId: 'a-only', reason: 'no_free_pattern' })]);
+    expect(result.unplaced[0]?.explanation).toContain('on every day type (A/B)');
+    // The first-fit baseline keeps the same rule.
+    expect(greedyBaselineSchedule(data).groups.map((g) => g.periodsByDayType)).toEqual([{ A: 'P2', B: 'P1' }]);
+  });
 });
