@@ -29,7 +29,9 @@ describe('notifications settings in the deployment files', () => {
     const values = YAML.parse(read('infra', 'helm', 'tutoring', 'values.yaml')) as { notifications: unknown };
     const helpers = read('infra', 'helm', 'tutoring', 'templates', '_helpers.tpl');
     const lookup = (path: string): unknown =>
-      path.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], values.notifications);
+      path
+        .split('.')
+        .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], values.notifications);
     const mapped = [...helpers.matchAll(/^([A-Z][A-Z0-9_]*): \{\{ \$n\.([\w.]+)/gm)].map(([, key, path]) => ({
       key: key ?? '',
       value: lookup(path ?? ''),

@@ -125,6 +125,7 @@ class Loop {
             backoffBaseMs: c.NOTIFICATIONS_BACKOFF_BASE_MS,
             backoffMaxMs: 3_600_000,
             batchSize: 20,
+            messageIdDomain: c.NOTIFICATIONS_MESSAGE_ID_DOMAIN,
           },
           randomUUID,
         ),

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Channel } from '@tutoring/notifications/domain';
 import {
   ChannelSender,
-  Delivery,
+  ClaimedDelivery,
   DeliveryStore,
   PermanentDeliveryError,
   ReadModelStore,
@@ -23,6 +23,8 @@ export interface DispatcherOptions {
   backoffBaseMs: number;
   backoffMaxMs: number;
   batchSize: number;
+  /** Right-hand side of the Message-ID fixed at an email's first attempt (NOTIFICATIONS_MESSAGE_ID_DOMAIN). */
+  messageIdDomain: string;
 }
 
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
@@ -31,6 +33,7 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   backoffBaseMs: 5_000,
   backoffMaxMs: 3_600_000,
   batchSize: 20,
+  messageIdDomain: 'notifications.tutoring.invalid',
 };
 
 /** Exponential backoff: base · 2^(attempt−1), capped. */
@@ -40,10 +43,11 @@ export const backoffMs = (attempt: number, o: Pick<DispatcherOptions, 'backoffBa
 const SOURCE = 'urn:tutoring:service:notifications';
 
 /**
- * Sends claimed deliveries. Order per delivery: claim (commit: status sending, lease) → send → mark sent with the
- * NotificationSent events in the outbox (commit). A crash before the send leaves a lease that expires and the
- * delivery is sent then; a crash after the other side accepted but before "sent" commits sends it again with the
- * same id (Message-ID / delivery-id header): the only at-least-once window, documented in docs/services.
+ * Sends claimed deliveries. Order per delivery: claim (commit: status sending, lease, the attempt and the email's
+ * Message-ID recorded) → read what the "sent" commit needs → send → mark sent with the NotificationSent events in the
+ * outbox (commit: one UPDATE and one INSERT). A crash before the send leaves a lease that expires and the delivery is
+ * sent then; a crash after the other side accepted but before "sent" commits sends it again with the same recorded
+ * id (Message-ID / delivery-id header): the only at-least-once window, documented in docs/services/notifications.md.
  */
 export class Dispatcher {
   private readonly senders: Map<Channel, ChannelSender>;
@@ -77,7 +81,7 @@ export class Dispatcher {
 
   async dispatch(districtId: string, now: () => Date): Promise<number> {
     const claimed = await inTenantTransaction(this.dataSource, districtId, (m) =>
-      this.deliveries.claim(m, now(), this.options.leaseMs, this.options.batchSize),
+      this.deliveries.claim(m, now(), this.options.leaseMs, this.options.batchSize, this.options.messageIdDomain),
     );
     let sent = 0;
     for (const delivery of claimed) {
@@ -90,9 +94,24 @@ export class Dispatcher {
     return sent;
   }
 
-  private async sendOne(delivery: Delivery, now: () => Date): Promise<boolean> {
+  private async sendOne(delivery: ClaimedDelivery, now: () => Date): Promise<boolean> {
     const sender = this.senders.get(delivery.channel);
+    if (delivery.interruptedAttempts > 0)
+      // The earlier attempt died mid-send, maybe after the server accepted it: the resend carries the same id.
+      this.logger.warn(
+        {
+          deliveryId: delivery.deliveryId,
+          channel: delivery.channel,
+          interruptedAttempts: delivery.interruptedAttempts,
+        },
+        'resending after an interrupted attempt (same Message-ID / delivery id)',
+      );
+    let notifications: Awaited<ReturnType<DeliveryStore['notificationsOf']>>;
     try {
+      // Read before sending, so that after the server's answer only the "sent" writes remain.
+      notifications = await inTenantTransaction(this.dataSource, delivery.districtId, (m) =>
+        this.deliveries.notificationsOf(m, delivery.notificationIds),
+      );
       if (!sender) throw new PermanentDeliveryError(`no sender configured for channel ${delivery.channel}`);
       await sender.send(delivery);
     } catch (error) {
@@ -101,7 +120,7 @@ export class Dispatcher {
       const dead = permanent || delivery.attempts >= this.options.maxAttempts;
       const next = dead ? null : new Date(now().getTime() + backoffMs(delivery.attempts, this.options));
       await inTenantTransaction(this.dataSource, delivery.districtId, (m) =>
-        this.deliveries.markFailed(m, delivery.deliveryId, reason, next),
+        this.deliveries.markFailed(m, delivery.deliveryId, reason, next, now()),
       );
       // Ids and channel only: the address and the text stay out of logs.
       this.logger.warn(
@@ -119,7 +138,6 @@ export class Dispatcher {
     const at = now();
     await inTenantTransaction(this.dataSource, delivery.districtId, async (m) => {
       if (!(await this.deliveries.markSent(m, delivery.deliveryId, at))) return;
-      const notifications = await this.deliveries.notificationsOf(m, delivery.notificationIds);
       await enqueueOutbox(
         m,
         this.schema,

@@ -11,6 +11,8 @@ export interface OutgoingNotification {
   subject: string;
   body: string;
   notificationIds: readonly string[];
+  /** Email: the Message-ID recorded at the first attempt; every resend carries it. */
+  messageId?: string | null;
 }
 
 /** A failure that retrying cannot fix (bad address, 4xx): the delivery goes straight to the dead letters. */

@@ -17,8 +17,8 @@ export const messageIdFor = (deliveryId: string, domain: string): string => `<${
 
 /**
  * Email over SMTP (nodemailer). SMTP has no idempotency: if the process dies after the server accepted the DATA
- * but before we record it, the retry sends a second copy with the same Message-ID (receivers and mail clients may
- * collapse it; many do not). See docs/services/notifications.md for the window.
+ * but before we record it, the retry sends a second copy with the same Message-ID (the one recorded with the first
+ * attempt; receivers and mail clients may collapse it, many do not). See docs/services/notifications.md.
  */
 export class SmtpEmailSender implements ChannelSender {
   readonly channel = 'email' as const;
@@ -43,7 +43,7 @@ export class SmtpEmailSender implements ChannelSender {
         to: message.address,
         subject: message.subject,
         text: message.body,
-        messageId: messageIdFor(message.deliveryId, this.settings.messageIdDomain),
+        messageId: message.messageId ?? messageIdFor(message.deliveryId, this.settings.messageIdDomain),
         headers: { 'X-Tutoring-Delivery-Id': message.deliveryId, 'Content-Language': message.language },
       });
     } catch (error) {

@@ -123,8 +123,19 @@ describe('notification and delivery stores (real Postgres, runtime role, RLS)', 
     const [reclaimed] = await inA((m) => deliveries.claim(m, new Date(now.getTime() + 61_000), 60_000, 10));
     expect(reclaimed?.deliveryId).toBe(claimed?.deliveryId);
     expect(reclaimed?.attempts).toBe(2);
+    // The Message-ID was fixed and recorded at the first claim; the expired one is known as interrupted.
+    expect(claimed?.messageId).toBe(`<${claimed?.deliveryId}@notifications.tutoring.invalid>`);
+    expect([reclaimed?.messageId, claimed?.interruptedAttempts, reclaimed?.interruptedAttempts]).toEqual([
+      claimed?.messageId,
+      0,
+      1,
+    ]);
     expect(await inA((m) => deliveries.markSent(m, claimed?.deliveryId ?? '', now))).toBe(true);
     expect(await inA((m) => deliveries.markSent(m, claimed?.deliveryId ?? '', now))).toBe(false);
+    expect((await inA((m) => deliveries.attempts(m, claimed?.deliveryId ?? ''))).map((a) => a.outcome)).toEqual([
+      'interrupted',
+      'accepted',
+    ]);
     expect(await inA((m) => deliveries.claim(m, new Date(now.getTime() + 3_600_000), 60_000, 10))).toEqual([]);
   });
 
@@ -186,6 +197,8 @@ describe('notification and delivery stores (real Postgres, runtime role, RLS)', 
     for (const d of claimed) await inA((m) => deliveries.release(m, d.deliveryId));
     const again = await inA((m) => deliveries.claim(m, now, 60_000, 10)); // no lease to wait for
     expect(again.find((d) => d.deliveryId === id)?.attempts).toBe(1);
+    expect(again.find((d) => d.deliveryId === id)?.interruptedAttempts).toBe(0); // given back, not interrupted
+    expect((await inA((m) => deliveries.attempts(m, id))).map((a) => [a.attempt, a.outcome])).toEqual([[1, null]]);
   });
 
   it('stores settings as a patch over the defaults', async () => {

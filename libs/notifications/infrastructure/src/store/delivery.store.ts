@@ -30,6 +30,13 @@ export interface Delivery {
   lastError: string | null;
   createdAt: string;
   sentAt: string | null;
+  /** Email: the Message-ID fixed at the first attempt (every resend carries it); null for other channels. */
+  messageId: string | null;
+}
+
+/** A delivery taken for sending; `interruptedAttempts` earlier attempts died mid-send (this is then a resend). */
+export interface ClaimedDelivery extends Delivery {
+  interruptedAttempts: number;
 }
 
 interface DeliveryRow {
@@ -48,6 +55,7 @@ interface DeliveryRow {
   last_error: string | null;
   created_at: Date;
   sent_at: Date | null;
+  message_id: string | null;
 }
 
 const toDelivery = (r: DeliveryRow): Delivery => ({
@@ -66,6 +74,7 @@ const toDelivery = (r: DeliveryRow): Delivery => ({
   lastError: r.last_error,
   createdAt: r.created_at.toISOString(),
   sentAt: r.sent_at ? r.sent_at.toISOString() : null,
+  messageId: r.message_id,
 });
 
 /**
@@ -202,30 +211,72 @@ export class DeliveryStore {
 
   /**
    * Claims deliveries to send: pending and due, or 'sending' whose lease ran out (the sender crashed mid-send).
-   * The claim commits before the send, so a crash after it is seen as an expired lease and retried.
+   * In the same transaction, which commits before anything is sent: an email's Message-ID is fixed (first attempt
+   * only: `<deliveryId@messageIdDomain>`), the attempt is recorded, and earlier attempts still open are closed as
+   * interrupted (their process died mid-send; the server may have accepted the message: this is a resend).
    */
-  async claim(m: EntityManager, now: Date, leaseMs: number, limit: number): Promise<Delivery[]> {
+  async claim(
+    m: EntityManager,
+    now: Date,
+    leaseMs: number,
+    limit: number,
+    messageIdDomain = 'notifications.tutoring.invalid',
+  ): Promise<ClaimedDelivery[]> {
     const rows = (await m.query(
-      `UPDATE ${this.schema}.deliveries SET status = 'sending', attempts = attempts + 1, lease_until = $2
+      `UPDATE ${this.schema}.deliveries SET status = 'sending', attempts = attempts + 1, lease_until = $2,
+              message_id = COALESCE(message_id, CASE WHEN channel = 'email' THEN '<' || delivery_id || '@' || $4 || '>' END)
         WHERE delivery_id IN (
           SELECT delivery_id FROM ${this.schema}.deliveries
            WHERE (status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until <= $1)
            ORDER BY next_attempt_at, delivery_id LIMIT $3 FOR UPDATE SKIP LOCKED)
         RETURNING *`,
-      [now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), limit],
+      [now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), limit, messageIdDomain],
     )) as [DeliveryRow[], number];
-    return rows[0].map(toDelivery);
+    const claimed = rows[0];
+    if (claimed.length === 0) return [];
+    const ids = claimed.map((r) => r.delivery_id);
+    const interrupted = (await m.query(
+      `UPDATE ${this.schema}.delivery_attempts SET outcome = 'interrupted'
+        WHERE delivery_id = ANY($1::uuid[]) AND outcome IS NULL RETURNING delivery_id`,
+      [ids],
+    )) as [{ delivery_id: string }[], number];
+    await m.query(
+      `INSERT INTO ${this.schema}.delivery_attempts (district_id, delivery_id, attempt, message_id, started_at)
+       SELECT d.district_id, d.delivery_id,
+              1 + COALESCE((SELECT max(a.attempt) FROM ${this.schema}.delivery_attempts a WHERE a.delivery_id = d.delivery_id), 0),
+              d.message_id, $2
+         FROM ${this.schema}.deliveries d WHERE d.delivery_id = ANY($1::uuid[])`,
+      [ids, now.toISOString()],
+    );
+    return claimed.map((r) => ({
+      ...toDelivery(r),
+      interruptedAttempts: interrupted[0].filter((i) => i.delivery_id === r.delivery_id).length,
+    }));
   }
 
+  /**
+   * "Sent", in one statement with closing the attempt: after the server's 250 this (and the outbox insert of the
+   * same transaction) is all that stands between us and a resend.
+   */
   async markSent(m: EntityManager, id: string, at: Date): Promise<boolean> {
     const rows = (await m.query(
-      `UPDATE ${this.schema}.deliveries SET status = 'sent', sent_at = $2, lease_until = NULL, last_error = NULL WHERE delivery_id = $1 AND status = 'sending' RETURNING 1`,
+      `WITH sent AS (
+         UPDATE ${this.schema}.deliveries SET status = 'sent', sent_at = $2, lease_until = NULL, last_error = NULL
+          WHERE delivery_id = $1 AND status = 'sending' RETURNING delivery_id),
+       closed AS (
+         UPDATE ${this.schema}.delivery_attempts a SET outcome = 'accepted', finished_at = $2
+           FROM sent WHERE a.delivery_id = sent.delivery_id AND a.outcome IS NULL RETURNING 1)
+       SELECT (SELECT count(*) FROM sent)::int AS sent, (SELECT count(*) FROM closed)::int AS closed`,
       [id, at.toISOString()],
-    )) as [unknown[], number];
-    return rows[1] > 0;
+    )) as { sent: number }[];
+    return (rows[0]?.sent ?? 0) > 0;
   }
 
-  async markFailed(m: EntityManager, id: string, error: string, next: Date | null): Promise<void> {
+  async markFailed(m: EntityManager, id: string, error: string, next: Date | null, at = new Date()): Promise<void> {
+    await m.query(
+      `UPDATE ${this.schema}.delivery_attempts SET outcome = 'failed', finished_at = $2 WHERE delivery_id = $1 AND outcome IS NULL`,
+      [id, at.toISOString()],
+    );
     await m.query(
       `UPDATE ${this.schema}.deliveries SET status = $2, next_attempt_at = COALESCE($3, next_attempt_at), lease_until = NULL, last_error = $4 WHERE delivery_id = $1`,
       [id, next ? 'pending' : 'dead', next ? next.toISOString() : null, error.slice(0, 1000)],
@@ -234,10 +285,23 @@ export class DeliveryStore {
 
   /** Gives a claimed but unsent delivery back (shutdown): pending again, the claim's attempt not counted. */
   async release(m: EntityManager, id: string): Promise<void> {
+    await m.query(`DELETE FROM ${this.schema}.delivery_attempts WHERE delivery_id = $1 AND outcome IS NULL`, [id]);
     await m.query(
       `UPDATE ${this.schema}.deliveries SET status = 'pending', attempts = greatest(attempts - 1, 0), lease_until = NULL WHERE delivery_id = $1 AND status = 'sending'`,
       [id],
     );
+  }
+
+  /** A delivery's send attempts, oldest first (outcome null: open, or its process died and nobody re-claimed it yet). */
+  async attempts(
+    m: EntityManager,
+    id: string,
+  ): Promise<{ attempt: number; messageId: string | null; outcome: string | null }[]> {
+    const rows = (await m.query(
+      `SELECT attempt, message_id, outcome FROM ${this.schema}.delivery_attempts WHERE delivery_id = $1 ORDER BY attempt`,
+      [id],
+    )) as { attempt: number; message_id: string | null; outcome: string | null }[];
+    return rows.map((r) => ({ attempt: r.attempt, messageId: r.message_id, outcome: r.outcome }));
   }
 
   async markSuppressed(m: EntityManager, id: string, reason: string): Promise<void> {
