@@ -1,5 +1,6 @@
 import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { deadLetterTopic, FINANCE_PAYOUTS_TOPIC } from '@tutoring/shared/contracts';
+import { AuditModule } from '@tutoring/shared/audit';
 import { DeadLetterPublisher } from '@tutoring/shared/messaging';
 import { ServiceRuntime, SERVICE_RUNTIME } from '@tutoring/shared/runtime';
 import { ContractsService } from './contracts/contracts.service';
@@ -9,11 +10,13 @@ import { StatementsController } from './http/statements.controller';
 import { StatementsService } from './statements/statements.service';
 
 /**
- * Wires outcomes-contracting: HTTP (contracts, statements, approval, disputes, what-if) and the facts consumer
+ * Wires outcomes-contracting: HTTP (contracts, statements, approval, disputes, what-if, the audit log of money
+ * changes for district admins) and the facts consumer
  * (ledger entries, assessments, scheduled occurrences). Kafka may be down at start: topic set-up and the
  * consumer start are retried in the background; the service stays up (not ready) meanwhile.
  */
 @Module({
+  imports: [AuditModule],
   controllers: [ContractsController, StatementsController],
   providers: [
     {

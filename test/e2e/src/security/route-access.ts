@@ -232,6 +232,10 @@ export const ROUTE_ACCESS: RouteRow[] = [
   row('outcomes-contracting', 'POST /v1/statements/{statementId}/disputes', ['vendor'], 'vendor'),
   row('outcomes-contracting', 'GET /v1/statements/{statementId}/disputes', MONEY_VENDOR, 'vendor'),
   row('outcomes-contracting', 'POST /v1/disputes/{disputeId}/resolution', ['finance'], 'district'),
+  row('outcomes-contracting', 'GET /v1/audit', ADMIN, 'district', {
+    ok: 200,
+    request: () => ({ query: { limit: '200' } }),
+  }),
 
   // notifications
   row('notifications', 'GET /v1/templates', ALL, 'none'),

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { decideContract, evolveContract, type Contract, type RateCard } from '@tutoring/outcomes-contracting/domain';
 import { ContractsStore, StatementsStore, type ContractPage } from '@tutoring/outcomes-contracting/infrastructure';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
+import { MoneyAudit } from '../audit/money-audit';
 
 export class ContractNotFound extends Error {}
 
@@ -29,30 +30,37 @@ export class ContractsService {
     endDate: string;
     rateCard: RateCard;
     by: string;
+    /** The caller's roles, for the audit log. */
+    roles?: readonly string[];
   }): Promise<Contract> {
     const now = this.clock().toISOString();
     const contractId = this.newId();
     return inTenantTransaction(this.dataSource, input.districtId, async (m) => {
-      const { by, ...rest } = input;
+      const { by, roles, ...rest } = input;
       const events = decideContract({ type: 'CreateContract', data: { ...rest, contractId, by, now } }, null);
       await this.contracts.append(m, events, by, now);
-      return events.reduce<Contract | null>(evolveContract, null) as Contract;
+      const contract = events.reduce<Contract | null>(evolveContract, null) as Contract;
+      await MoneyAudit.contractCreated(m, { sub: by, roles }, contract);
+      return contract;
     });
   }
 
   revise(
     districtId: string,
     contractId: string,
-    input: { effectiveFrom: string; rateCard: RateCard; by: string },
+    input: { effectiveFrom: string; rateCard: RateCard; by: string; roles?: readonly string[] },
   ): Promise<Contract> {
     const now = this.clock().toISOString();
     return inTenantTransaction(this.dataSource, districtId, async (m) => {
       const state = await this.contracts.load(m, contractId, true);
       if (!state) throw new ContractNotFound('no such contract');
       const lockedThrough = await this.statements.lockedThrough(m, contractId);
-      const events = decideContract({ type: 'ReviseContract', data: { ...input, now, lockedThrough } }, state);
+      const { roles, ...change } = input;
+      const events = decideContract({ type: 'ReviseContract', data: { ...change, now, lockedThrough } }, state);
       await this.contracts.append(m, events, input.by, now);
-      return events.reduce<Contract | null>(evolveContract, state) as Contract;
+      const revised = events.reduce<Contract | null>(evolveContract, state) as Contract;
+      await MoneyAudit.rateCardChanged(m, { sub: input.by, roles }, revised);
+      return revised;
     });
   }
 

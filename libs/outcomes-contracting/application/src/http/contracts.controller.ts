@@ -32,7 +32,9 @@ export class ContractsController {
   @Roles('finance', 'district_admin')
   create(@Body() body: CreateContractDto, @CurrentPrincipal() p: Principal) {
     const rateCard = checkRateCard(body.rateCard);
-    return http(() => this.contracts.create({ ...body, rateCard, districtId: p.districtId, by: p.sub }));
+    return http(() =>
+      this.contracts.create({ ...body, rateCard, districtId: p.districtId, by: p.sub, roles: p.roles }),
+    );
   }
 
   @Get('contracts')
@@ -60,7 +62,12 @@ export class ContractsController {
   ) {
     const rateCard = checkRateCard(body.rateCard);
     return http(() =>
-      this.contracts.revise(p.districtId, id, { effectiveFrom: body.effectiveFrom, rateCard, by: p.sub }),
+      this.contracts.revise(p.districtId, id, {
+        effectiveFrom: body.effectiveFrom,
+        rateCard,
+        by: p.sub,
+        roles: p.roles,
+      }),
     );
   }
 

@@ -74,7 +74,7 @@ const STAFF = ['finance', 'district_admin'];
 /** The district comes from the verified token; a caller with only the vendor role is scoped to its vendor. */
 export const actorOf = (p: Principal): Actor => {
   const staff = p.roles.some((r) => STAFF.includes(r));
-  if (staff) return { districtId: p.districtId, sub: p.sub, vendorScope: null };
+  if (staff) return { districtId: p.districtId, sub: p.sub, vendorScope: null, roles: p.roles };
   if (!p.vendorId) throw new ForbiddenException('a vendor token must carry the vendor id');
-  return { districtId: p.districtId, sub: p.sub, vendorScope: p.vendorId };
+  return { districtId: p.districtId, sub: p.sub, vendorScope: p.vendorId, roles: p.roles };
 };

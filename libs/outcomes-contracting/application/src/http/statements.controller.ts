@@ -42,7 +42,7 @@ export class StatementsController {
   @ApiProduces('text/csv')
   @Header('content-type', 'text/csv; charset=utf-8')
   async csv(@Param('statementId', ParseUUIDPipe) id: string, @CurrentPrincipal() p: Principal): Promise<string> {
-    const stored = await http(() => this.statements.get(actorOf(p), id));
+    const stored = await http(() => this.statements.getForExport(actorOf(p), id));
     return statementCsv(stored.statement);
   }
 

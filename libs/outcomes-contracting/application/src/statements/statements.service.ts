@@ -34,6 +34,7 @@ import {
 } from '@tutoring/shared/contracts';
 import { enqueueOutbox, type CloudEvent } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
+import { MoneyAudit } from '../audit/money-audit';
 import { ContractNotFound } from '../contracts/contracts.service';
 
 export class StatementNotFound extends Error {}
@@ -46,6 +47,8 @@ export interface Actor {
   sub: string;
   /** Set for a vendor: it sees only its own statements. */
   vendorScope: string | null;
+  /** The caller's roles, for the audit log. */
+  roles?: readonly string[];
 }
 
 export class StatementsService {
@@ -145,6 +148,7 @@ export class StatementsService {
           `statement breaks the finance contract: ${JSON.stringify(checked.errors.slice(0, 5))}`,
         );
       await this.statements.insert(m, statement, actor.sub, now);
+      await MoneyAudit.statementIssued(m, actor, statement);
       return { statement, status: 'issued', issuedBy: actor.sub, issuedAt: now, approvedBy: null, approvedAt: null };
     });
   }
@@ -196,6 +200,7 @@ export class StatementsService {
       if (!approved || approved.type !== 'StatementApproved') throw new Error('approval produced no event');
       await this.statements.approve(m, statementId, actor.sub, now);
       const s = stored.statement;
+      await MoneyAudit.statementApproved(m, actor, s);
       const issued: StatementIssuedV1 = toStatementIssuedV1(s);
       const approval: StatementApprovedV1 = {
         statementId: s.statementId,
@@ -255,6 +260,15 @@ export class StatementsService {
     return inTenantTransaction(this.dataSource, actor.districtId, (m) => this.read(m, actor, statementId));
   }
 
+  /** The statement for a CSV export (student-level money lines leave the platform): the export is on record. */
+  getForExport(actor: Actor, statementId: string): Promise<StoredStatement> {
+    return inTenantTransaction(this.dataSource, actor.districtId, async (m) => {
+      const stored = await this.read(m, actor, statementId);
+      await MoneyAudit.statementExported(m, actor, stored.statement);
+      return stored;
+    });
+  }
+
   list(actor: Actor, contractId: string | null, limit: number, offset: number) {
     return inTenantTransaction(this.dataSource, actor.districtId, (m) =>
       this.statements.list(m, { contractId, vendorId: actor.vendorScope }, limit, offset),
@@ -292,6 +306,7 @@ export class StatementsService {
         lineIndex,
       };
       await this.statements.appendDispute(m, d, actor.districtId);
+      await MoneyAudit.disputed(m, actor, d);
       return d;
     });
   }
@@ -308,6 +323,7 @@ export class StatementsService {
       const next = resolveDispute(latest, { ...resolution, by: actor.sub, now });
       const d: StoredDispute = { ...(latest as StoredDispute), ...next };
       await this.statements.appendDispute(m, d, actor.districtId);
+      await MoneyAudit.resolved(m, actor, d);
       return d;
     });
   }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { auditLogMigration } from '@tutoring/shared/audit';
 import { messagingTablesSql } from '@tutoring/shared/messaging';
 import { isolateTenantTable, migrationSchema } from '@tutoring/shared/persistence';
 import { OutcomesFactsAsJson1700000000702 } from './1700000000702-facts-as-json.migration';
@@ -150,4 +151,9 @@ export class OutcomesContracting1700000000701 implements MigrationInterface {
   }
 }
 
-export const OUTCOMES_CONTRACTING_MIGRATIONS = [OutcomesContracting1700000000701, OutcomesFactsAsJson1700000000702];
+export const OUTCOMES_CONTRACTING_MIGRATIONS = [
+  OutcomesContracting1700000000701,
+  OutcomesFactsAsJson1700000000702,
+  // who changed money, when and why (contracts, rate cards, statements, adjustments, disputes): append-only
+  auditLogMigration('OutcomesContractingAuditLog1700000000703'),
+];
