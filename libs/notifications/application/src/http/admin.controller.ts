@@ -16,7 +16,8 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
-import { Channel, CHANNELS, isTimeZone, settingsProblems, SettingsPatch } from '@tutoring/notifications/domain';
+import { Channel, CHANNELS, settingsProblems, SettingsPatch } from '@tutoring/notifications/domain';
+import { isKnownTimeZone } from '@tutoring/shared/time';
 import { DeliveryStore, DirectoryStore, ReadModelStore } from '@tutoring/notifications/infrastructure';
 import { AuditLog, auditActor } from '@tutoring/shared/audit';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
@@ -154,7 +155,7 @@ export class NotificationsAdminController {
     @CurrentPrincipal() p: Principal,
   ) {
     const channel = parseChannel(channelParam);
-    if (body.timeZone && !isTimeZone(body.timeZone))
+    if (body.timeZone && !isKnownTimeZone(body.timeZone))
       throw new UnprocessableEntityException({ code: 'invalid_time_zone' });
     await this.tx(p, async (m) => {
       const existing = (await this.directory.recipient(m, recipientId)).find((e) => e.channel === channel);

@@ -1,5 +1,6 @@
 import { LANGUAGES, RULE_IDS } from '../settings/district-settings';
-import { isoWeekOf, lastCompletedWeek, weekBounds } from '../time/local-time';
+import { isoWeekOf, weekBounds } from '@tutoring/shared/time';
+import { lastCompletedWeek } from '../time/local-time';
 import { formatCents, render, renderDigest } from './templates';
 import { SAMPLE_PAYLOADS } from './sample-payloads';
 

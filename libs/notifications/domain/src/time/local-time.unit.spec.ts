@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { endOfQuietHours, localParts } from './local-time';
+import { toLocal } from '@tutoring/shared/time';
+import { endOfQuietHours } from './local-time';
 
 const hhmm = fc
   .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
@@ -19,7 +20,7 @@ describe('quiet hours', () => {
         (epoch, from, to, zone) => {
           const now = new Date(Math.floor(epoch / 60_000) * 60_000);
           const release = endOfQuietHours(now, zone, { from, to });
-          const local = localParts(release, zone).minutes;
+          const local = toLocal(release, zone).minuteOfDay;
           return (
             release.getTime() >= now.getTime() &&
             release.getTime() - now.getTime() <= 25 * 3_600_000 &&
