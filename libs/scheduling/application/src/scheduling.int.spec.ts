@@ -18,7 +18,7 @@ import {
   provisionServiceDatabase,
 } from '@tutoring/shared/persistence';
 import { freshDatabase, type FreshDatabase } from '@tutoring/shared/testing';
-import { ScheduleConflictError, type RecurringSlot } from '@tutoring/scheduling/domain';
+import { ScheduleConflictError, StaleProposalError, type RecurringSlot } from '@tutoring/scheduling/domain';
 import { SCHEDULING_MIGRATIONS, SchedulingStore, schedulingTesting } from '@tutoring/scheduling/infrastructure';
 import { SchedulingService } from './commands/scheduling.service';
 import { AutoScheduleService } from './commands/auto-schedule.service';
@@ -277,7 +277,7 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
     });
     expect(outcome.placed).toBe(3);
     expect(outcome.unplaced).toEqual([]);
-    expect(outcome.refused).toEqual([]);
+    expect(outcome.proposalVersion).toMatch(/^[0-9a-f]{24}$/);
     expect(outcome.applied.flatMap((a) => a.studentIds).sort()).toEqual([...rest].sort());
   });
 
@@ -405,5 +405,148 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
     const cal = await inTenantTransaction(ds, other.districtId, (m) => store.calendar(m, other.schoolId));
     expect(cal.instructionalDays.size).toBe(other.calendar.instructionalDays.length);
     expect(cal.earlyReleaseDays?.size).toBe(0);
+  });
+
+  describe('auto-schedule proposals on an A/B school: applied all at once or not at all', () => {
+    const ab = schedulingTesting.enrollmentWorld(randomUUID, { students: 8 });
+    const abActor = { districtId: ab.districtId, by: 'pm-ab' };
+    let auto: AutoScheduleService;
+    // Rotating A/B from the first day of term; B days have no P2. Half the students are free in P2 on A days and P1
+    // on B days, half in P1 on every day; 3 × 30 min a week, groups of 4.
+    const split = ab.students.slice(0, 4).map((s) => s.studentId);
+    const p1 = ab.students.slice(4).map((s) => s.studentId);
+    const request = (apply: boolean) => ({
+      programId: ab.programId,
+      schoolIds: [ab.schoolId],
+      freePeriods: [
+        ...split.map((studentId) => ({
+          studentId,
+          free: [1, 2, 3, 4, 5].flatMap((weekday) => [
+            { weekday, period: 'P2', dayType: 'A' },
+            { weekday, period: 'P1', dayType: 'B' },
+          ]),
+        })),
+        ...p1.map((studentId) => ({ studentId, free: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, period: 'P1' })) })),
+      ],
+      apply,
+      slotDefaults: { location: 'Room 4', supervisorId: 'staff-4' },
+    });
+    // Rows of this district (groups and occurrences are under RLS: counted inside its tenant transaction).
+    const counts = () =>
+      inTenantTransaction(
+        ds,
+        ab.districtId,
+        async (m) =>
+          (await m.query(
+            `SELECT (SELECT count(*)::int FROM ${SCHEMA}.outbox WHERE payload->>'districtid' = $1) AS outbox,
+                  (SELECT count(*)::int FROM ${SCHEMA}.groups) AS groups,
+                  (SELECT count(*)::int FROM ${SCHEMA}.group_events) AS "groupEvents",
+                  (SELECT count(*)::int FROM ${SCHEMA}.occurrences) AS occurrences`,
+            [ab.districtId],
+          )) as { outbox: number; groups: number; groupEvents: number; occurrences: number }[],
+      );
+
+    beforeAll(async () => {
+      await handler.handleBatch(ab.events.map(toIncoming));
+      await service.setBellSchedule(abActor, {
+        schoolId: ab.schoolId,
+        rotation: { kind: 'rotating', dayTypes: ['A', 'B'], anchorDate: ab.calendar.instructionalDays[0]! },
+        periods: {
+          A: [
+            { code: 'P1', start: '08:00', end: '08:50' },
+            { code: 'P2', start: '09:00', end: '09:50' },
+          ],
+          B: [{ code: 'P1', start: '10:00', end: '10:50' }],
+        },
+      });
+      auto = new AutoScheduleService(ds, store, service);
+    });
+
+    it('refuses a stale proposal with the change named, applying nothing', async () => {
+      const proposal = await auto.run(abActor, request(false));
+      expect(proposal.placed).toBe(8);
+      // Meanwhile a manual change: one of the proposed students is put in a group.
+      const manual = await service.formGroup(abActor, {
+        programId: ab.programId,
+        schoolId: ab.schoolId,
+        vendorId: ab.vendorId,
+        tutorId: ab.tutors[0]!.tutorId,
+        studentIds: [split[0]!],
+        slots: [slot({ slotId: 'mwf-p1', period: 'P1' })],
+      });
+      const before = await counts();
+      const refusal = await auto.apply(abActor, proposal.proposalId).catch((e: unknown) => e);
+      expect(refusal).toBeInstanceOf(StaleProposalError);
+      expect((refusal as StaleProposalError).conflicts).toContainEqual({
+        code: 'proposal_stale',
+        message: `group ${manual.groupId} was formed or changed since the proposal and now shares a student or tutor with it`,
+      });
+      expect(await counts()).toEqual(before);
+      await service.dissolve(abActor, manual.groupId, 'made by mistake');
+    });
+
+    it('a failure in the middle of applying leaves nothing applied and nothing in the outbox', async () => {
+      const proposal = await auto.run(abActor, request(false));
+      expect(proposal.groups).toHaveLength(2);
+      const before = await counts();
+      const save = store.saveGroup.bind(store);
+      let calls = 0;
+      const spy = jest.spyOn(store, 'saveGroup').mockImplementation(async (m, g, e) => {
+        if (++calls === 2) throw new Error('injected: the database went away while forming the second group');
+        return save(m, g, e);
+      });
+      try {
+        await expect(auto.apply(abActor, proposal.proposalId)).rejects.toThrow('injected');
+      } finally {
+        spy.mockRestore();
+      }
+      expect(calls).toBe(2); // the first group was formed (and its events queued) before the failure
+      expect(await counts()).toEqual(before);
+      const stored = await inTenantTransaction(ds, ab.districtId, (m) => store.proposal(m, proposal.proposalId));
+      expect(stored?.status).toBe('proposed');
+
+      // The same proposal, applied again without the fault: every group, then refused a second time.
+      const applied = await auto.apply(abActor, proposal.proposalId);
+      expect(applied.applied.flatMap((a) => a.studentIds).sort()).toEqual([...split, ...p1].sort());
+      const again = await auto.apply(abActor, proposal.proposalId).catch((e: unknown) => e);
+      expect((again as StaleProposalError).conflicts[0]?.code).toBe('proposal_applied');
+    });
+
+    it('meets on every chosen weekday whatever its day type: one slot per day type, occurrences at that day type’s period', async () => {
+      const groups = await inTenantTransaction(ds, ab.districtId, (m) => store.activeGroups(m));
+      const splitGroup = groups.find((g) => g.studentIds.includes(split[0]!))!;
+      expect(splitGroup.slots.map((s) => [s.period, s.dayTypes])).toEqual([
+        ['P2', ['A']],
+        ['P1', ['B']],
+      ]);
+      const weekdays = splitGroup.slots[0]!.weekdays;
+      const occurrences = await inTenantTransaction(ds, ab.districtId, (m) =>
+        store.listOccurrences(m, { groupId: splitGroup.groupId, from: '2026-11-02', to: '2026-11-20' }, 100, 0),
+      );
+      // On every school day of its weekdays (3 in each full week; Wed 11-11 is a holiday), at 09:00 on A days
+      // (period 2) and 10:00 on B days (period 1: B days have no period 2).
+      const days = ab.calendar.instructionalDays;
+      const expected = days.filter(
+        (d) => d >= '2026-11-02' && d <= '2026-11-20' && weekdays.includes(new Date(`${d}T12:00:00Z`).getUTCDay()),
+      );
+      expect(occurrences.map((o) => o.date)).toEqual(expected);
+      expect(expected.filter((d) => d <= '2026-11-06')).toHaveLength(3);
+      expect(expected.filter((d) => d >= '2026-11-16')).toHaveLength(3);
+      for (const o of occurrences) {
+        expect(weekdays).toContain(new Date(`${o.date}T12:00:00Z`).getUTCDay());
+        const dayType = days.indexOf(o.date) % 2 === 0 ? 'A' : 'B';
+        expect(o.startsAt.slice(11, 16)).toBe(dayType === 'A' ? '09:00' : '10:00');
+      }
+      expect(new Set(occurrences.map((o) => o.startsAt.slice(11, 16)))).toEqual(new Set(['09:00', '10:00']));
+      const outbox = (await ds.query(
+        `SELECT payload FROM ${SCHEMA}.outbox WHERE payload->'data'->>'groupId' = $1 AND payload->>'type' = $2`,
+        [splitGroup.groupId, OCCURRENCE_PLANNED_V1],
+      )) as { payload: { data: { occurrenceId: string; tutorId: string; studentIds: string[]; startsAt: string } } }[];
+      expect(outbox.length).toBeGreaterThanOrEqual(2 * occurrences.length); // platform + vendor topic
+      for (const { payload } of outbox) {
+        expect(payload.data.tutorId).toBe(splitGroup.tutorId);
+        expect(payload.data.studentIds.sort()).toEqual([...split].sort());
+      }
+    });
   });
 });

@@ -14,3 +14,4 @@ export * from './auto-scheduler/school-milp';
 export * from './auto-scheduler/greedy';
 export * from './auto-scheduler/explain';
 export * from './auto-scheduler/auto-scheduler';
+export * from './auto-scheduler/proposal-basis';

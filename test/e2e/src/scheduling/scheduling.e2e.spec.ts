@@ -142,8 +142,17 @@ describe('scheduling: enrollment events → groups and occurrences → each vend
     for (const w of [a, b]) {
       const run = await http(admin, '/v1/auto-schedule', { method: 'POST', body: request(w, true) });
       expect(run.status).toBe(200);
-      expect(run.body['refused']).toEqual([]);
       expect((run.body['applied'] as unknown[]).length).toBeGreaterThan(0);
+      // The stored proposal was applied in one go; applying it again is refused, naming why, and changes nothing.
+      const again = await http(admin, `/v1/auto-schedule/proposals/${String(run.body['proposalId'])}/application`, {
+        method: 'POST',
+        body: {},
+      });
+      expect(again.status).toBe(409);
+      expect(again.body).toMatchObject({
+        error: 'stale_proposal',
+        conflicts: [{ code: 'proposal_applied', message: expect.stringContaining('was already applied') }],
+      });
     }
 
     for (const [mine, theirs] of [

@@ -25,9 +25,10 @@
  *   still be rejected). Every JSON body is sent with an extra `approved` (and `vendorId`, unless the DTO declares it).
  * Fixtures may create data through any service (`w.call`) and mark foreign ids (`w.mark(owner, id)`).
  */
+import { randomUUID } from 'node:crypto';
 import type { Role } from '@tutoring/shared/auth';
 import { SERVICE_NAMES, type ServiceName } from '@tutoring/shared/dev-stack';
-import type { Caller, MatrixRequest, World } from './matrix-world';
+import { BELL_SCHEDULE, type Caller, type MatrixRequest, type World } from './matrix-world';
 
 export type Scope = 'district' | 'vendor' | 'school' | 'teacher' | 'none';
 
@@ -72,6 +73,24 @@ const ELIGIBILITY_QUERY = { schoolYear: '2026-2027', purpose: 'security matrix' 
 const ownVendor = (w: World, c: Caller) => (c.district === 'A' ? w.vendorIds.A : w.vendorIds.B);
 const foreignVendor = (w: World, c: Caller) => (c.district === 'A' ? w.vendorIds.B : w.vendorIds.A);
 const vendorOnly = (c: Caller) => c.roles.every((r) => r === 'vendor');
+
+// School scope (w.schoolScope: students of two schools of district A; A's leader and teacher lead the first only).
+// Probes aim a school-bound caller (school leader, teacher) at another school's record: for district A's callers
+// the other school of A, for district B's callers a record of district A.
+type SchoolScope = NonNullable<World['schoolScope']>;
+const SCHOOL_ROLES: Role[] = ['school_leader', 'teacher'];
+const schoolBound = (c: Caller) => SCHOOL_ROLES.some((role) => c.roles.every((r) => r === role));
+const PURPOSE = { purpose: 'security matrix' };
+const schoolProbe =
+  (pick: (s: SchoolScope, c: Caller) => MatrixRequest) =>
+  (w: World, c: Caller): MatrixRequest | null =>
+    schoolBound(c) && w.schoolScope ? pick(w.schoolScope, c) : null;
+const foreignSchool = (s: SchoolScope, c: Caller) => (c.district === 'A' ? s.other : s.mine);
+const foreignStudent = (s: SchoolScope, c: Caller) =>
+  (c.district === 'A' ? s.students.other[0] : s.students.mine[0]) as string;
+const foreignEnrolment = (s: SchoolScope, c: Caller) => (c.district === 'A' ? s.enrolments.other : s.enrolments.mine);
+/** District A's callers act on the first school of the school scope; district B has no roster (random ids). */
+const ownScope = (w: World, c: Caller): SchoolScope | null => (c.district === 'A' ? w.schoolScope : null);
 
 export const ROUTE_ACCESS: RouteRow[] = [
   // every service: probes for Kubernetes, no token, no tenant data
@@ -122,8 +141,18 @@ export const ROUTE_ACCESS: RouteRow[] = [
     }),
   }),
   row('enrollment', 'POST /v1/roster/imports', ADMIN, 'district'),
-  row('enrollment', 'GET /v1/students', PROGRAM_SCHOOL, 'school'),
-  row('enrollment', 'GET /v1/students/{studentId}/pii', PROGRAM_SCHOOL, 'school'),
+  // teacher: only the students of their classes (token teacher_id, or else sub = their OneRoster user sourcedId)
+  row('enrollment', 'GET /v1/students', [...PROGRAM_SCHOOL, 'teacher'], 'school', {
+    ok: 200,
+    request: () => ({ query: { limit: '200', ...PURPOSE } }),
+  }),
+  row('enrollment', 'GET /v1/students/{studentId}/pii', [...PROGRAM_SCHOOL, 'teacher'], 'school', {
+    request: (w, c) => ({
+      params: { studentId: ownScope(w, c)?.students.mine[0] ?? randomUUID() },
+      query: PURPOSE,
+    }),
+    probe: schoolProbe((s, c) => ({ params: { studentId: foreignStudent(s, c) }, query: PURPOSE })),
+  }),
   row('enrollment', 'POST /v1/students/{studentId}/erasure', ADMIN, 'district'),
   row('enrollment', 'POST /v1/programs/{programId}/enrolments', PROGRAM, 'district'),
   row('enrollment', 'POST /v1/enrolments/{enrolmentId}/invitation', PROGRAM, 'district'),
@@ -132,8 +161,11 @@ export const ROUTE_ACCESS: RouteRow[] = [
   row('enrollment', 'POST /v1/enrolments/{enrolmentId}/withdrawal', PROGRAM, 'district'),
   row('enrollment', 'POST /v1/enrolments/{enrolmentId}/exit', PROGRAM, 'district'),
   row('enrollment', 'PUT /v1/enrolments/{enrolmentId}/contact-preferences', PROGRAM, 'district'),
-  row('enrollment', 'GET /v1/enrolments', PROGRAM_SCHOOL_VENDOR, 'vendor'),
-  row('enrollment', 'GET /v1/enrolments/{enrolmentId}', PROGRAM_SCHOOL_VENDOR, 'vendor'),
+  row('enrollment', 'GET /v1/enrolments', [...PROGRAM_SCHOOL_VENDOR, 'teacher'], 'vendor'),
+  row('enrollment', 'GET /v1/enrolments/{enrolmentId}', [...PROGRAM_SCHOOL_VENDOR, 'teacher'], 'vendor', {
+    request: (w, c) => ({ params: { enrolmentId: ownScope(w, c)?.enrolments.mine ?? randomUUID() } }),
+    probe: schoolProbe((s, c) => ({ params: { enrolmentId: foreignEnrolment(s, c) } })),
+  }),
   row('enrollment', 'POST /v1/assessments/imports', PROGRAM, 'district'),
   row('enrollment', 'GET /v1/programs/{programId}/eligibility', PROGRAM, 'district', {
     ok: 200,
@@ -162,12 +194,18 @@ export const ROUTE_ACCESS: RouteRow[] = [
   row('scheduling', 'PUT /v1/groups/{groupId}/slots', PROGRAM_SCHOOL, 'school'),
   row('scheduling', 'POST /v1/groups/{groupId}/tutor-reassignments', PROGRAM, 'district'),
   row('scheduling', 'POST /v1/groups/{groupId}/dissolution', PROGRAM, 'district'),
-  row('scheduling', 'PUT /v1/schools/{schoolId}/bell-schedule', PROGRAM_SCHOOL, 'school'),
-  row('scheduling', 'GET /v1/schools/{schoolId}/bell-schedule', PROGRAM_SCHOOL_VENDOR, 'school'),
+  row('scheduling', 'PUT /v1/schools/{schoolId}/bell-schedule', PROGRAM_SCHOOL, 'school', {
+    request: (w, c) => ({ params: { schoolId: ownScope(w, c)?.mine ?? randomUUID() }, body: BELL_SCHEDULE }),
+    probe: schoolProbe((s, c) => ({ params: { schoolId: foreignSchool(s, c) }, body: BELL_SCHEDULE })),
+  }),
+  row('scheduling', 'GET /v1/schools/{schoolId}/bell-schedule', PROGRAM_SCHOOL_VENDOR, 'school', {
+    probe: schoolProbe((s, c) => ({ params: { schoolId: foreignSchool(s, c) } })),
+  }),
   row('scheduling', 'POST /v1/occurrences/planning', PROGRAM, 'district'),
   row('scheduling', 'GET /v1/occurrences', PROGRAM_SCHOOL_VENDOR, 'vendor'),
   row('scheduling', 'POST /v1/occurrences/{occurrenceId}/cancellations', PROGRAM_SCHOOL, 'school'),
   row('scheduling', 'POST /v1/auto-schedule', PROGRAM_SCHOOL, 'school'),
+  row('scheduling', 'POST /v1/auto-schedule/proposals/{proposalId}/application', PROGRAM_SCHOOL, 'school'),
 
   // session-ledger
   row(
@@ -205,11 +243,18 @@ export const ROUTE_ACCESS: RouteRow[] = [
     'GET /v1/exceptions',
     ['district_admin', 'program_manager', 'finance', 'vendor', 'school_leader'],
     'vendor',
+    {
+      probe: schoolProbe((s, c) => ({ query: { schoolId: foreignSchool(s, c) } })),
+    },
   ),
   row('session-ledger', 'POST /v1/ingest/events', ['vendor'], 'vendor', { body: 'event-verdict' }),
   row('session-ledger', 'POST /v1/ingest/datas-csv', ['vendor'], 'vendor'),
-  row('session-ledger', 'GET /v1/dosage/students/{studentId}', PROGRAM_SCHOOL_VENDOR, 'vendor'),
-  row('session-ledger', 'GET /v1/dosage/fidelity', PROGRAM_SCHOOL, 'school'),
+  row('session-ledger', 'GET /v1/dosage/students/{studentId}', PROGRAM_SCHOOL_VENDOR, 'vendor', {
+    probe: schoolProbe((s, c) => ({ params: { studentId: foreignStudent(s, c) } })),
+  }),
+  row('session-ledger', 'GET /v1/dosage/fidelity', PROGRAM_SCHOOL, 'school', {
+    probe: schoolProbe((s, c) => ({ query: { schoolId: foreignSchool(s, c), week: '2026-W48' } })),
+  }),
   row(
     'session-ledger',
     'GET /v1/payment/periods',

@@ -118,15 +118,29 @@ export class SchedulingService {
   }
 
   async formGroup(actor: Actor, input: FormGroupInput): Promise<ScheduledGroup> {
-    const groupId = this.newId();
-    return this.tx(actor.districtId, async (m) => {
-      const base = { ...input, groupId, districtId: actor.districtId };
-      const command: GroupCommand = {
-        type: 'FormGroup',
-        data: { ...base, context: await this.planContext(m, base), at: this.clock().toISOString(), by: actor.by },
-      };
-      return this.applyGroupEvents(m, command, null);
-    });
+    return this.tx(actor.districtId, (m) => this.formGroupIn(m, actor, input));
+  }
+
+  /**
+   * Forms a group inside the caller's tenant transaction (applying an auto-schedule proposal forms all its groups in
+   * one): the same conflict check, storage, outbox events and occurrences as a manual formation.
+   */
+  async formGroupIn(m: EntityManager, actor: Actor, input: FormGroupInput): Promise<ScheduledGroup> {
+    const base = { ...input, groupId: this.newId(), districtId: actor.districtId };
+    const command: GroupCommand = {
+      type: 'FormGroup',
+      data: { ...base, context: await this.planContext(m, base), at: this.clock().toISOString(), by: actor.by },
+    };
+    return this.applyGroupEvents(m, command, null);
+  }
+
+  /** The district's local date now (in a transaction the caller holds). */
+  async todayIn(m: EntityManager, districtId: string): Promise<LocalDate> {
+    return localDateAt(this.clock().getTime(), await this.zone(m, districtId));
+  }
+
+  now(): string {
+    return this.clock().toISOString();
   }
 
   async changeGroup(

@@ -7,7 +7,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import type { Principal } from '@tutoring/shared/auth';
-import { ScheduleConflictError } from '@tutoring/scheduling/domain';
+import { ScheduleConflictError, StaleProposalError } from '@tutoring/scheduling/domain';
 import { NotFound, NotReady } from '../commands/scheduling.service';
 
 const isDistrictWide = (p: Principal): boolean =>
@@ -42,6 +42,14 @@ export const visible = (scope: ReadScope, row: { vendorId: string; schoolId: str
 /** Domain refusals to HTTP: a conflict is 409 with every conflict named. */
 export const toHttpError = (error: unknown): unknown => {
   if (error instanceof HttpException) return error;
+  if (error instanceof StaleProposalError)
+    return new ConflictException({
+      statusCode: 409,
+      error: 'stale_proposal',
+      message: `proposal ${error.proposalId} cannot be applied as it is: ${error.message}`,
+      proposalId: error.proposalId,
+      conflicts: error.conflicts,
+    });
   if (error instanceof ScheduleConflictError)
     return new ConflictException({
       statusCode: 409,

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -25,6 +25,14 @@ import { assertMayChangeSchool, mapErrors } from './access';
 export class FreeCellDto {
   @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(7) weekday: number;
   @ApiProperty({ example: 'P3' }) @Matches(/^[A-Za-z0-9_-]{1,16}$/) period: string;
+  @ApiPropertyOptional({
+    example: 'A',
+    description:
+      'Rotating (A/B) schools: the day type this free period is on; absent = free in that period on every day type falling on that weekday. Ignored on weekly schools.',
+  })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,16}$/)
+  dayType?: string;
 }
 
 export class StudentFreeDto {
@@ -59,7 +67,8 @@ export class AutoScheduleDto {
   freePeriods: StudentFreeDto[];
   @ApiPropertyOptional({
     default: false,
-    description: 'Form the proposed groups (each through the manual conflict check)',
+    description:
+      'Apply the proposal at once: all groups in one transaction (each through the manual conflict check), or none (409 naming what changed during the solve)',
   })
   @IsOptional()
   @IsBoolean()
@@ -73,7 +82,10 @@ export class AutoScheduleDto {
 export class AutoScheduleController {
   constructor(@Inject(AutoScheduleService) private readonly auto: AutoScheduleService) {}
 
-  /** Proposes (and with apply=true forms) groups maximising students at full dose; explains each student not placed. */
+  /**
+   * Proposes (and with apply=true forms) groups maximising students at full dose; explains each student not placed.
+   * The proposal is stored with the facts it relied on: `proposalId` + `proposalVersion` to apply it later.
+   */
   @Post()
   @HttpCode(200)
   @Roles('district_admin', 'program_manager', 'school_leader')
@@ -81,6 +93,23 @@ export class AutoScheduleController {
     for (const schoolId of body.schoolIds) assertMayChangeSchool(p, schoolId);
     return mapErrors(() =>
       this.auto.run({ districtId: p.districtId, by: p.sub }, { ...body, apply: body.apply ?? false }),
+    );
+  }
+
+  /**
+   * Applies a stored proposal: every group, membership, slot, occurrence and event in one transaction, or nothing.
+   * 409 `stale_proposal` naming each change when what the proposal relied on (its students' enrolments, its tutors,
+   * groups sharing them, bell schedules, A/B calendars, the program) changed since it was computed, or when it was
+   * applied already; 409 `schedule_conflict` if a group breaks a rule.
+   */
+  @Post('proposals/:proposalId/application')
+  @HttpCode(200)
+  @Roles('district_admin', 'program_manager', 'school_leader')
+  async apply(@Param('proposalId', new ParseUUIDPipe()) proposalId: string, @CurrentPrincipal() p: Principal) {
+    return mapErrors(() =>
+      this.auto.apply({ districtId: p.districtId, by: p.sub }, proposalId, (schoolIds) => {
+        for (const schoolId of schoolIds) assertMayChangeSchool(p, schoolId);
+      }),
     );
   }
 }

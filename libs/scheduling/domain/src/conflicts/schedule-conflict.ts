@@ -21,6 +21,8 @@ export const CONFLICT_CODES = [
   'group_dissolved',
   'occurrence_not_planned',
   'students_not_in_occurrence',
+  'proposal_stale',
+  'proposal_applied',
 ] as const;
 export type ConflictCode = (typeof CONFLICT_CODES)[number];
 
@@ -34,6 +36,17 @@ export class ScheduleConflictError extends Error {
   constructor(readonly conflicts: Conflict[]) {
     super(conflicts.map((c) => c.message).join('; '));
     this.name = 'ScheduleConflictError';
+  }
+}
+
+/** An auto-schedule proposal can no longer be applied as it is: what it relied on changed, or it was applied. */
+export class StaleProposalError extends ScheduleConflictError {
+  constructor(
+    readonly proposalId: string,
+    conflicts: Conflict[],
+  ) {
+    super(conflicts);
+    this.name = 'StaleProposalError';
   }
 }
 

@@ -4,6 +4,8 @@ import type { EntityManager } from 'typeorm';
 import type {
   BellSchedule,
   ProgramRules,
+  ProposalBasis,
+  ProposedGroup,
   RecurringSlot,
   SchoolCalendar,
   ScheduledGroup,
@@ -418,4 +420,103 @@ export class SchedulingStore {
       [c.districtId, c.occurrenceId, c.reason, c.accountable, c.studentIds, c.note, c.by, c.at],
     );
   }
+
+  // ── auto-schedule proposals ───────────────────────────────────────────────────────────────────────────
+  async saveProposal(m: EntityManager, p: ProposalRow): Promise<void> {
+    await m.query(
+      `INSERT INTO ${this.schema}.auto_schedule_proposals (proposal_id, district_id, program_id, school_ids, horizon_from,
+         horizon_to, minutes, slot_defaults, groups, basis, version, status, created_by, created_at)
+       VALUES ($1, $2, $3, $4::uuid[], $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, 'proposed', $12, $13)`,
+      [
+        p.proposalId,
+        p.districtId,
+        p.programId,
+        p.schoolIds,
+        p.horizon.from,
+        p.horizon.to,
+        p.minutes,
+        JSON.stringify(p.slotDefaults),
+        JSON.stringify(p.groups),
+        JSON.stringify(p.basis),
+        p.version,
+        p.createdBy,
+        p.createdAt,
+      ],
+    );
+  }
+
+  async proposal(m: EntityManager, proposalId: string, forUpdate = false): Promise<ProposalRow | null> {
+    const rows = (await m.query(
+      `SELECT proposal_id, district_id, program_id, school_ids, to_char(horizon_from, 'YYYY-MM-DD') AS horizon_from,
+              to_char(horizon_to, 'YYYY-MM-DD') AS horizon_to, minutes, slot_defaults, groups, basis, version, status,
+              created_by, created_at, applied_at, applied_group_ids
+         FROM ${this.schema}.auto_schedule_proposals WHERE proposal_id = $1 ${forUpdate ? 'FOR UPDATE' : ''}`,
+      [proposalId],
+    )) as ProposalDbRow[];
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      proposalId: r.proposal_id,
+      districtId: r.district_id,
+      programId: r.program_id,
+      schoolIds: r.school_ids,
+      horizon: { from: r.horizon_from, to: r.horizon_to },
+      minutes: r.minutes,
+      slotDefaults: r.slot_defaults,
+      groups: r.groups,
+      basis: r.basis,
+      version: r.version,
+      status: r.status,
+      createdBy: r.created_by,
+      createdAt: new Date(r.created_at).toISOString(),
+      appliedAt: r.applied_at ? new Date(r.applied_at).toISOString() : null,
+      appliedGroupIds: r.applied_group_ids,
+    };
+  }
+
+  async markProposalApplied(m: EntityManager, proposalId: string, groupIds: string[], at: string): Promise<void> {
+    await m.query(
+      `UPDATE ${this.schema}.auto_schedule_proposals SET status = 'applied', applied_at = $2, applied_group_ids = $3::uuid[]
+        WHERE proposal_id = $1`,
+      [proposalId, at, groupIds],
+    );
+  }
+}
+
+export interface ProposalRow {
+  proposalId: string;
+  districtId: string;
+  programId: string;
+  schoolIds: string[];
+  /** Dates over which the rotations were resolved (today … program end). */
+  horizon: { from: string; to: string };
+  minutes: number;
+  slotDefaults: { location: string; supervisorId: string };
+  groups: ProposedGroup[];
+  basis: ProposalBasis;
+  version: string;
+  status?: 'proposed' | 'applied';
+  createdBy: string;
+  createdAt: string;
+  appliedAt?: string | null;
+  appliedGroupIds?: string[];
+}
+
+interface ProposalDbRow {
+  proposal_id: string;
+  district_id: string;
+  program_id: string;
+  school_ids: string[];
+  horizon_from: string;
+  horizon_to: string;
+  minutes: number;
+  slot_defaults: ProposalRow['slotDefaults'];
+  groups: ProposedGroup[];
+  basis: ProposalBasis;
+  version: string;
+  status: 'proposed' | 'applied';
+  created_by: string;
+  created_at: string | Date;
+  applied_at: string | Date | null;
+  applied_group_ids: string[];
 }
