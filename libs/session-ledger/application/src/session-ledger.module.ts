@@ -12,6 +12,7 @@ import { HttpIngestService } from './http-ingest/http-ingest.service';
 import { CsvBodyMiddleware } from './http-ingest/csv-body.middleware';
 import { ProjectionsModule } from './projections/projections.module';
 import { BatchSessionsTopicHandler, SessionBatchIngest } from './projections/batch-ingest';
+import { DosageWarningsModule } from './dosage-warnings/dosage-warnings.module';
 
 export const INGEST_GROUP = 'session-ledger.ingest';
 export const VENDORS_GROUP = 'session-ledger.vendors';
@@ -23,7 +24,7 @@ export const HTTP_INGEST_GROUP = 'session-ledger.http-ingest';
  * Consumers start after the HTTP server is up and stop (finish batch, commit, leave group) on SIGTERM via the runtime.
  */
 @Module({
-  imports: [ProjectionsModule],
+  imports: [ProjectionsModule, DosageWarningsModule],
   controllers: [LedgerController, HttpIngestController],
   providers: [
     {

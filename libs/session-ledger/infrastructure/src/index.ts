@@ -8,3 +8,5 @@ export * from './reader';
 export * from './projections';
 export * from './ledger/billable-facts.store';
 export * from './ledger/ledger.queries';
+export * from './migrations/1700000000701-dosage-warnings.migration';
+export * from './dosage';

@@ -176,15 +176,17 @@ const emptyWeek = (isoWeek: string): ScheduleWeekSummary => ({
   unscheduledDelivered: 0,
 });
 
-const COUNTER: Record<OccurrenceOutcome, keyof Omit<ScheduleWeekSummary, 'isoWeek' | 'scheduled' | 'unscheduledDelivered'>> =
-  {
-    delivered: 'delivered',
-    cancelled_by_district: 'cancelledByDistrict',
-    cancelled_by_vendor: 'cancelledByVendor',
-    student_absent: 'studentAbsent',
-    not_reported: 'notReported',
-    pending: 'pending',
-  };
+const COUNTER: Record<
+  OccurrenceOutcome,
+  keyof Omit<ScheduleWeekSummary, 'isoWeek' | 'scheduled' | 'unscheduledDelivered'>
+> = {
+  delivered: 'delivered',
+  cancelled_by_district: 'cancelledByDistrict',
+  cancelled_by_vendor: 'cancelledByVendor',
+  student_absent: 'studentAbsent',
+  not_reported: 'notReported',
+  pending: 'pending',
+};
 
 /**
  * A student's scheduled versus delivered sessions per ISO week (of the occurrence's local date, or the session's for

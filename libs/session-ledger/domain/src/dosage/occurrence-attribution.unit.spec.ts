@@ -163,6 +163,9 @@ describe("a student's scheduled versus delivered per week", () => {
 
   it('ignores occurrences planned for other students', () => {
     const forBen = { ...MON, studentIds: [BEN] };
-    expect(studentSchedule(ANA, [forBen], [], new Date('2026-12-01T00:00:00Z'))).toEqual({ weeks: [], occurrences: [] });
+    expect(studentSchedule(ANA, [forBen], [], new Date('2026-12-01T00:00:00Z'))).toEqual({
+      weeks: [],
+      occurrences: [],
+    });
   });
 });

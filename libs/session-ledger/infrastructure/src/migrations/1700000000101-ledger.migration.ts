@@ -5,6 +5,7 @@ import { auditLogMigration } from '@tutoring/shared/audit';
 import { ReferenceAndTenancy1700000000201 } from './1700000000201-reference-and-tenancy.migration';
 import { Projections1700000000301 } from './1700000000301-projections.migration';
 import { ReaderCheckpoint1700000000302 } from './1700000000302-reader-checkpoint.migration';
+import { DosageWarnings1700000000701 } from './1700000000701-dosage-warnings.migration';
 
 /**
  * The append-only ledger and what ingest needs around it. The ledger refuses UPDATE and DELETE by trigger, so not
@@ -78,4 +79,5 @@ export const SESSION_LEDGER_MIGRATIONS = [
   SessionLedgerAuditLog1700000000202,
   Projections1700000000301,
   ReaderCheckpoint1700000000302,
+  DosageWarnings1700000000701,
 ];

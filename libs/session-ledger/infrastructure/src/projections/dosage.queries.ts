@@ -1,11 +1,18 @@
 import type { EntityManager } from 'typeorm';
 import {
+  AttendanceStatus,
   isOnTrack,
   isoWeekOf,
+  isoWeekRange,
+  PlannedOccurrence,
+  ReportedSession,
   shareBasisPoints,
+  studentSchedule,
+  StudentScheduleView,
   weekAtTarget,
   weeklyTargetMinutes,
 } from '@tutoring/session-ledger/domain';
+import { activeProjectionSlot } from '../dosage/dosage-warnings.store';
 import { SessionProjectionStore } from './session-projection.store';
 
 export interface DosageWeekView {
@@ -37,6 +44,38 @@ export interface FidelityView {
   primaryTutorSessions: number;
   countedSessions: number;
   tutorConsistencyBp: number;
+}
+
+interface OccurrenceRow {
+  occurrence_id: string;
+  vendor_id: string;
+  group_id: string;
+  date: string;
+  starts_at: Date;
+  ends_at: Date;
+  student_ids: string[];
+  cancelled_accountable: string | null;
+  cancelled_reason: string | null;
+  cancelled_student_ids: string[] | null;
+}
+
+interface ScheduledSessionRow {
+  vendor_id: string;
+  session_id: string;
+  group_id: string | null;
+  local_date: string;
+  lines: { studentId: string; status: AttendanceStatus; minutes: number }[];
+  scheduled_session_id: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+}
+
+export interface StudentScheduleQuery {
+  fromWeek: string;
+  toWeek: string;
+  /** A vendor reads only its own occurrences and sessions. */
+  vendorId: string | null;
+  now: Date;
 }
 
 interface EnrolmentRow {
@@ -130,6 +169,73 @@ export class DosageQueries {
           ? isOnTrack(cumulativeMinutes, instructionalWeeksElapsed, target)
           : null,
     };
+  }
+
+  /**
+   * Scheduled versus delivered for one student and a range of ISO weeks: the planned occurrences (reference tables,
+   * from scheduling's events) and the current version of every session that names the student (active slot of
+   * `proj_sessions`, with `scheduledSessionId` and times read from the ledger entry it came from), matched and
+   * attributed by the pure `studentSchedule`.
+   */
+  async studentSchedule(
+    m: EntityManager,
+    districtId: string,
+    studentId: string,
+    q: StudentScheduleQuery,
+  ): Promise<StudentScheduleView> {
+    const from = isoWeekRange(q.fromWeek)?.from;
+    const to = isoWeekRange(q.toWeek)?.to;
+    if (!from || !to) throw new Error('fromWeek and toWeek must be ISO weeks');
+    const slot = await activeProjectionSlot(m, this.schema);
+    const occurrences = (await m.query(
+      `SELECT occurrence_id, vendor_id, group_id, date::text AS date, starts_at, ends_at, student_ids::text[] AS student_ids,
+              cancelled_accountable, cancelled_reason, cancelled_student_ids::text[] AS cancelled_student_ids
+         FROM ${this.schema}.ref_occurrences
+        WHERE student_ids @> ARRAY[$1]::uuid[] AND date BETWEEN $2::date AND $3::date
+          AND starts_at IS NOT NULL AND ends_at IS NOT NULL AND ($4::uuid IS NULL OR vendor_id = $4)`,
+      [studentId, from, to, q.vendorId],
+    )) as OccurrenceRow[];
+    const sessions = (await m.query(
+      `SELECT ps.vendor_id, ps.session_id, ps.group_id, ps.local_date::text AS local_date, ps.lines,
+              le.data->>'scheduledSessionId' AS scheduled_session_id, le.data->>'startedAt' AS started_at,
+              le.data->>'endedAt' AS ended_at
+         FROM ${this.schema}.proj_sessions_${slot} ps
+         JOIN ${this.schema}.ledger_entries le ON le.position = ps.position
+        WHERE ps.district_id = $1 AND ps.iso_week BETWEEN $2 AND $3
+          AND ps.lines @> jsonb_build_array(jsonb_build_object('studentId', $4::text))
+          AND ($5::uuid IS NULL OR ps.vendor_id = $5)`,
+      [districtId, q.fromWeek, q.toWeek, studentId, q.vendorId],
+    )) as ScheduledSessionRow[];
+    const planned = occurrences.map((o): PlannedOccurrence => ({
+      occurrenceId: o.occurrence_id,
+      vendorId: o.vendor_id,
+      groupId: o.group_id,
+      date: o.date,
+      startsAt: o.starts_at.toISOString(),
+      endsAt: o.ends_at.toISOString(),
+      studentIds: o.student_ids,
+      cancellation:
+        o.cancelled_accountable === 'district' || o.cancelled_accountable === 'vendor'
+          ? {
+              accountable: o.cancelled_accountable,
+              reason: o.cancelled_reason ?? 'other',
+              studentIds: o.cancelled_student_ids ?? [],
+            }
+          : null,
+    }));
+    const reported = sessions
+      .filter((r) => r.started_at !== null && r.ended_at !== null)
+      .map((r): ReportedSession => ({
+        vendorId: r.vendor_id,
+        sessionId: r.session_id,
+        groupId: r.group_id,
+        scheduledSessionId: r.scheduled_session_id,
+        startedAt: r.started_at as string,
+        endedAt: r.ended_at as string,
+        localDate: r.local_date,
+        lines: r.lines.map((l) => ({ studentId: l.studentId, status: l.status, minutes: l.minutes })),
+      }));
+    return studentSchedule(studentId, planned, reported, q.now);
   }
 
   /** Fidelity of the students enrolled in a program and/or school, for one ISO week. */

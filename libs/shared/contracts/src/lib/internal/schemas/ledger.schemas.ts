@@ -86,7 +86,11 @@ export const dosageBelowTargetSchema: JsonSchema = eventSchema(
     studentId: uuid('Pseudonymous student id'),
     schoolId: nullableUuid("The student's school (of the enrolment judged)"),
     programId: nullableUuid('The program whose target was applied'),
-    isoWeek: { type: 'string', pattern: '^\\d{4}-W(0[1-9]|[1-4]\\d|5[0-3])$', description: 'ISO week in the district zone' },
+    isoWeek: {
+      type: 'string',
+      pattern: '^\\d{4}-W(0[1-9]|[1-4]\\d|5[0-3])$',
+      description: 'ISO week in the district zone',
+    },
     attendedMinutes: integer('Attended minutes that week (present, late, left early)', 0, 100_000),
     targetMinutes: integer('Target minutes of the week (sessions/week × minutes/session)', 0, 100_000),
     consecutiveWeeks: integer('Consecutive instructional weeks below target, this one included', 1, 60),
