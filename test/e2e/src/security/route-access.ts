@@ -252,6 +252,9 @@ export const ROUTE_ACCESS: RouteRow[] = [
   row('session-ledger', 'GET /v1/dosage/students/{studentId}', PROGRAM_SCHOOL_VENDOR, 'vendor', {
     probe: schoolProbe((s, c) => ({ params: { studentId: foreignStudent(s, c) } })),
   }),
+  row('session-ledger', 'GET /v1/dosage/students/{studentId}/schedule', PROGRAM_SCHOOL_VENDOR, 'vendor', {
+    probe: schoolProbe((s, c) => ({ params: { studentId: foreignStudent(s, c) } })),
+  }),
   row('session-ledger', 'GET /v1/dosage/fidelity', PROGRAM_SCHOOL, 'school', {
     probe: schoolProbe((s, c) => ({ query: { schoolId: foreignSchool(s, c), week: '2026-W48' } })),
   }),
