@@ -72,13 +72,14 @@ describe('input validation', () => {
       targetMinutes: 90,
       consecutiveWeeks: 2,
     };
-    const ok = validateInput(DOSAGE_BELOW_TARGET_V1, dosage);
-    expect(ok).toMatchObject({
-      ok: true,
-      checkedBy: INTERNAL_EVENT_SCHEMAS[DOSAGE_BELOW_TARGET_V1] ? 'producer-schema' : 'notifications-fallback',
-    });
+    // session-ledger publishes the dosage schema: notifications validates against it, not a copy of its own.
+    expect(INTERNAL_EVENT_SCHEMAS[DOSAGE_BELOW_TARGET_V1]).toBeDefined();
+    expect(validateInput(DOSAGE_BELOW_TARGET_V1, dosage)).toMatchObject({ ok: true, checkedBy: 'producer-schema' });
     const bad = validateInput(DOSAGE_BELOW_TARGET_V1, { ...dosage, consecutiveWeeks: 'two', studentId: 'nope' });
     expect(bad.ok).toBe(false);
+    // Limits only the producer's schema knows: a streak starts at 1, a week label must be a real week number.
+    expect(validateInput(DOSAGE_BELOW_TARGET_V1, { ...dosage, consecutiveWeeks: 0 }).ok).toBe(false);
+    expect(validateInput(DOSAGE_BELOW_TARGET_V1, { ...dosage, isoWeek: '2026-W60' }).ok).toBe(false);
     expect(validateInput(STATEMENT_ISSUED_V1, contractsTesting.aStatementIssued())).toMatchObject({
       ok: true,
       checkedBy: 'producer-schema',
