@@ -15,6 +15,7 @@ import {
   minutesOf,
   narrowBasis,
   proposalBasis,
+  slotsOfProposedGroup,
   stableJson,
   StaleProposalError,
   type AutoScheduleInput,
@@ -25,7 +26,6 @@ import {
   type ProgramRules,
   type ProposalBasis,
   type ProposedGroup,
-  type RecurringSlot,
   type RotatingSchool,
   type ScheduledGroup,
   type TutorProfile,
@@ -72,29 +72,6 @@ interface SchoolTimes {
 
 const versionOf = (basis: ProposalBasis): string =>
   createHash('sha256').update(stableJson(basis)).digest('hex').slice(0, 24);
-
-/** The recurring slots of a proposed group: one when it meets in the same period every day, else one per day type. */
-export const slotsOfProposedGroup = (
-  g: ProposedGroup,
-  minutes: number,
-  defaults: { location: string; supervisorId: string },
-): RecurringSlot[] => {
-  const days = g.weekdays.join('');
-  const byType = Object.entries(g.periodsByDayType ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  const distinct = new Set(byType.map(([, p]) => p));
-  if (byType.length === 0 || distinct.size === 1) {
-    const period = byType[0]?.[1] ?? g.period;
-    return [{ slotId: `auto-${days}-${period}`, weekdays: g.weekdays, period, minutes, dayTypes: null, ...defaults }];
-  }
-  return byType.map(([type, period]) => ({
-    slotId: `auto-${days}-${type}-${period}`,
-    weekdays: g.weekdays,
-    period,
-    minutes,
-    dayTypes: [type],
-    ...defaults,
-  }));
-};
 
 /** Minutes a tutor is already busy on each weekday (existing groups, on any day type of their slots). */
 const busyByWeekday = (

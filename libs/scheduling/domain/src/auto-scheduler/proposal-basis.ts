@@ -4,6 +4,8 @@
 import type { BellSchedule } from '../calendar/bell-schedule';
 import { conflict, type Conflict } from '../conflicts/schedule-conflict';
 import type { ProgramRules, ScheduledGroup, StudentPlacement, TutorProfile } from '../groups/group.types';
+import type { RecurringSlot } from '../slots/recurring-slot';
+import type { ProposedGroup } from './auto-schedule.types';
 
 export type ProposalBasis = Record<string, string>;
 
@@ -85,4 +87,27 @@ export const narrowBasis = (
     ...[...keep.groupIds].map((id) => `group:${id}`),
   ]);
   return Object.fromEntries(Object.entries(basis).filter(([k]) => wanted.has(k) || !/^(student|tutor|group):/.test(k)));
+};
+
+/** The recurring slots of a proposed group: one when it meets in the same period every day, else one per day type. */
+export const slotsOfProposedGroup = (
+  g: ProposedGroup,
+  minutes: number,
+  defaults: { location: string; supervisorId: string },
+): RecurringSlot[] => {
+  const days = g.weekdays.join('');
+  const byType = Object.entries(g.periodsByDayType ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const distinct = new Set(byType.map(([, p]) => p));
+  if (byType.length === 0 || distinct.size === 1) {
+    const period = byType[0]?.[1] ?? g.period;
+    return [{ slotId: `auto-${days}-${period}`, weekdays: g.weekdays, period, minutes, dayTypes: null, ...defaults }];
+  }
+  return byType.map(([type, period]) => ({
+    slotId: `auto-${days}-${type}-${period}`,
+    weekdays: g.weekdays,
+    period,
+    minutes,
+    dayTypes: [type],
+    ...defaults,
+  }));
 };
