@@ -1,15 +1,19 @@
 /**
- * Generates a synthetic OneRoster 1.2 CSV district (bulk): manifest, orgs, academicSessions, users, classes,
- * enrollments, demographics, plus an assessments.csv (BOY/MOY scores) for the same students. Deterministic for a
- * given seed. Every person is invented; names come from short lists, local numbers are S + 7 digits.
+ * Generates a synthetic OneRoster 1.2 CSV district (bulk): manifest, orgs, academicSessions, courses, users, roles
+ * (teachers), classes, enrollments, demographics, plus an assessments.csv (BOY/MOY scores) for the same students.
+ * Deterministic for a given seed. Every person is invented; names come from short lists, local numbers are S + 7
+ * digits. Tests pass --canary-names: every student is then named from the shared canary list
+ * (libs/shared/testing/src/canary.ts), which the test run's final check looks for in every topic and log.
  *
  *   node -r ./tools/register.js tools/generators/oneroster/generate-district.ts --out tmp/district --students 30000
  *
  * Options: --students N (default 30000) --schools N (default students/500) --seed N (default 1)
  *          --school-year 2026-2027 --canary NAME (the first student is called NAME NAME: for leak tests)
+ *          --canary-names (every student's names come from the shared canary list)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CANARY_NAMES } from '@tutoring/shared/testing';
 
 export interface GenerateOptions {
   students: number;
@@ -17,6 +21,8 @@ export interface GenerateOptions {
   seed?: number;
   schoolYear?: string;
   canary?: string;
+  /** Every student's given and family names from the shared canary list (tests). */
+  canaryNames?: boolean;
 }
 
 const GIVEN = [
@@ -108,7 +114,24 @@ export function generateDistrict(o: GenerateOptions): Record<string, string> {
     'sourcedId,status,dateLastModified,birthDate,sex,americanIndianOrAlaskaNative,asian,blackOrAfricanAmerican,nativeHawaiianOrOtherPacificIslander,white,demographicRaceTwoOrMoreRaces,hispanicOrLatinoEthnicity,countryOfBirthCode,stateOfBirthAbbreviation,cityOfBirth,publicSchoolResidenceStatus,metadata.economicallyDisadvantaged,metadata.multilingualLearner,metadata.iep',
   ];
   const assessments = ['localStudentId,schoolYear,window,subject,scaleScore,percentile,growthPercentile'];
-  // One teacher and two classes (math, ela) per school and grade.
+  const courses = [
+    'sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,orgSourcedId,subjects,subjectCodes',
+  ];
+  const roles = [
+    'sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,userProfileSourcedId',
+  ];
+  // One district course per grade and subject; one teacher and two classes (math, ela) per school and grade.
+  const courseOf = new Map<string, string>();
+  let courseN = 0;
+  for (const grade of GRADES) {
+    for (const subject of ['math', 'ela']) {
+      const c = sid(8, ++courseN);
+      courseOf.set(`${grade}:${subject}`, c);
+      courses.push(
+        `${c},,,${yearId},Grade ${grade} ${subject},${subject.toUpperCase()}-${grade},${grade},${districtId},${subject},`,
+      );
+    }
+  }
   let classN = 0;
   let teacherN = 0;
   let enrolN = 0;
@@ -119,12 +142,13 @@ export function generateDistrict(o: GenerateOptions): Record<string, string> {
       users.push(
         `${teacher},,,true,t${teacherN},,${pick(GIVEN)},${pick(FAMILY)},,T${String(teacherN).padStart(6, '0')},t${teacherN}@synthetic.example,,,,${grade},,,,,,,${school},`,
       );
+      roles.push(`${sid(9, teacherN)},,,${teacher},primary,teacher,${y1}-08-24,,${school},`);
       const pair: string[] = [];
       for (const subject of ['math', 'ela']) {
         const c = sid(5, ++classN);
         pair.push(c);
         classes.push(
-          `${c},,,Grade ${grade} ${subject} ${si + 1},${grade},,${subject.toUpperCase()}-${grade}-${si + 1},scheduled,,${school},"${terms[0]},${terms[1]}",${subject},,1`,
+          `${c},,,Grade ${grade} ${subject} ${si + 1},${grade},${courseOf.get(`${grade}:${subject}`)},${subject.toUpperCase()}-${grade}-${si + 1},scheduled,,${school},"${terms[0]},${terms[1]}",${subject},,1`,
         );
         enrollments.push(`${sid(6, ++enrolN)},,,${c},${school},${teacher},teacher,true,${y1}-08-24,`);
       }
@@ -135,8 +159,10 @@ export function generateDistrict(o: GenerateOptions): Record<string, string> {
     const id = sid(7, n);
     const school = schools[(n - 1) % schools.length] as string;
     const grade = GRADES[Math.floor(random() * GRADES.length)] as string;
-    const given = n === 1 && o.canary ? o.canary : pick(GIVEN);
-    const family = n === 1 && o.canary ? o.canary : pick(FAMILY);
+    const givenList = o.canaryNames ? CANARY_NAMES : GIVEN;
+    const familyList = o.canaryNames ? CANARY_NAMES : FAMILY;
+    const given = n === 1 && o.canary ? o.canary : pick(givenList);
+    const family = n === 1 && o.canary ? o.canary : pick(familyList);
     const local = `S${String(n).padStart(7, '0')}`;
     users.push(
       `${id},,,true,s${n},,${given},${family},,${local},s${n}@students.synthetic.example,,,,${grade},,,,,,,${school},`,
@@ -158,7 +184,9 @@ export function generateDistrict(o: GenerateOptions): Record<string, string> {
     'propertyName,value',
     'manifest.version,1.0',
     'oneroster.version,1.2',
-    ...['academicSessions', 'classes', 'demographics', 'enrollments', 'orgs', 'users'].map((f) => `file.${f},bulk`),
+    ...['academicSessions', 'classes', 'courses', 'demographics', 'enrollments', 'orgs', 'roles', 'users'].map(
+      (f) => `file.${f},bulk`,
+    ),
     'source.systemName,synthetic-generator',
   ];
   const csv = (lines: string[]) => `${lines.join('\n')}\n`;
@@ -166,7 +194,9 @@ export function generateDistrict(o: GenerateOptions): Record<string, string> {
     'manifest.csv': csv(manifest),
     'orgs.csv': csv(orgs),
     'academicSessions.csv': csv(sessions),
+    'courses.csv': csv(courses),
     'users.csv': csv(users),
+    'roles.csv': csv(roles),
     'classes.csv': csv(classes),
     'enrollments.csv': csv(enrollments),
     'demographics.csv': csv(demographics),
@@ -190,7 +220,7 @@ if (require.main === module) {
   const out = arg('out');
   if (!out) {
     process.stderr.write(
-      'usage: generate-district.ts --out DIR [--students N] [--schools N] [--seed N] [--canary NAME]\n',
+      'usage: generate-district.ts --out DIR [--students N] [--schools N] [--seed N] [--canary NAME] [--canary-names]\n',
     );
     process.exit(64);
   }
@@ -202,6 +232,7 @@ if (require.main === module) {
     seed: Number(arg('seed') ?? 1),
     schoolYear: arg('school-year'),
     canary: arg('canary'),
+    canaryNames: process.argv.includes('--canary-names'),
   });
   process.stdout.write(`wrote ${files.length} files for ${students} students to ${out}\n`);
 }

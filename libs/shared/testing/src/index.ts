@@ -9,3 +9,4 @@ export {
   type CollectedMessage,
   type CollectOptions,
 } from './kafka-helpers';
+export { CANARY_NAMES } from './canary-names';

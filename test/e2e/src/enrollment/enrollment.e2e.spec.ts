@@ -70,6 +70,7 @@ describe('enrollment: organisation, OneRoster import, audited PII, erasure, cana
         '2',
         '--canary',
         CANARY,
+        '--canary-names',
       ],
       { cwd: root, stdio: 'pipe' },
     );
@@ -230,6 +231,49 @@ describe('enrollment: organisation, OneRoster import, audited PII, erasure, cana
     expect(visible.length).toBeGreaterThan(0);
     expect(visible.every((s) => s.schoolId === mine.schoolId)).toBe(true);
     if (other) expect((await leader.call('GET', `/v1/students/${other.studentId}/pii?purpose=peek`)).status).toBe(404);
+  });
+
+  it('a teacher (teacher_id = their OneRoster sourcedId) sees their own students and their names only', async () => {
+    const teacherApi = async (n: number, claim: 'teacher_id' | 'sub') => {
+      const sourcedId = `00000004-0000-4000-8000-${String(n).padStart(12, '0')}`;
+      const claims = claim === 'sub' ? { sub: sourcedId } : { sub: `teacher-${n}`, teacher_id: sourcedId };
+      return new EnrollmentApi(
+        stack.get('enrollment').url,
+        await issuer.mintToken({ ...claims, roles: ['teacher'], district_id: district }),
+      );
+    };
+    const ids = async (api: EnrollmentApi) => {
+      const res = await api.call('GET', '/v1/students?limit=200&purpose=my%20class');
+      expect(res.status).toBe(200);
+      return (res.json.items as { studentId: string }[]).map((s) => s.studentId);
+    };
+    // generator layout: teacher n teaches grade n (KG, 01, …) of school 1; find two teachers with students
+    const teachers = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => teacherApi(n, 'teacher_id')));
+    const lists = await Promise.all(teachers.map(ids));
+    const [a, b] = lists.map((l, i) => ({ l, i })).filter((x) => x.l.length > 0);
+    if (!a || !b) throw new Error('the roster has too few classes with students');
+    expect(a.l.filter((id) => b.l.includes(id))).toEqual([]);
+    expect(await ids(await teacherApi(a.i + 1, 'sub'))).toEqual(a.l); // sub works when there is no teacher_id
+    const mine = teachers[a.i] as EnrollmentApi;
+    const own = await mine.call('GET', `/v1/students/${a.l[0]}/pii?purpose=parent%20conference`);
+    expect(own.status).toBe(200);
+    expect(Object.keys(own.json.pii ?? {}).sort()).toEqual([
+      'familyName',
+      'givenName',
+      'middleName',
+      'preferredFamilyName',
+      'preferredGivenName',
+    ]);
+    expect((await mine.call('GET', `/v1/students/${b.l[0]}/pii?purpose=peek`)).status).toBe(404);
+    const enrolments = await mine.call('GET', '/v1/enrolments?limit=200');
+    expect(enrolments.status).toBe(200);
+    expect((enrolments.json.items as { studentId: string }[]).every((e) => a.l.includes(e.studentId))).toBe(true);
+    const audit = await admin.call('GET', `/v1/audit?resourceId=${a.l[0]}&limit=50`);
+    expect(audit.json.items).toContainEqual(
+      expect.objectContaining({ actorSub: `teacher-${a.i + 1}`, resourceType: 'student.names' }),
+    );
+    // a user who teaches nothing sees nothing
+    expect(await ids(await teacherApi(999, 'teacher_id'))).toEqual([]);
   });
 
   it('refuses a 200 MB upload from its size, without reading it', async () => {

@@ -1,6 +1,6 @@
 import { NotFoundException, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
 import { OrganisationRuleViolation } from '@tutoring/enrollment/domain';
-import { NotFound, StudentCrypto, StudentNotFound } from '@tutoring/enrollment/infrastructure';
+import { NotFound, StudentCrypto, StudentNotFound, type TeacherRef } from '@tutoring/enrollment/infrastructure';
 import type { Principal } from '@tutoring/shared/auth';
 
 /** Domain and store errors as HTTP answers; anything else is a 500. */
@@ -28,3 +28,14 @@ export function requireCrypto(crypto: StudentCrypto | null): StudentCrypto {
 
 export const isOnly = (p: Principal, role: string): boolean =>
   p.roles.includes(role as never) && !p.roles.some((r) => ['district_admin', 'program_manager'].includes(r));
+
+/**
+ * The teacher scope of a caller whose only student-reading role is `teacher` (ADR 0018): the token's `teacher_id`
+ * claim, or else its subject, names the teacher's OneRoster user sourcedId. Undefined for callers with a wider role
+ * (district_admin, program_manager, school_leader), who are scoped by those roles instead.
+ */
+export const teacherScope = (p: Principal, now = new Date()): TeacherRef | undefined =>
+  p.roles.includes('teacher') &&
+  !p.roles.some((r) => ['district_admin', 'program_manager', 'school_leader'].includes(r))
+    ? { teacherKey: p.teacherId ?? p.sub, now }
+    : undefined;

@@ -34,7 +34,7 @@ import { EnrolmentConflict, PostgresEnrolmentStore } from '@tutoring/enrollment/
 import { auditActor } from '@tutoring/shared/audit';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
 import { MAX_PAGE_SIZE, pageSize } from '@tutoring/shared/service-kit';
-import { isOnly, mapErrors } from '../common/http';
+import { isOnly, mapErrors, teacherScope } from '../common/http';
 import { EnrolmentHandler, type LifecycleStep } from './enrolment.handler';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -232,9 +232,9 @@ export class EnrolmentsController {
     });
   }
 
-  /** A vendor sees only the enrolments it serves; a school leader only their schools'. */
+  /** A vendor sees only the enrolments it serves; a school leader only their schools'; a teacher their students'. */
   @Get('enrolments')
-  @Roles('district_admin', 'program_manager', 'school_leader', 'vendor')
+  @Roles('district_admin', 'program_manager', 'school_leader', 'teacher', 'vendor')
   async list(@Query() q: EnrolmentListDto, @CurrentPrincipal() p: Principal) {
     const limit = pageSize(q.limit);
     const offset = q.offset ?? 0;
@@ -247,6 +247,7 @@ export class EnrolmentsController {
         status: q.status,
         vendorId: vendorOnly ? (p.vendorId ?? '00000000-0000-0000-0000-000000000000') : undefined,
         schoolIds: isOnly(p, 'school_leader') ? p.schoolIds : undefined,
+        teacher: teacherScope(p),
         limit,
         offset,
       },
@@ -256,9 +257,14 @@ export class EnrolmentsController {
   }
 
   @Get('enrolments/:enrolmentId')
-  @Roles('district_admin', 'program_manager', 'school_leader', 'vendor')
+  @Roles('district_admin', 'program_manager', 'school_leader', 'teacher', 'vendor')
   async get(@Param('enrolmentId', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
-    const e = await this.store.get(p.districtId, id, { actor: auditActor(p), purpose: 'GET /v1/enrolments/:id' });
+    const e = await this.store.get(
+      p.districtId,
+      id,
+      { actor: auditActor(p), purpose: 'GET /v1/enrolments/:id' },
+      teacherScope(p),
+    );
     const hidden =
       !e ||
       (isOnly(p, 'vendor') && e.vendorId !== p.vendorId) ||

@@ -7,7 +7,7 @@ import { auditActor } from '@tutoring/shared/audit';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
 import { MAX_PAGE_SIZE, pageSize } from '@tutoring/shared/service-kit';
 import { randomUUID } from 'node:crypto';
-import { isOnly, mapErrors, requireCrypto } from '../common/http';
+import { isOnly, mapErrors, requireCrypto, teacherScope } from '../common/http';
 import { ENROLLMENT_CONFIG, type EnrollmentConfig } from '../common/enrollment.config';
 
 export class PurposeDto {
@@ -64,8 +64,9 @@ export class StudentsController {
     @Inject(ENROLLMENT_CONFIG) private readonly config: EnrollmentConfig,
   ) {}
 
+  /** Pseudonymous rows: a school leader sees their schools' students, a teacher the students of their classes. */
   @Get()
-  @Roles('district_admin', 'program_manager', 'school_leader')
+  @Roles('district_admin', 'program_manager', 'school_leader', 'teacher')
   list(@Query() q: StudentListQueryDto, @CurrentPrincipal() p: Principal) {
     const limit = pageSize(q.limit);
     const offset = q.offset ?? 0;
@@ -74,13 +75,21 @@ export class StudentsController {
       schoolIds = (schoolIds ?? [...p.schoolIds]).filter((s) => p.schoolIds.includes(s));
     }
     return this.students
-      .list(p.districtId, { schoolIds, grade: q.grade, limit, offset }, auditActor(p), `GET /v1/students: ${q.purpose}`)
+      .list(
+        p.districtId,
+        { schoolIds, grade: q.grade, teacher: teacherScope(p), limit, offset },
+        auditActor(p),
+        `GET /v1/students: ${q.purpose}`,
+      )
       .then((items) => ({ items, limit, offset }));
   }
 
-  /** Names, birth date, local number and contacts of one student: decrypted for this read only, and audited. */
+  /**
+   * Names, birth date, local number and contacts of one student: decrypted for this read only, and audited. A
+   * teacher reads only their own students' names (recorded as `student.names`); another student is a 404.
+   */
   @Get(':studentId/pii')
-  @Roles('district_admin', 'program_manager', 'school_leader')
+  @Roles('district_admin', 'program_manager', 'school_leader', 'teacher')
   pii(
     @Param('studentId', new ParseUUIDPipe()) studentId: string,
     @Query() q: PurposeDto,
@@ -95,6 +104,7 @@ export class StudentsController {
         auditActor(p),
         `GET /v1/students/:id/pii: ${q.purpose}`,
         schools,
+        teacherScope(p),
       );
     });
   }

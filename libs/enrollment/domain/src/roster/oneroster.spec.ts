@@ -1,8 +1,18 @@
 // The subset of OneRoster 1.2 CSV the platform reads, column by column (1EdTech OneRoster 1.2 CSV binding).
 // Columns not listed are refused unless they are extension columns (`metadata.*`). Need flags for eligibility
 // travel as demographics extension columns: metadata.economicallyDisadvantaged, metadata.multilingualLearner,
-// metadata.iep (true/false).
-export const ROSTER_KINDS = ['academicSessions', 'orgs', 'users', 'classes', 'enrollments', 'demographics'] as const;
+// metadata.iep (true/false). roles.csv says who is a teacher (or a student) where; teacher enrollments say which
+// classes a teacher teaches, and so which students they may see (object-level scope of the teacher role).
+export const ROSTER_KINDS = [
+  'academicSessions',
+  'orgs',
+  'courses',
+  'users',
+  'roles',
+  'classes',
+  'enrollments',
+  'demographics',
+] as const;
 export type RosterKind = (typeof ROSTER_KINDS)[number];
 export type FileMode = 'bulk' | 'delta' | 'absent';
 
@@ -12,6 +22,11 @@ export interface ReferenceRule {
   /** Comma-separated list of sourcedIds in one field. */
   multiple?: boolean;
   optional?: boolean;
+  /**
+   * Checked only when the district uses the referenced file (it is in this set, or rows of it are stored): a
+   * feed without courses.csv may still name courses in classes.csv.
+   */
+  whenKindInUse?: boolean;
 }
 
 export interface FileSpec {
@@ -41,6 +56,26 @@ export const ROSTER_FILE_SPECS: Record<RosterKind, FileSpec> = {
     enums: { type: ['department', 'school', 'district', 'local', 'state', 'national'] },
     booleans: [],
     references: [{ column: 'parentSourcedId', kind: 'orgs', optional: true }],
+  },
+  courses: {
+    columns: [
+      ...COMMON,
+      'schoolYearSourcedId',
+      'title',
+      'courseCode',
+      'grades',
+      'orgSourcedId',
+      'subjects',
+      'subjectCodes',
+    ],
+    required: ['title', 'orgSourcedId'],
+    dates: [],
+    enums: {},
+    booleans: [],
+    references: [
+      { column: 'schoolYearSourcedId', kind: 'academicSessions', optional: true },
+      { column: 'orgSourcedId', kind: 'orgs' },
+    ],
   },
   users: {
     columns: [
@@ -72,6 +107,42 @@ export const ROSTER_FILE_SPECS: Record<RosterKind, FileSpec> = {
     booleans: ['enabledUser'],
     references: [{ column: 'primaryOrgSourcedId', kind: 'orgs', optional: true }],
   },
+  roles: {
+    columns: [
+      ...COMMON,
+      'userSourcedId',
+      'roleType',
+      'role',
+      'beginDate',
+      'endDate',
+      'orgSourcedId',
+      'userProfileSourcedId',
+    ],
+    required: ['userSourcedId', 'roleType', 'role', 'orgSourcedId'],
+    dates: ['beginDate', 'endDate'],
+    enums: {
+      roleType: ['primary', 'secondary'],
+      role: [
+        'aide',
+        'counselor',
+        'districtAdministrator',
+        'guardian',
+        'parent',
+        'principal',
+        'proctor',
+        'relative',
+        'siteAdministrator',
+        'student',
+        'systemAdministrator',
+        'teacher',
+      ],
+    },
+    booleans: [],
+    references: [
+      { column: 'userSourcedId', kind: 'users' },
+      { column: 'orgSourcedId', kind: 'orgs' },
+    ],
+  },
   classes: {
     columns: [
       ...COMMON,
@@ -94,6 +165,7 @@ export const ROSTER_FILE_SPECS: Record<RosterKind, FileSpec> = {
     references: [
       { column: 'schoolSourcedId', kind: 'orgs' },
       { column: 'termSourcedIds', kind: 'academicSessions', multiple: true },
+      { column: 'courseSourcedId', kind: 'courses', optional: true, whenKindInUse: true },
     ],
   },
   enrollments: {
@@ -157,7 +229,9 @@ export const ROSTER_FILE_SPECS: Record<RosterKind, FileSpec> = {
 export const APPLY_ORDER: readonly RosterKind[] = [
   'orgs',
   'academicSessions',
+  'courses',
   'users',
+  'roles',
   'classes',
   'enrollments',
   'demographics',

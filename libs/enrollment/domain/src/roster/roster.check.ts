@@ -192,6 +192,8 @@ export function checkRoster(files: readonly RosterFileInput[], existing: Existin
     RosterKind,
     Set<string>
   >;
+  // A kind is in use when this set carries its file or rows of it are stored (see ReferenceRule.whenKindInUse).
+  const inUse = (kind: RosterKind): boolean => modes[kind] !== 'absent' || existing[kind].size > 0;
   for (const kind of APPLY_ORDER) {
     const file = fileOf(kind);
     const input = byName.get(file);
@@ -259,7 +261,7 @@ export function checkRoster(files: readonly RosterFileInput[], existing: Existin
     const own = new Set(candidates.filter((r) => !r.deleted).map((r) => r.sourcedId));
     for (const row of candidates) {
       if (!row.deleted) {
-        const bad = unresolved(kind, row, own, available);
+        const bad = unresolved(kind, row, own, available, inUse);
         if (bad.length) {
           for (const b of bad)
             errors.push({
@@ -283,9 +285,16 @@ export function checkRoster(files: readonly RosterFileInput[], existing: Existin
   return { modes, rows, errors: errors.slice(0, MAX_ERRORS), seenIds, rowCount };
 }
 
-function unresolved(kind: RosterKind, row: RosterRow, own: Set<string>, available: Record<RosterKind, Set<string>>) {
+function unresolved(
+  kind: RosterKind,
+  row: RosterRow,
+  own: Set<string>,
+  available: Record<RosterKind, Set<string>>,
+  inUse: (kind: RosterKind) => boolean,
+) {
   const bad: { column: string; id: string; kind: RosterKind }[] = [];
   for (const ref of ROSTER_FILE_SPECS[kind].references) {
+    if (ref.whenKindInUse && !inUse(ref.kind)) continue;
     const raw = row.values[ref.column] ?? '';
     if (!raw) {
       if (!ref.optional) bad.push({ column: ref.column, id: '', kind: ref.kind });

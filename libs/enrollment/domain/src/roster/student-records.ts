@@ -54,8 +54,8 @@ export interface StudentRecords {
 const flag = (row: RosterRow, column: string): boolean => row.values[column] === 'true';
 
 /**
- * A user is a student when a student enrolment names them (OneRoster 1.2 users.csv carries no role), or when
- * enrollment already knows them as one.
+ * A user is a student when a student enrolment or a student role (roles.csv) names them (OneRoster 1.2 users.csv
+ * carries no role), or when enrollment already knows them as one.
  */
 export function studentRecords(
   roster: CheckedRoster,
@@ -65,6 +65,8 @@ export function studentRecords(
   const studentIds = new Set(existingStudents);
   for (const e of roster.rows.enrollments)
     if (!e.deleted && e.values['role'] === 'student') studentIds.add(e.values['userSourcedId'] ?? '');
+  for (const r of roster.rows.roles)
+    if (!r.deleted && r.values['role'] === 'student') studentIds.add(r.values['userSourcedId'] ?? '');
   const errors: RosterError[] = [];
   const users: StudentUserPart[] = [];
   const otherUserIds: string[] = [];

@@ -21,6 +21,7 @@ import { AuditLog, type AuditActor } from '@tutoring/shared/audit';
 import { enqueueOutbox } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { internalMessage } from '../outbox/internal-event';
+import { teacherStudentIds, type TeacherRef } from '../students/student.store';
 
 export class EnrolmentConflict extends Error {}
 
@@ -35,6 +36,10 @@ export interface EnrolmentFilter {
   studentId?: string;
   status?: string;
   schoolIds?: readonly string[];
+  /** Only these students' enrolments (a teacher's own students). */
+  studentIds?: readonly string[];
+  /** Only this teacher's students' enrolments (resolved in the read's transaction). */
+  teacher?: TeacherRef;
   limit: number;
   offset: number;
 }
@@ -135,15 +140,25 @@ export class PostgresEnrolmentStore {
     });
   }
 
-  /** With `audit`, the read is recorded (who, which students, why) in the same transaction. */
-  async get(districtId: string, enrolmentId: string, audit?: ReadAudit): Promise<Enrolment | null> {
+  /**
+   * With `audit`, the read is recorded (who, which students, why) in the same transaction. With `teacher`, an
+   * enrolment of a student the teacher does not teach is not found.
+   */
+  async get(
+    districtId: string,
+    enrolmentId: string,
+    audit?: ReadAudit,
+    teacher?: TeacherRef,
+  ): Promise<Enrolment | null> {
     return inTenantTransaction(this.dataSource, districtId, async (m) => {
       const rows = (await m.query(`SELECT snapshot FROM ${this.schema}.enrolments WHERE enrolment_id = $1`, [
         enrolmentId,
       ])) as {
         snapshot: Enrolment;
       }[];
-      const found = rows[0]?.snapshot ?? null;
+      let found = rows[0]?.snapshot ?? null;
+      if (found && teacher && !(await teacherStudentIds(m, this.schema, teacher)).includes(found.studentId))
+        found = null;
       if (found && audit) await this.audit(m, audit, [found]);
       return found;
     });
@@ -163,10 +178,16 @@ export class PostgresEnrolmentStore {
 
   async list(districtId: string, f: EnrolmentFilter, audit?: ReadAudit): Promise<Enrolment[]> {
     const rows = (await inTenantTransaction(this.dataSource, districtId, async (m) => {
+      let studentIds = f.studentIds ?? null;
+      if (f.teacher) {
+        const own = new Set(await teacherStudentIds(m, this.schema, f.teacher));
+        studentIds = studentIds ? studentIds.filter((id) => own.has(id)) : [...own];
+      }
       const found = (await m.query(
         `SELECT snapshot FROM ${this.schema}.enrolments
           WHERE ($1::uuid IS NULL OR program_id = $1) AND ($2::uuid IS NULL OR vendor_id = $2) AND ($3::uuid IS NULL OR student_id = $3)
             AND ($4::text IS NULL OR status = $4) AND ($5::text[] IS NULL OR snapshot->>'schoolId' = ANY($5::text[]))
+            AND ($8::uuid[] IS NULL OR student_id = ANY($8::uuid[]))
           ORDER BY enrolment_id LIMIT $6 OFFSET $7`,
         [
           f.programId ?? null,
@@ -176,6 +197,7 @@ export class PostgresEnrolmentStore {
           f.schoolIds ?? null,
           f.limit,
           f.offset,
+          studentIds,
         ],
       )) as { snapshot: Enrolment }[];
       if (audit)

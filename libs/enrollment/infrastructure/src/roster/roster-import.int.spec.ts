@@ -15,6 +15,7 @@ import { StudentCrypto } from '../crypto/student-crypto';
 import { ENROLLMENT_MIGRATIONS } from '../migrations';
 import { readRosterDirectory } from './roster-files';
 import { PostgresRosterStore, RosterImportReport } from './roster.store';
+import { PostgresStudentStore, StudentNotFound } from '../students/student.store';
 
 const root = join(__dirname, '..', '..', '..', '..', '..');
 const CANARY = 'Zebedeequartzfeld';
@@ -41,6 +42,7 @@ describe('OneRoster import (real Postgres, runtime role, RLS)', () => {
   let db: FreshDatabase;
   let ds: DataSource;
   let store: PostgresRosterStore;
+  let students: PostgresStudentStore;
   let base: string;
   const dirs: string[] = [];
 
@@ -81,11 +83,9 @@ describe('OneRoster import (real Postgres, runtime role, RLS)', () => {
     await applyMigrations(config, ENROLLMENT_MIGRATIONS);
     ds = createServiceDataSource(config);
     await ds.initialize();
-    store = new PostgresRosterStore(
-      ds,
-      'enrollment',
-      StudentCrypto.fromMasterKey(Buffer.from(randomUUID().replace(/-/g, '').repeat(2), 'hex')),
-    );
+    const crypto = StudentCrypto.fromMasterKey(Buffer.from(randomUUID().replace(/-/g, '').repeat(2), 'hex'));
+    store = new PostgresRosterStore(ds, 'enrollment', crypto);
+    students = new PostgresStudentStore(ds, 'enrollment', crypto);
     base = generate(300, CANARY);
     dirs.push(base);
   });
@@ -105,6 +105,8 @@ describe('OneRoster import (real Postgres, runtime role, RLS)', () => {
       events: 300,
     });
     expect(report.changes.users).toMatchObject({ created: 300 + 27 });
+    expect(report.changes.roles).toMatchObject({ created: 27 }); // one teacher role per school and grade
+    expect(report.changes.courses).toMatchObject({ created: 18 }); // one district course per grade and subject
     const dump = await inTenantTransaction(ds, districtId, async (m) =>
       JSON.stringify([
         await m.query(
@@ -139,6 +141,85 @@ describe('OneRoster import (real Postgres, runtime role, RLS)', () => {
       students: { created: 0, updated: 0, deactivated: 0, unchanged: 300 },
     });
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('a teacher sees only the students of the classes they teach (teacher_id or sub = their sourcedId)', async () => {
+    const actor = { sub: 'teacher-test', roles: ['teacher'] };
+    const teacher = (n: number) => ({
+      teacherKey: `00000004-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      now: new Date(),
+    });
+    const list = async (key: string) =>
+      (
+        await students.list(
+          districtId,
+          { teacher: { teacherKey: key, now: new Date() }, limit: 500, offset: 0 },
+          actor,
+          'test',
+        )
+      )
+        .map((s) => s.studentId)
+        .sort();
+    // teacher 1 teaches grade KG of school 1, teacher 2 grade 01 of school 1 (generator layout)
+    const own = await list(teacher(1).teacherKey);
+    const other = await list(teacher(2).teacherKey);
+    expect(own.length).toBeGreaterThan(0);
+    expect(other.length).toBeGreaterThan(0);
+    expect(own.filter((id) => other.includes(id))).toEqual([]);
+    const all = await students.list(districtId, { limit: 500, offset: 0 }, actor, 'test');
+    const school1KG = all.filter((s) => s.grade === 'K' && own.includes(s.studentId));
+    expect(school1KG).toHaveLength(own.length);
+    expect(new Set(all.filter((s) => own.includes(s.studentId)).map((s) => s.schoolId)).size).toBe(1);
+    // the claim is compared case-insensitively; a student's own sourcedId, or an unknown one, is no teacher
+    expect(await list(teacher(1).teacherKey.toUpperCase())).toEqual(own);
+    expect(await list('00000007-0000-4000-8000-000000000001')).toEqual([]);
+    expect(await list('nobody')).toEqual([]);
+    // names of their own student, nothing else; another teacher's student does not exist for them
+    const read = await students.readPii(districtId, own[0] as string, actor, 'test', undefined, teacher(1));
+    expect(Object.keys(read.pii ?? {}).sort()).toEqual([
+      'familyName',
+      'givenName',
+      'middleName',
+      'preferredFamilyName',
+      'preferredGivenName',
+    ]);
+    await expect(
+      students.readPii(districtId, other[0] as string, actor, 'test', undefined, teacher(1)),
+    ).rejects.toBeInstanceOf(StudentNotFound);
+  });
+
+  it('a teacher whose class enrollments ended (delta) no longer sees those students; the next bulk restores them', async () => {
+    const key = '00000004-0000-4000-8000-000000000003';
+    const actor = { sub: 't', roles: ['teacher'] };
+    const mine = () =>
+      students.list(
+        districtId,
+        { teacher: { teacherKey: key, now: new Date() }, limit: 500, offset: 0 },
+        actor,
+        'test',
+      );
+    const before = await mine();
+    expect(before.length).toBeGreaterThan(0);
+    const dir = mkdtempSync(join(tmpdir(), 'roster-teacher-delta-'));
+    dirs.push(dir);
+    const lines = readFileSync(join(base, 'enrollments.csv'), 'utf8').trim().split('\n');
+    const ended = lines
+      .filter((l) => l.includes(`,${key},teacher,`))
+      .map((l) => l.replace(/^([^,]+),,,/, '$1,active,2026-10-01T00:00:00Z,').replace(/,$/, ',2026-09-30'));
+    expect(ended).toHaveLength(2);
+    writeFileSync(
+      join(dir, 'manifest.csv'),
+      'propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\nfile.enrollments,delta\n',
+    );
+    writeFileSync(join(dir, 'enrollments.csv'), [lines[0], ...ended].join('\n') + '\n');
+    const delta = await run(dir);
+    expect(delta.errors).toEqual([]);
+    expect(delta.changes.enrollments).toMatchObject({ updated: 2 });
+    expect(await mine()).toEqual([]);
+    const restored = await run(base);
+    expect(restored.changes.enrollments).toMatchObject({ updated: 2 });
+    expect(restored.events).toBe(0); // the mirror changed; no student did
+    expect(await mine()).toEqual(before);
   });
 
   it('is invisible to another district (row-level security)', async () => {
@@ -208,6 +289,26 @@ describe('OneRoster import (real Postgres, runtime role, RLS)', () => {
         { file: 'users.csv', line: 0, column: null, reason: /not valid UTF-8/ },
       ],
       ['empty file', () => edit('orgs.csv', () => ''), { file: 'orgs.csv', line: 1, column: null, reason: /empty/ }],
+      [
+        'roles.csv: role of an unknown user',
+        () => edit('roles.csv', (t) => t.replace(/\n([^,]+),,,[^,]+,/, '\n$1,,,no-such-user,')),
+        { file: 'roles.csv', line: 2, column: 'userSourcedId', reason: /unknown reference "no-such-user"/ },
+      ],
+      [
+        'roles.csv: bad date',
+        () => edit('roles.csv', (t) => t.replace(/,teacher,\d{4}-\d{2}-\d{2},/, ',teacher,2026-02-30,')),
+        { file: 'roles.csv', line: 2, column: 'beginDate', reason: /not a date/ },
+      ],
+      [
+        'courses.csv: wrong header',
+        () => edit('courses.csv', (t) => t.replace('courseCode', 'code')),
+        { file: 'courses.csv', line: 1, column: 'code', reason: /unknown column/ },
+      ],
+      [
+        'classes.csv: unknown course',
+        () => edit('classes.csv', (t) => t.replace(/\n([^,]+,,,[^,]+,[^,]+),[^,]+,/, '\n$1,no-such-course,')),
+        { file: 'classes.csv', line: 2, column: 'courseSourcedId', reason: /unknown reference "no-such-course"/ },
+      ],
     ];
     it.each(cases)('%s', async (_name, make, expected) => {
       const before = await snapshot();
