@@ -12,9 +12,11 @@ import {
   cellOf,
   conflict,
   dayTypesByWeekday,
+  isUniformWeekly,
   minutesOf,
   narrowBasis,
   proposalBasis,
+  scheduleDayTypes,
   slotsOfProposedGroup,
   stableJson,
   StaleProposalError,
@@ -63,6 +65,7 @@ export interface AutoScheduleOutcome extends AutoScheduleResult, AppliedProposal
 
 /** A school's periods as the auto-scheduler sees them: per day type, and which day types fall on each weekday. */
 interface SchoolTimes {
+  /** The same periods every school day: cells are 'weekday:period'; otherwise they carry the day type. */
   weekly: boolean;
   periods: Record<string, string[]>;
   typesOn: Record<string, string[]>;
@@ -102,15 +105,18 @@ export class AutoScheduleService {
     private readonly newId: () => string = randomUUID,
   ) {}
 
-  /** Periods per day type and (rotating schools) day types per weekday over the horizon; null when not schedulable. */
+  /**
+   * Periods per day type and day types per weekday: a uniform weekly schedule is '*' every weekday; a rotating one,
+   * or a weekly one with weekday periods (a late-start Wednesday), is resolved from the calendar over the horizon.
+   */
   private async schoolTimes(
     m: EntityManager,
     schedule: BellSchedule,
     minutesPerSession: number,
     horizon: { from: LocalDate; to: LocalDate },
   ): Promise<SchoolTimes> {
-    const weekly = schedule.rotation.kind === 'weekly';
-    const types = schedule.rotation.kind === 'weekly' ? ['*'] : schedule.rotation.dayTypes;
+    const weekly = isUniformWeekly(schedule);
+    const types = scheduleDayTypes(schedule);
     const periods: Record<string, string[]> = {};
     const start = new Map<string, number>();
     for (const type of types) {
@@ -154,7 +160,7 @@ export class AutoScheduleService {
         const t = await this.schoolTimes(m, schedule, program.target.minutesPerSession, horizon);
         if (!t.weekly && Object.keys(t.typesOn).length === 0)
           throw new NotReady(
-            `school ${schoolId} runs a rotating schedule but its calendar has no instructional day between ${horizon.from} and ${horizon.to}: its A/B days cannot be resolved`,
+            `school ${schoolId} has a rotating or per-weekday schedule but its calendar has no instructional day between ${horizon.from} and ${horizon.to}: its day types cannot be resolved`,
           );
         times.set(schoolId, t);
         periodsBySchool[schoolId] = [...new Set(Object.values(t.periods).flat())];
@@ -284,7 +290,7 @@ export class AutoScheduleService {
     const schedules = await this.store.bellSchedules(m, p.schoolIds);
     const rotations: Record<string, Record<string, string[]>> = {};
     for (const s of schedules.values())
-      if (s.rotation.kind !== 'weekly' && program)
+      if (!isUniformWeekly(s) && program)
         rotations[s.schoolId] = (await this.schoolTimes(m, s, program.target.minutesPerSession, p.horizon)).typesOn;
     const basis = proposalBasis({
       program: program ?? ({ programId: p.programId } as ProgramRules),

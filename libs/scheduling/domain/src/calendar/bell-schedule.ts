@@ -28,6 +28,33 @@ export interface BellSchedule {
 
 export const WEEKLY_DAY_TYPE = '*';
 
+const WEEKDAY_KEY = /^[1-7]$/;
+
+/**
+ * The day types a school may run on an ISO weekday. A weekly schedule runs '*', or the weekday's own periods when it
+ * has them (key '1' … '7', e.g. '3' for a late-start Wednesday); a rotating one any of its day types (which one
+ * depends on the date).
+ */
+export const dayTypesForWeekday = (schedule: BellSchedule, weekday: number): string[] =>
+  schedule.rotation.kind === 'weekly'
+    ? [schedule.periods[String(weekday)] ? String(weekday) : WEEKLY_DAY_TYPE]
+    : schedule.rotation.dayTypes;
+
+/** Every day type of a schedule: '*' plus weekday overrides on a weekly one, the rotation's day types otherwise. */
+export const scheduleDayTypes = (schedule: BellSchedule): string[] =>
+  schedule.rotation.kind === 'weekly'
+    ? [
+        WEEKLY_DAY_TYPE,
+        ...Object.keys(schedule.periods)
+          .filter((k) => WEEKDAY_KEY.test(k))
+          .sort(),
+      ]
+    : schedule.rotation.dayTypes;
+
+/** The same periods every school day (weekly, no weekday overrides). */
+export const isUniformWeekly = (schedule: BellSchedule): boolean =>
+  schedule.rotation.kind === 'weekly' && scheduleDayTypes(schedule).length === 1;
+
 export interface SchoolCalendar {
   schoolId: string;
   instructionalDays: ReadonlySet<LocalDate>;
@@ -50,7 +77,7 @@ const daysOf = (calendar: SchoolCalendar): LocalDate[] => {
 export const dayTypeOn = (schedule: BellSchedule, calendar: SchoolCalendar, date: LocalDate): string | null => {
   if (!calendar.instructionalDays.has(date)) return null;
   const rotation = schedule.rotation;
-  if (rotation.kind === 'weekly') return WEEKLY_DAY_TYPE;
+  if (rotation.kind === 'weekly') return dayTypesForWeekday(schedule, isoWeekday(date))[0] ?? WEEKLY_DAY_TYPE;
   const days = daysOf(calendar);
   const anchor = days.indexOf(rotation.anchorDate);
   const index = days.indexOf(date);
@@ -80,7 +107,11 @@ export const periodMinutes = (period: Period): number => minutesOf(period.end) -
 /** Problems with a bell schedule itself (empty list when it is usable). */
 export const bellScheduleProblems = (schedule: BellSchedule): string[] => {
   const problems: string[] = [];
-  const types = schedule.rotation.kind === 'weekly' ? [WEEKLY_DAY_TYPE] : schedule.rotation.dayTypes;
+  const types = scheduleDayTypes(schedule);
+  if (schedule.rotation.kind === 'weekly')
+    for (const key of Object.keys(schedule.periods))
+      if (key !== WEEKLY_DAY_TYPE && !WEEKDAY_KEY.test(key))
+        problems.push(`a weekly schedule has '*' and weekday (1–7) periods only, not day type ${key}`);
   if (types.length === 0) problems.push('a rotating schedule needs at least one day type');
   for (const type of types) {
     const periods = schedule.periods[type];

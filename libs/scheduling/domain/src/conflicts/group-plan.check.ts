@@ -1,6 +1,6 @@
 // Every hard rule a group and its recurring slots must keep, checked against the rest of the district's schedule.
 // Used for manual changes (each failure is a named conflict) and, independently, by the auto-scheduler's output.
-import { findPeriod, periodMinutes, WEEKLY_DAY_TYPE, type BellSchedule } from '../calendar/bell-schedule';
+import { dayTypesForWeekday, findPeriod, periodMinutes, type BellSchedule } from '../calendar/bell-schedule';
 import { gradeBandOf, inRange } from '../groups/grades';
 import type { ProgramRules, ScheduledGroup, StudentPlacement, TutorProfile } from '../groups/group.types';
 import type { RecurringSlot } from '../slots/recurring-slot';
@@ -29,16 +29,15 @@ interface Window {
 /** When a slot meets in a week: one window per weekday and day type it can run on. */
 export const slotWindows = (slot: RecurringSlot, schedule: BellSchedule | undefined): Window[] => {
   if (!schedule) return [];
-  const types = schedule.rotation.kind === 'weekly' ? [WEEKLY_DAY_TYPE] : schedule.rotation.dayTypes;
   const out: Window[] = [];
-  for (const dayType of types) {
-    if (slot.dayTypes && schedule.rotation.kind !== 'weekly' && !slot.dayTypes.includes(dayType)) continue;
-    const period = findPeriod(schedule, dayType, slot.period);
-    if (!period) continue;
-    const start = minutesOf(period.start);
-    for (const weekday of slot.weekdays)
+  for (const weekday of slot.weekdays)
+    for (const dayType of dayTypesForWeekday(schedule, weekday)) {
+      if (slot.dayTypes && !slot.dayTypes.includes(dayType)) continue;
+      const period = findPeriod(schedule, dayType, slot.period);
+      if (!period) continue;
+      const start = minutesOf(period.start);
       out.push({ weekday, dayType, start, end: start + slot.minutes, period: slot.period });
-  }
+    }
   return out;
 };
 
@@ -57,7 +56,7 @@ export const firstClash = (
       for (const sb of b.slots)
         for (const wb of slotWindows(sb, schedules.get(b.schoolId)))
           if (overlapping(wa, wb, same)) {
-            const day = wa.dayType === WEEKLY_DAY_TYPE ? '' : ` (day ${wa.dayType})`;
+            const day = /^(\*|[1-7])$/.test(wa.dayType) ? '' : ` (day ${wa.dayType})`;
             return `${WEEKDAY_NAMES[wa.weekday]}${day} period ${wa.period} ${timeOf(wa.start)}–${timeOf(wa.end)}`;
           }
   return null;
@@ -145,7 +144,7 @@ const slotRules = (group: ScheduledGroup, ctx: PlanContext): Conflict[] => {
   const out: Conflict[] = [];
   const schedule = ctx.schedules.get(group.schoolId);
   for (const slot of group.slots) {
-    const types = !schedule ? [] : schedule.rotation.kind === 'weekly' ? [WEEKLY_DAY_TYPE] : schedule.rotation.dayTypes;
+    const types = !schedule ? [] : [...new Set(slot.weekdays.flatMap((d) => dayTypesForWeekday(schedule, d)))];
     const periods = types.map((t) => (schedule ? findPeriod(schedule, t, slot.period) : undefined));
     if (!schedule || periods.every((p) => p === undefined)) {
       out.push(

@@ -1,6 +1,7 @@
 import { calendar, slot, weeklyBell, SCHOOL } from '../testing.builders';
 import { materialiseOccurrences } from './recurring-slot';
 import { zonedTimestamp } from '../time/local-time';
+import { bellScheduleProblems, dayTypesByWeekday } from '../calendar/bell-schedule';
 
 const CHICAGO = 'America/Chicago';
 
@@ -119,5 +120,52 @@ describe('materialising recurring slots', () => {
         to: '2026-11-25',
       })[0]?.startsAt,
     ).toBe('2026-11-25T09:00:00-06:00');
+  });
+
+  it('runs a weekday’s own periods when a weekly schedule has them (late-start Wednesday), the rest of the week as usual', () => {
+    const lateWednesday = weeklyBell({
+      periods: {
+        ...weeklyBell().periods,
+        '3': [
+          { code: 'P1', start: '09:00', end: '09:40' },
+          { code: 'P2', start: '10:00', end: '10:40' },
+        ],
+      },
+    });
+    expect(bellScheduleProblems(lateWednesday)).toEqual([]);
+    const occurrences = materialiseOccurrences({
+      slots: [slot()],
+      schedule: lateWednesday,
+      calendar: calendar('2026-11-16', '2026-11-20'),
+      timeZone: CHICAGO,
+      from: '2026-11-16',
+      to: '2026-11-20',
+    });
+    expect(occurrences.map((o) => o.startsAt)).toEqual([
+      zonedTimestamp('2026-11-16', '09:00', CHICAGO),
+      zonedTimestamp('2026-11-18', '10:00', CHICAGO),
+      zonedTimestamp('2026-11-20', '09:00', CHICAGO),
+    ]);
+    expect(dayTypesByWeekday(lateWednesday, calendar('2026-11-16', '2026-11-20'), '2026-11-16', '2026-11-20')).toEqual({
+      '1': ['*'],
+      '2': ['*'],
+      '3': ['3'],
+      '4': ['*'],
+      '5': ['*'],
+    });
+    // A slot only for the usual days skips Wednesday; a weekly schedule knows no A/B day types.
+    expect(
+      materialiseOccurrences({
+        slots: [slot({ dayTypes: ['*'] })],
+        schedule: lateWednesday,
+        calendar: calendar('2026-11-16', '2026-11-20'),
+        timeZone: CHICAGO,
+        from: '2026-11-16',
+        to: '2026-11-20',
+      }).map((o) => o.date),
+    ).toEqual(['2026-11-16', '2026-11-20']);
+    expect(bellScheduleProblems(weeklyBell({ periods: { ...weeklyBell().periods, A: [] } }))).toContain(
+      "a weekly schedule has '*' and weekday (1–7) periods only, not day type A",
+    );
   });
 });
