@@ -1,6 +1,10 @@
 // The people and data the authorization matrix plays with: two districts, every role in each, and vendors A and A2
 // (district A) and B (district B), all registered through the real enrollment API.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DevIssuer } from '@tutoring/shared/auth';
 import type { Role } from '@tutoring/shared/auth';
 import { vendorSessionsTopic } from '@tutoring/shared/contracts';
@@ -31,6 +35,19 @@ export interface MatrixRequest {
 export interface Owner {
   district: DistrictKey;
   vendorId?: string;
+  /** The school the record belongs to (a student, an enrolment): foreign to school leaders of other schools. */
+  schoolId?: string;
+}
+
+/**
+ * Students of district A in two schools, through a real OneRoster import: the school leader of A leads `mine` only,
+ * so every record of `other` is foreign to them (and to A's teacher, whose school is `mine`).
+ */
+export interface SchoolScope {
+  mine: string;
+  other: string;
+  students: { mine: string[]; other: string[] };
+  enrolments: { mine: string; other: string };
 }
 
 export interface Answer {
@@ -47,6 +64,7 @@ export class World {
   /** A program per district, created through enrollment: A's lists vendor A only, B's vendor B. */
   readonly programIds: Record<DistrictKey, string> = { A: '', B: '' };
   readonly callers: Caller[] = [];
+  schoolScope: SchoolScope | null = null;
   private readonly markers: { owner: Owner; id: string }[] = [];
 
   constructor(
@@ -63,14 +81,19 @@ export class World {
     this.markers.push({ owner, id });
   }
 
-  /** Ids the caller must never see: other districts', and for a vendor, other vendors'. */
+  /**
+   * Ids the caller must never see: other districts'; for a vendor, other vendors'; for a school leader or a teacher,
+   * records of schools that are not theirs.
+   */
   foreignIds(caller: Caller): string[] {
-    const vendorOnly = caller.roles.every((r) => r === 'vendor');
+    const only = (role: Role) => caller.roles.every((r) => r === role);
+    const schoolBound = only('school_leader') || only('teacher');
     return this.markers
       .filter(
         (m) =>
           m.owner.district !== caller.district ||
-          (vendorOnly && m.owner.vendorId && m.owner.vendorId !== caller.vendorId),
+          (only('vendor') && m.owner.vendorId && m.owner.vendorId !== caller.vendorId) ||
+          (schoolBound && m.owner.schoolId && !caller.schoolIds.includes(m.owner.schoolId)),
       )
       .map((m) => m.id);
   }
@@ -189,6 +212,83 @@ export class World {
   }
 
   /**
+   * A tiny OneRoster district (4 students, 2 schools) imported into district A; the school leader and the teacher of
+   * A are re-minted for the first school only; one student of each school is identified for A's program (an
+   * enrolment); the other school gets a bell schedule. Every student and enrolment is marked with its school.
+   */
+  async seedSchoolScope(root: string): Promise<void> {
+    const admin = this.caller('A/district_admin');
+    const dir = mkdtempSync(join(tmpdir(), 'matrix-roster-'));
+    try {
+      execFileSync(
+        'node',
+        ['-r', './tools/register.js', 'tools/generators/oneroster/generate-district.ts', '--out', dir].concat([
+          '--students',
+          '4',
+          '--schools',
+          '2',
+          '--seed',
+          '31',
+        ]),
+        { cwd: root, stdio: 'pipe' },
+      );
+      const form = new FormData();
+      for (const name of readdirSync(dir).filter((n) => n.endsWith('.csv')))
+        form.append('files', new Blob([readFileSync(join(dir, name))]), name);
+      const res = await fetch(`${this.stack.get('enrollment').url}/v1/roster/imports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin.token}` },
+        body: form,
+      });
+      if (res.status !== 200) throw new Error(`roster import: ${res.status} ${await res.text()}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const listed = await this.call('enrollment', 'GET', '/v1/students', {
+      token: admin.token,
+      query: { limit: '200', purpose: 'security matrix set-up' },
+    });
+    const students = (JSON.parse(listed.text) as { items: { studentId: string; schoolId: string }[] }).items;
+    const mine = students[0]?.schoolId;
+    const other = students.find((s) => s.schoolId !== mine)?.schoolId;
+    if (!mine || !other)
+      throw new Error(`roster import gave no two schools: ${listed.status} ${listed.text.slice(0, 200)}`);
+    for (const s of students) this.mark({ district: 'A', schoolId: s.schoolId }, s.studentId);
+    const of = (school: string) => students.filter((s) => s.schoolId === school).map((s) => s.studentId);
+    const enrol = async (studentId: string, schoolId: string): Promise<string> => {
+      const r = await this.call('enrollment', 'POST', `/v1/programs/${this.programIds.A}/enrolments`, {
+        token: admin.token,
+        body: { studentId },
+      });
+      if (r.status !== 201) throw new Error(`identifying ${studentId}: ${r.status} ${r.text.slice(0, 200)}`);
+      const enrolmentId = (JSON.parse(r.text) as { enrolmentId: string }).enrolmentId;
+      this.mark({ district: 'A', schoolId }, enrolmentId);
+      return enrolmentId;
+    };
+    this.schoolScope = {
+      mine,
+      other,
+      students: { mine: of(mine), other: of(other) },
+      enrolments: { mine: await enrol(of(mine)[0] as string, mine), other: await enrol(of(other)[0] as string, other) },
+    };
+    const set = await this.call('scheduling', 'PUT', `/v1/schools/${other}/bell-schedule`, {
+      token: admin.token,
+      body: BELL_SCHEDULE,
+    });
+    if (set.status !== 200)
+      throw new Error(`bell schedule of the other school: ${set.status} ${set.text.slice(0, 200)}`);
+    // the leader and the teacher of A belong to the first school only
+    for (const key of ['school_leader', 'teacher'] as const) {
+      const index = this.callers.findIndex((c) => c.key === `A/${key}`);
+      const was = this.callers[index] as Caller;
+      this.callers[index] = await this.mint('A', key, was.roles, {
+        schoolIds: [mine],
+        ...(was.teacherId ? { teacherId: was.teacherId } : {}),
+      });
+    }
+  }
+
+  /**
    * Gives the ledger something to leak: one unusable event on each vendor's sessions topic, so each vendor (A, A2
    * in district A, B in district B) has a rejection carrying its vendor id. Waits until each district admin sees
    * its own district's rejections.
@@ -254,3 +354,9 @@ export class World {
     }
   }
 }
+
+/** A valid weekly bell schedule (the body of PUT /v1/schools/{schoolId}/bell-schedule). */
+export const BELL_SCHEDULE = {
+  rotation: { kind: 'weekly' },
+  dayTypes: [{ dayType: '*', periods: [{ code: 'P1', start: '08:00', end: '08:50' }] }],
+};

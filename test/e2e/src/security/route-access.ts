@@ -256,7 +256,7 @@ export const ROUTE_ACCESS: RouteRow[] = [
     probe: schoolProbe((s, c) => ({ params: { studentId: foreignStudent(s, c) } })),
   }),
   row('session-ledger', 'GET /v1/dosage/fidelity', PROGRAM_SCHOOL, 'school', {
-    probe: schoolProbe((s, c) => ({ query: { schoolId: foreignSchool(s, c), week: '2026-W48' } })),
+    probe: schoolProbe((s, c) => ({ query: { schoolId: foreignSchool(s, c), isoWeek: '2026-W48' } })),
   }),
   row(
     'session-ledger',
