@@ -27,7 +27,6 @@ import {
   type LocalDate,
   type ProgramRules,
   type ProposalBasis,
-  type ProposedGroup,
   type RotatingSchool,
   type ScheduledGroup,
   type TutorProfile,
