@@ -196,5 +196,6 @@ describe('SMTP accepted, process killed before "sent" commits (real SIGKILL, rea
       { attempt: 2, messageId: firstMessageId, outcome: 'accepted' },
     ]);
     expect(await sentEvents()).toBe(1); // NotificationSent once per notification, not per transport copy
+    expect((await inDistrict((m) => deliveries.counts(m))).attempts).toEqual({ interrupted: 1, accepted: 1 });
   });
 });

@@ -86,7 +86,7 @@ describe('notification and delivery stores (real Postgres, runtime role, RLS)', 
   });
 
   it('given another district, then it sees none of these rows, and cannot write into district A', async () => {
-    expect(await inB((m) => deliveries.counts(m))).toEqual({ notifications: {}, deliveries: {} });
+    expect(await inB((m) => deliveries.counts(m))).toEqual({ notifications: {}, deliveries: {}, attempts: {} });
     expect(await inB((m) => directory.recipient(m, 'fin-1'))).toEqual([]);
     await expect(inB((m) => deliveries.saveDecisions(m, districtA, decide('statement:x')))).rejects.toThrow(
       /row-level security/,

@@ -360,9 +360,12 @@ export class DeliveryStore {
     return rows.map(toDelivery);
   }
 
-  async counts(
-    m: EntityManager,
-  ): Promise<{ notifications: Record<string, number>; deliveries: Record<string, number> }> {
+  /** Admin stats; `attempts` by outcome (`open`: in flight, or its process died and no claim has taken it again). */
+  async counts(m: EntityManager): Promise<{
+    notifications: Record<string, number>;
+    deliveries: Record<string, number>;
+    attempts: Record<string, number>;
+  }> {
     const n = (await m.query(
       `SELECT status, count(*)::int AS c FROM ${this.schema}.notifications GROUP BY status`,
     )) as { status: string; c: number }[];
@@ -370,9 +373,13 @@ export class DeliveryStore {
       status: string;
       c: number;
     }[];
+    const a = (await m.query(
+      `SELECT COALESCE(outcome, 'open') AS outcome, count(*)::int AS c FROM ${this.schema}.delivery_attempts GROUP BY 1`,
+    )) as { outcome: string; c: number }[];
     return {
       notifications: Object.fromEntries(n.map((r) => [r.status, r.c])),
       deliveries: Object.fromEntries(d.map((r) => [r.status, r.c])),
+      attempts: Object.fromEntries(a.map((r) => [r.outcome, r.c])),
     };
   }
 }
