@@ -428,4 +428,51 @@ describe('dosage warnings and scheduled versus delivered (real Postgres, RLS)', 
     );
     expect(otherVendor).toEqual({ weeks: [], occurrences: [] });
   });
+  it('closes a large district week in one transaction, the outbox written in chunks', async () => {
+    const big = randomUUID();
+    const students = 2_500;
+    await inTenantTransaction(ds, big, async (m) => {
+      const ref = new ReferenceStore(SCHEMA);
+      const bigProgram = randomUUID();
+      const bigSchool = randomUUID();
+      await ref.apply(m, {
+        kind: 'calendar',
+        districtId: big,
+        schoolId: bigSchool,
+        from: '2026-07-01',
+        to: '2027-06-30',
+        days: (DAYS[S1] ?? []).map((day) => ({ day, earlyRelease: false })),
+      });
+      await ref.apply(m, {
+        kind: 'program',
+        programId: bigProgram,
+        districtId: big,
+        subject: 'math',
+        maxGroupSize: 4,
+        targetSessionsPerWeek: 3,
+        targetMinutesPerSession: 30,
+        startDate: '2026-09-01',
+        endDate: '2027-06-15',
+        plausibleFrom: '07:00',
+        plausibleTo: '18:00',
+        vendorIds: [],
+      });
+      await m.query(
+        `INSERT INTO ${SCHEMA}.ref_enrolments (enrolment_id, district_id, student_id, program_id, vendor_id, school_id, status, consent, start_date, end_date)
+         SELECT gen_random_uuid(), $1, gen_random_uuid(), $2, NULL, $3, 'enrolled', 'granted', '2026-10-19', NULL
+           FROM generate_series(1, $4)`,
+        [big, bigProgram, bigSchool, students],
+      );
+      await ref.apply(m, { kind: 'district', districtId: big, timeZone: 'America/Chicago' });
+    });
+    const closed = await worker().closeWeek(big, '2026-W46', secondVisit);
+    expect(closed).toEqual({ districtId: big, isoWeek: '2026-W46', studentsJudged: students, warnings: students });
+    const rows = (await ds.query(
+      `SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS ids FROM ${SCHEMA}.outbox
+        WHERE topic = $1 AND payload->>'districtid' = $2`,
+      [DOSAGE_TOPIC, big],
+    )) as { n: number; ids: number }[];
+    expect(rows[0]).toEqual({ n: students, ids: students });
+    expect(await worker().closeWeek(big, '2026-W46', secondVisit)).toBeNull();
+  });
 });

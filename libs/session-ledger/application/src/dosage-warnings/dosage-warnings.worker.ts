@@ -37,6 +37,8 @@ export interface WeekClosed {
 }
 
 const SOURCE = serviceSource('session-ledger');
+/** Outbox rows per INSERT (5 bind parameters each). */
+const OUTBOX_CHUNK = 1000;
 
 /** A UUID (version 8, RFC 9562) from the sha-256 of `key`: the same key always gives the same event id. */
 export const deterministicUuid = (key: string): string => {
@@ -117,7 +119,10 @@ export class DosageWarningsWorker {
         .filter((j) => j.eventId !== null)
         .map((j): OutboxMessage => this.message(districtId, isoWeek, j, now));
       await this.store.recordJudgements(m, districtId, isoWeek, judged, now);
-      await enqueueOutbox(m, this.store.schema, messages);
+      // One INSERT per chunk: a large district's week must stay under Postgres' 65,535 bind parameters.
+      for (let i = 0; i < messages.length; i += OUTBOX_CHUNK) {
+        await enqueueOutbox(m, this.store.schema, messages.slice(i, i + OUTBOX_CHUNK));
+      }
       this.opts.logger?.info(
         { districtId, isoWeek, studentsJudged: judged.length, warnings: messages.length },
         'dosage week closed',
