@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import {
   GROUP_FORMED_V1,
   OCCURRENCE_CANCELLED_V1,
+  SCHOOL_CALENDAR_SET_V1,
   OCCURRENCE_PLANNED_V1,
   SCHEDULING_TOPIC,
   validateInternalEvent,
@@ -392,6 +393,37 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
     expect(planned.map((o) => o.date)).toEqual(['2026-11-17', '2026-11-19']);
   });
 
+  it('a day that stops being a school day after planning: its occurrences are cancelled as a closure, accountable district', async () => {
+    const closedDay = '2026-11-16';
+    const planned = (
+      await inTenantTransaction(ds, world.districtId, (m) =>
+        store.listOccurrences(m, { from: closedDay, to: closedDay }, 100, 0),
+      )
+    ).filter((o) => o.studentIds.some((id) => !o.cancelledStudentIds.includes(id)));
+    expect(planned.length).toBeGreaterThan(0);
+    const calendarEvent = world.events.find((f) => f.event.type === SCHOOL_CALENDAR_SET_V1)!;
+    const changed = {
+      ...calendarEvent,
+      event: {
+        ...calendarEvent.event,
+        id: randomUUID(),
+        data: { ...world.calendar, instructionalDays: world.calendar.instructionalDays.filter((d) => d !== closedDay) },
+      },
+    };
+    await handler.handleBatch([toIncoming(changed, 900)]);
+    const after = await inTenantTransaction(ds, world.districtId, (m) =>
+      store.listOccurrences(m, { from: closedDay, to: closedDay }, 100, 0),
+    );
+    for (const o of after) expect(o.cancelledStudentIds.sort()).toEqual([...o.studentIds].sort());
+    const cancelled = (await outbox()).filter(
+      (r) => r.topic === SCHEDULING_TOPIC && r.payload.type === OCCURRENCE_CANCELLED_V1,
+    );
+    for (const o of planned)
+      expect(cancelled.map((r) => r.payload.data)).toContainEqual(
+        expect.objectContaining({ occurrenceId: o.occurrenceId, reason: 'closure', accountable: 'district' }),
+      );
+  });
+
   it('stores a bell schedule with early-release periods and reads the calendar with its early-release days', async () => {
     const schedule = {
       schoolId: other.schoolId,
@@ -547,6 +579,39 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
         expect(payload.data.tutorId).toBe(splitGroup.tutorId);
         expect(payload.data.studentIds.sort()).toEqual([...split].sort());
       }
+    });
+
+    it('a bell schedule change re-times the planned occurrences (same ids) and re-publishes them', async () => {
+      const groups = await inTenantTransaction(ds, ab.districtId, (m) => store.activeGroups(m));
+      const splitGroup = groups.find((g) => g.studentIds.includes(split[0]!))!;
+      const list = () =>
+        inTenantTransaction(ds, ab.districtId, (m) =>
+          store.listOccurrences(m, { groupId: splitGroup.groupId, from: '2026-11-02', to: '2026-11-20' }, 100, 0),
+        );
+      const before = await list();
+      await service.setBellSchedule(abActor, {
+        schoolId: ab.schoolId,
+        rotation: { kind: 'rotating', dayTypes: ['A', 'B'], anchorDate: ab.calendar.instructionalDays[0]! },
+        periods: {
+          A: [
+            { code: 'P1', start: '08:00', end: '08:50' },
+            { code: 'P2', start: '09:00', end: '09:50' },
+          ],
+          B: [{ code: 'P1', start: '10:15', end: '11:05' }], // B days' period 1 moves a quarter of an hour
+        },
+      });
+      const after = await list();
+      expect(after.map((o) => o.occurrenceId)).toEqual(before.map((o) => o.occurrenceId));
+      const moved = after.filter((o) => o.startsAt.slice(11, 16) === '10:15');
+      expect(moved.length).toBe(before.filter((o) => o.startsAt.slice(11, 16) === '10:00').length);
+      expect(moved.length).toBeGreaterThan(0);
+      const republished = (await outbox())
+        .filter((r) => r.topic === SCHEDULING_TOPIC && r.payload.type === OCCURRENCE_PLANNED_V1)
+        .map((r) => r.payload.data as unknown as { occurrenceId: string; startsAt: string });
+      for (const o of moved)
+        expect(republished).toContainEqual(
+          expect.objectContaining({ occurrenceId: o.occurrenceId, startsAt: o.startsAt }),
+        );
     });
   });
 });

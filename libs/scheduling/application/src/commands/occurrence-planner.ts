@@ -1,6 +1,7 @@
 // Planned occurrences of a group over the rolling horizon: materialised from its slots on instructional days (only
-// for students inside their enrolment window), re-published when the group changes, cancelled when no slot produces
-// them any more. Runs inside the caller's tenant transaction; events leave through the outbox.
+// for students inside their enrolment window), re-published when the group, its bell schedule or its times change,
+// cancelled when no slot produces them any more — as a closure (district) when the day stopped being a school day.
+// Runs inside the caller's tenant transaction; events leave through the outbox.
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import {
@@ -34,9 +35,13 @@ export class OccurrencePlanner {
     readonly horizonDays = DEFAULT_HORIZON_DAYS,
   ) {}
 
-  /** Future occurrences follow the group: new members/tutor are re-published; occurrences no slot produces any more are cancelled. */
+  /**
+   * Future occurrences follow the group, its bell schedule and its school calendar: new members, tutor or times are
+   * re-published; occurrences nothing produces any more are cancelled (a day no longer instructional: closure).
+   */
   async align(m: EntityManager, group: ScheduledGroup, zone: string, at: string, by: string): Promise<void> {
     const today = localDateAt(Date.parse(at), zone);
+    const calendar = await this.store.calendar(m, group.schoolId);
     const future = await this.store.futureOccurrences(m, group.groupId, today);
     const lastPlanned = future.reduce<LocalDate>(
       (max, o) => (o.date > max ? o.date : max),
@@ -52,14 +57,20 @@ export class OccurrencePlanner {
       const remaining = o.studentIds.filter((s) => !o.cancelledStudentIds.includes(s));
       if (remaining.length === 0) continue;
       if (!wanted.has(o.key)) {
+        const closed = group.status === 'active' && !calendar.instructionalDays.has(o.date);
         const [cancelled] = decideCancellation(
           {
             type: 'CancelOccurrence',
             data: {
-              reason: 'other',
+              reason: closed ? 'closure' : 'other',
               accountable: 'district',
               studentIds: null,
-              note: group.status === 'active' ? 'slot changed' : 'group dissolved',
+              note:
+                group.status !== 'active'
+                  ? 'group dissolved'
+                  : closed
+                    ? 'no longer an instructional day at the school (calendar changed)'
+                    : 'slot changed',
               at,
               by,
             },
@@ -70,7 +81,7 @@ export class OccurrencePlanner {
         await this.store.saveCancellation(m, {
           districtId: group.districtId,
           occurrenceId: o.occurrenceId,
-          reason: 'other',
+          reason: cancelled.data.reason,
           accountable: 'district',
           studentIds: cancelled.data.studentIds,
           note: cancelled.data.note,
@@ -82,12 +93,21 @@ export class OccurrencePlanner {
         outgoing.push(...cancellationMessages(group.districtId, cancelled, this.newId));
         continue;
       }
-      const target = wanted.get(o.key)?.studentIds ?? [];
-      if (o.tutorId === group.tutorId && o.studentIds.join() === target.join()) continue;
+      const want = wanted.get(o.key)!;
+      const target = want.studentIds;
+      if (
+        o.tutorId === group.tutorId &&
+        o.studentIds.join() === target.join() &&
+        o.startsAt === want.startsAt &&
+        o.endsAt === want.endsAt
+      )
+        continue;
       const updated: OccurrenceRow = {
         ...o,
         tutorId: group.tutorId,
         studentIds: target,
+        startsAt: want.startsAt,
+        endsAt: want.endsAt,
         cancelledStudentIds: o.cancelledStudentIds.filter((s) => target.includes(s)),
       };
       await this.store.updateOccurrencePlan(m, updated);

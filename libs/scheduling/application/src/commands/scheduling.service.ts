@@ -76,10 +76,31 @@ export class SchedulingService {
     const problems = bellScheduleProblems(schedule);
     if (problems.length)
       throw new ScheduleConflictError(problems.map((p) => conflict('slot_unknown_period', `bell schedule: ${p}`)));
-    await this.tx(actor.districtId, (m) =>
-      this.store.saveBellSchedule(m, actor.districtId, schedule, actor.by, this.clock().toISOString()),
-    );
+    await this.tx(actor.districtId, async (m) => {
+      const at = this.clock().toISOString();
+      await this.store.saveBellSchedule(m, actor.districtId, schedule, actor.by, at);
+      await this.realignSchoolIn(m, actor.districtId, schedule.schoolId, actor.by, at);
+    });
     return schedule;
+  }
+
+  /**
+   * The school's bell schedule or calendar changed: every active group's future occurrences follow (new times
+   * re-published, days no longer instructional cancelled as closures, new school days planned). In the caller's
+   * transaction, so the change and its consequences commit together.
+   */
+  async realignSchoolIn(
+    m: EntityManager,
+    districtId: string,
+    schoolId: string,
+    by: string,
+    at: string = this.clock().toISOString(),
+  ): Promise<number> {
+    const zone = await this.store.timeZone(m, districtId);
+    if (!zone) return 0;
+    const groups = (await this.store.activeGroups(m)).filter((g) => g.schoolId === schoolId);
+    for (const g of groups) await this.planner.align(m, g, zone, at, by);
+    return groups.length;
   }
 
   async bellSchedule(districtId: string, schoolId: string): Promise<BellSchedule | null> {

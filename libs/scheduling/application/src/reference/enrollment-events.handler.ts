@@ -16,6 +16,7 @@ import {
   validateInternalEvent,
   type EnrolmentChangedV1,
   type InternalEventData,
+  type SchoolCalendarSetV1,
 } from '@tutoring/shared/contracts';
 import {
   decodeCloudEvent,
@@ -57,11 +58,17 @@ export interface StudentRemoval {
   ): Promise<number>;
 }
 
+/** What a school calendar change sets in motion: the school's planned occurrences follow the new calendar. */
+export interface ScheduleFollower extends StudentRemoval {
+  /** Realigns from today (the service's clock, not the event's time: a replayed old event never touches the past). */
+  realignSchoolIn(m: EntityManager, districtId: string, schoolId: string, by: string): Promise<number>;
+}
+
 export class EnrollmentEventsHandler implements MessageBatchHandler {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: SchedulingStore,
-    private readonly removal: StudentRemoval,
+    private readonly removal: ScheduleFollower,
     private readonly deadLetters: (topic: string) => DeadLetterPublisher,
     private readonly logger: MessagingLogger,
   ) {}
@@ -102,7 +109,13 @@ export class EnrollmentEventsHandler implements MessageBatchHandler {
           );
       }
       await inTenantTransaction(this.dataSource, data.districtId, async (m) => {
-        if (await processOnce(m, this.store.schema, CONSUMER, decoded.event.id)) await apply(this.store, m, data);
+        if (!(await processOnce(m, this.store.schema, CONSUMER, decoded.event.id))) return;
+        await apply(this.store, m, data);
+        // A closure day added (or a school day restored) after occurrences were planned: they follow, atomically.
+        if (decoded.event.type === SCHOOL_CALENDAR_SET_V1) {
+          const c = data as SchoolCalendarSetV1;
+          await this.removal.realignSchoolIn(m, c.districtId, c.schoolId, 'enrollment');
+        }
       });
     }
   }

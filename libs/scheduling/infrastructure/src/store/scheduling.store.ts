@@ -372,8 +372,9 @@ export class SchedulingStore {
 
   async updateOccurrencePlan(m: EntityManager, o: OccurrenceRow): Promise<void> {
     await m.query(
-      `UPDATE ${this.schema}.occurrences SET tutor_id = $2, student_ids = $3::uuid[], cancelled_student_ids = $4::uuid[] WHERE occurrence_id = $1`,
-      [o.occurrenceId, o.tutorId, o.studentIds, o.cancelledStudentIds],
+      `UPDATE ${this.schema}.occurrences SET tutor_id = $2, student_ids = $3::uuid[], cancelled_student_ids = $4::uuid[],
+         starts_at = $5, ends_at = $6 WHERE occurrence_id = $1`,
+      [o.occurrenceId, o.tutorId, o.studentIds, o.cancelledStudentIds, o.startsAt, o.endsAt],
     );
   }
 
