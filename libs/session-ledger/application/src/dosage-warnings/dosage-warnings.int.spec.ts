@@ -475,4 +475,72 @@ describe('dosage warnings and scheduled versus delivered (real Postgres, RLS)', 
     expect(rows[0]).toEqual({ n: students, ids: students });
     expect(await worker().closeWeek(big, '2026-W46', secondVisit)).toBeNull();
   });
+  it("leaves a new district's first weeks open until an enrolment covers them (zone before roster)", async () => {
+    const fresh = randomUUID();
+    const freshProgram = randomUUID();
+    const freshSchool = randomUUID();
+    const student = randomUUID();
+    const ref = new ReferenceStore(SCHEMA);
+    await inTenantTransaction(ds, fresh, async (m) => {
+      await ref.apply(m, { kind: 'district', districtId: fresh, timeZone: 'America/Chicago' });
+      await ref.apply(m, {
+        kind: 'calendar',
+        districtId: fresh,
+        schoolId: freshSchool,
+        from: '2026-07-01',
+        to: '2027-06-30',
+        days: (DAYS[S1] ?? []).map((day) => ({ day, earlyRelease: false })),
+      });
+      await ref.apply(m, {
+        kind: 'program',
+        programId: freshProgram,
+        districtId: fresh,
+        subject: 'math',
+        maxGroupSize: 4,
+        targetSessionsPerWeek: 3,
+        targetMinutesPerSession: 30,
+        startDate: '2026-09-01',
+        endDate: '2027-06-15',
+        plausibleFrom: '07:00',
+        plausibleTo: '18:00',
+        vendorIds: [],
+      });
+    });
+    expect(await worker().closeDistrict(fresh, secondVisit)).toEqual([]);
+    await inTenantTransaction(ds, fresh, (m) =>
+      ref.apply(m, {
+        kind: 'enrolment',
+        enrolmentId: randomUUID(),
+        districtId: fresh,
+        studentId: student,
+        programId: freshProgram,
+        vendorId: null,
+        schoolId: freshSchool,
+        status: 'enrolled',
+        consent: 'granted',
+        startDate: '2026-11-09',
+        endDate: null,
+      }),
+    );
+    // W45 (before the enrolment) stays open; W46 is judged, the student below target for the first time.
+    expect(await worker().closeDistrict(fresh, secondVisit)).toEqual([
+      { districtId: fresh, isoWeek: '2026-W46', studentsJudged: 1, warnings: 1 },
+    ]);
+    const events = (await ds.query(
+      `SELECT payload->'data' AS data FROM ${SCHEMA}.outbox WHERE topic = $1 AND payload->>'districtid' = $2`,
+      [DOSAGE_TOPIC, fresh],
+    )) as { data: DosageBelowTargetV1 }[];
+    expect(events.map((e) => e.data)).toEqual([
+      {
+        districtId: fresh,
+        studentId: student,
+        schoolId: freshSchool,
+        programId: freshProgram,
+        isoWeek: '2026-W46',
+        attendedMinutes: 0,
+        targetMinutes: 90,
+        consecutiveWeeks: 1,
+      },
+    ]);
+  });
 });

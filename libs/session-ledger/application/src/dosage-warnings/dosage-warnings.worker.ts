@@ -40,6 +40,9 @@ const SOURCE = serviceSource('session-ledger');
 /** Outbox rows per INSERT (5 bind parameters each). */
 const OUTBOX_CHUNK = 1000;
 
+/** The week has no enrolment to judge yet (see `closeWeek`). */
+class NoEnrolmentYet extends Error {}
+
 /** A UUID (version 8, RFC 9562) from the sha-256 of `key`: the same key always gives the same event id. */
 export const deterministicUuid = (key: string): string => {
   const b = createHash('sha256').update(key).digest().subarray(0, 16);
@@ -88,26 +91,44 @@ export class DosageWarningsWorker {
 
   /** Closes the district's weeks that are over, oldest first (a week's streak needs the week before). */
   async closeDistrict(districtId: string, now: Date): Promise<WeekClosed[]> {
-    const plan = await inTenantTransaction(this.dataSource, districtId, async (m) => {
+    const { plan, first } = await inTenantTransaction(this.dataSource, districtId, async (m) => {
       const zone = await this.store.timeZone(m, districtId);
-      if (!zone) return [];
-      return weeksToClose(await this.store.lastClosedWeek(m, districtId), now, zone, this.opts);
+      if (!zone) return { plan: [], first: false };
+      const lastClosed = await this.store.lastClosedWeek(m, districtId);
+      return { plan: weeksToClose(lastClosed, now, zone, this.opts), first: lastClosed === null };
     });
     const closed: WeekClosed[] = [];
+    let requireEnrolments = first;
     for (const isoWeek of plan) {
-      const result = await this.closeWeek(districtId, isoWeek, now);
-      if (result) closed.push(result);
+      try {
+        const result = await this.closeWeek(districtId, isoWeek, now, { requireEnrolments });
+        if (result) closed.push(result);
+        requireEnrolments = false;
+      } catch (error) {
+        if (!(error instanceof NoEnrolmentYet)) throw error;
+      }
     }
     return closed;
   }
 
-  /** Null when the week was already closed (by an earlier run or another replica). */
-  async closeWeek(districtId: string, isoWeek: string, now: Date): Promise<WeekClosed | null> {
+  /**
+   * Null when the week was already closed (by an earlier run or another replica). With `requireEnrolments` (no week
+   * of the district closed yet) a week no enrolment covers is left open: a district's zone is usually known before
+   * its roster, and closing its first weeks before the enrolments arrive would judge nobody, for good.
+   */
+  async closeWeek(
+    districtId: string,
+    isoWeek: string,
+    now: Date,
+    opts: { requireEnrolments?: boolean } = {},
+  ): Promise<WeekClosed | null> {
     const range = isoWeekRange(isoWeek);
     if (!range) throw new Error(`not an ISO week: ${isoWeek}`);
     return inTenantTransaction(this.dataSource, districtId, async (m) => {
       if (!(await this.store.claimWeek(m, districtId, isoWeek, now))) return null;
       const facts = await this.store.studentWeekFacts(m, districtId, { isoWeek, monday: range.from, sunday: range.to });
+      // Thrown to roll the claim back.
+      if (opts.requireEnrolments && facts.length === 0) throw new NoEnrolmentYet();
       const judged = facts
         .map(judgeStudentWeek)
         .filter((j): j is StudentWeekJudgement => j !== null)
