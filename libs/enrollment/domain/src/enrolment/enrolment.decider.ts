@@ -43,7 +43,15 @@ export type EnrolmentCommand =
   | { type: 'EnrolStudent'; data: { vendorId: string; startDate: string; program: ProgramTerms; at: string } }
   | { type: 'WithdrawStudent'; data: { date: string; reason: string; at: string } }
   | { type: 'ExitStudent'; data: { date: string; reason: string; at: string } }
-  | { type: 'SetContactPreferences'; data: { contactPreferences: ContactPreferences; at: string } };
+  | { type: 'SetContactPreferences'; data: { contactPreferences: ContactPreferences; at: string } }
+  /**
+   * The roster changed the student: a new school or grade is recorded on every open enrolment (and re-sent to the
+   * serving vendor); a student who left the roster (inactive) is withdrawn, reason `left_roster`, on `date`.
+   */
+  | { type: 'ApplyRosterChange'; data: { schoolId: string; grade: string; active: boolean; date: string; at: string } };
+
+/** Why an enrolment ends when the roster no longer lists the student as active. */
+export const LEFT_ROSTER = 'left_roster';
 
 export type EnrolmentEvent =
   | {
@@ -62,7 +70,8 @@ export type EnrolmentEvent =
   | { type: 'ConsentRecorded'; data: { consent: ConsentState; date: string; at: string } }
   | { type: 'StudentEnrolled'; data: { vendorId: string; startDate: string; at: string } }
   | { type: 'EnrolmentEnded'; data: { status: 'withdrawn' | 'exited'; date: string; reason: string; at: string } }
-  | { type: 'ContactPreferencesSet'; data: { contactPreferences: ContactPreferences; at: string } };
+  | { type: 'ContactPreferencesSet'; data: { contactPreferences: ContactPreferences; at: string } }
+  | { type: 'StudentPlacementChanged'; data: { schoolId: string; grade: string; at: string } };
 
 export interface Enrolment {
   enrolmentId: string;
@@ -78,6 +87,8 @@ export interface Enrolment {
   reason: string | null;
   contactPreferences: ContactPreferences;
   changedAt: string;
+  /** The grade last recorded by a roster change (absent until the first one: the student's grade then). */
+  grade?: string;
 }
 
 export type EnrolmentState = { status: 'none' } | Enrolment;
@@ -198,6 +209,14 @@ export const decideEnrolment = (command: EnrolmentCommand, state: EnrolmentState
       if (JSON.stringify(contactPreferences) === JSON.stringify(e.contactPreferences)) return [];
       return [{ type: 'ContactPreferencesSet', data: { contactPreferences, at: command.data.at } }];
     }
+    case 'ApplyRosterChange': {
+      if (state.status === 'none' || ENDED.includes(state.status)) return [];
+      const { schoolId, grade, active, date, at } = command.data;
+      checkDate(date, 'date');
+      if (!active) return [{ type: 'EnrolmentEnded', data: { status: 'withdrawn', date, reason: LEFT_ROSTER, at } }];
+      if (schoolId === state.schoolId && grade === state.grade) return [];
+      return [{ type: 'StudentPlacementChanged', data: { schoolId, grade, at } }];
+    }
     default: {
       const _exhaustive: never = command;
       throw new Error(`unknown command ${JSON.stringify(_exhaustive)}`);
@@ -255,6 +274,8 @@ export const evolveEnrolment = (state: EnrolmentState, event: EnrolmentEvent): E
       };
     case 'ContactPreferencesSet':
       return { ...state, contactPreferences: event.data.contactPreferences, changedAt: event.data.at };
+    case 'StudentPlacementChanged':
+      return { ...state, schoolId: event.data.schoolId, grade: event.data.grade, changedAt: event.data.at };
     default: {
       const _exhaustive: never = event;
       return state;

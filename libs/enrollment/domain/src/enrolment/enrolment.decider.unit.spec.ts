@@ -54,6 +54,59 @@ const given = (...commands: EnrolmentCommand[]) => {
   };
 };
 
+const rosterChange = (
+  change: Partial<{ schoolId: string; grade: string; active: boolean; date: string }> = {},
+): EnrolmentCommand => ({
+  type: 'ApplyRosterChange',
+  data: { schoolId: 'sc-1', grade: '7', active: true, date: '2026-10-05', ...change, at },
+});
+
+describe('enrolment: roster changes (grade, school, leaving the roster)', () => {
+  const enrolled = [identify(), invite, consent('granted'), enrol()] as const;
+
+  it('records a new school and grade on an open enrolment (the vendor is re-sent the snapshot)', () => {
+    given(...enrolled)
+      .when(rosterChange({ schoolId: 'sc-2', grade: '8' }))
+      .then([{ type: 'StudentPlacementChanged', data: { schoolId: 'sc-2', grade: '8', at } }]);
+    given(...enrolled)
+      .when(rosterChange({ schoolId: 'sc-2', grade: '8' }))
+      .thenState({ status: 'enrolled', schoolId: 'sc-2', grade: '8', vendorId: 'v-1' });
+  });
+
+  it('is idempotent: the same placement again changes nothing', () =>
+    given(...enrolled, rosterChange({ grade: '8' }))
+      .when(rosterChange({ grade: '8' }))
+      .then([]));
+
+  it('withdraws an enrolled student who left the roster, reason left_roster, on the date given', () =>
+    given(...enrolled)
+      .when(rosterChange({ active: false, date: '2026-10-05' }))
+      .thenState({ status: 'withdrawn', reason: 'left_roster', endDate: '2026-10-05', vendorId: 'v-1' }));
+
+  it('a student who leaves before their start date is never served', () => {
+    const state = [...enrolled, rosterChange({ active: false, date: '2026-09-10' })].reduce<EnrolmentState>(
+      (s, c) => decide(c, s).reduce(evolve, s),
+      initialEnrolmentState,
+    ) as Enrolment;
+    expect(state.status).toBe('withdrawn');
+    for (const d of ['2026-09-10', '2026-09-14', '2026-10-01']) expect(isServedOn(state, d)).toBe(false);
+  });
+
+  it('leaves ended enrolments alone, and withdraws one not yet enrolled without an end date', () => {
+    given(identify(), invite, consent('refused'))
+      .when(rosterChange({ active: false }))
+      .then([]);
+    given(identify(), invite)
+      .when(rosterChange({ active: false }))
+      .thenState({ status: 'withdrawn', reason: 'left_roster', endDate: null });
+  });
+
+  it('refuses a malformed date', () =>
+    given(...enrolled)
+      .when(rosterChange({ active: false, date: '5 Oct' }))
+      .thenRefused('invalid_date'));
+});
+
 describe('enrolment lifecycle decider', () => {
   it('identifies a student with default contact preferences', () =>
     given()

@@ -82,62 +82,77 @@ export class PostgresEnrolmentStore {
     command: (state: EnrolmentState, m: EntityManager) => Promise<EnrolmentCommand> | EnrolmentCommand,
     stamp: { now: Date; newId: () => string },
   ): Promise<Enrolment> {
-    return inTenantTransaction(this.dataSource, districtId, async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('enrollment.enrolment:' || $1))`, [enrolmentId]);
-      const { state, version } = await this.load(m, enrolmentId);
-      const events = decideEnrolment(await command(state, m), state);
-      const next = events.reduce(evolveEnrolment, state);
-      if (next.status === 'none') throw new Error('enrolment command produced no enrolment');
-      if (events.length === 0) return next;
-      for (const [i, event] of events.entries()) {
-        await m.query(
-          `INSERT INTO ${this.schema}.enrolment_events (district_id, enrolment_id, version, type, data, recorded_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
-          [districtId, enrolmentId, version + i + 1, event.type, JSON.stringify(event.data), stamp.now],
-        );
-      }
-      try {
-        await m.query(
-          `INSERT INTO ${this.schema}.enrolments (enrolment_id, district_id, student_id, program_id, vendor_id, status, version, snapshot)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
-           ON CONFLICT (enrolment_id) DO UPDATE SET vendor_id = EXCLUDED.vendor_id, status = EXCLUDED.status, version = EXCLUDED.version, snapshot = EXCLUDED.snapshot`,
-          [
-            enrolmentId,
-            districtId,
-            next.studentId,
-            next.programId,
-            next.vendorId,
-            next.status,
-            version + events.length,
-            JSON.stringify(next),
-          ],
-        );
-      } catch (error) {
-        if ((error as { code?: string }).code === '23505')
-          throw new EnrolmentConflict('the student already has an enrolment in this program');
-        throw error;
-      }
-      const grades = (await m.query(`SELECT grade FROM ${this.schema}.students WHERE student_id = $1`, [
-        next.studentId,
-      ])) as { grade: string }[];
-      const data = toEnrolmentChanged(next, districtId, grades[0]?.grade ?? null);
-      const meta = { time: stamp.now.toISOString(), districtId };
-      const messages = [
-        internalMessage(ENROLLMENT_STUDENTS_TOPIC, next.studentId, ENROLMENT_CHANGED_V1, data, {
+    return inTenantTransaction(this.dataSource, districtId, (m) =>
+      this.executeIn(m, districtId, enrolmentId, command, stamp),
+    );
+  }
+
+  /**
+   * The same inside a caller's tenant transaction (a roster import applies the roster's changes to open enrolments
+   * in its own transaction): the snapshot goes on the students topic and, when a vendor serves the enrolment, on
+   * that vendor's assignments topic.
+   */
+  async executeIn(
+    m: EntityManager,
+    districtId: string,
+    enrolmentId: string,
+    command: (state: EnrolmentState, m: EntityManager) => Promise<EnrolmentCommand> | EnrolmentCommand,
+    stamp: { now: Date; newId: () => string },
+  ): Promise<Enrolment> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('enrollment.enrolment:' || $1))`, [enrolmentId]);
+    const { state, version } = await this.load(m, enrolmentId);
+    const events = decideEnrolment(await command(state, m), state);
+    const next = events.reduce(evolveEnrolment, state);
+    if (next.status === 'none') throw new Error('enrolment command produced no enrolment');
+    if (events.length === 0) return next;
+    for (const [i, event] of events.entries()) {
+      await m.query(
+        `INSERT INTO ${this.schema}.enrolment_events (district_id, enrolment_id, version, type, data, recorded_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
+        [districtId, enrolmentId, version + i + 1, event.type, JSON.stringify(event.data), stamp.now],
+      );
+    }
+    try {
+      await m.query(
+        `INSERT INTO ${this.schema}.enrolments (enrolment_id, district_id, student_id, program_id, vendor_id, status, version, snapshot)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
+         ON CONFLICT (enrolment_id) DO UPDATE SET vendor_id = EXCLUDED.vendor_id, status = EXCLUDED.status, version = EXCLUDED.version, snapshot = EXCLUDED.snapshot`,
+        [
+          enrolmentId,
+          districtId,
+          next.studentId,
+          next.programId,
+          next.vendorId,
+          next.status,
+          version + events.length,
+          JSON.stringify(next),
+        ],
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505')
+        throw new EnrolmentConflict('the student already has an enrolment in this program');
+      throw error;
+    }
+    const grades = (await m.query(`SELECT grade FROM ${this.schema}.students WHERE student_id = $1`, [
+      next.studentId,
+    ])) as { grade: string }[];
+    const data = toEnrolmentChanged(next, districtId, grades[0]?.grade ?? null);
+    const meta = { time: stamp.now.toISOString(), districtId };
+    const messages = [
+      internalMessage(ENROLLMENT_STUDENTS_TOPIC, next.studentId, ENROLMENT_CHANGED_V1, data, {
+        ...meta,
+        id: stamp.newId(),
+      }),
+    ];
+    if (next.vendorId) {
+      messages.push(
+        internalMessage(vendorAssignmentsTopic(next.vendorId), next.studentId, ENROLMENT_CHANGED_V1, data, {
           ...meta,
           id: stamp.newId(),
         }),
-      ];
-      if (next.vendorId) {
-        messages.push(
-          internalMessage(vendorAssignmentsTopic(next.vendorId), next.studentId, ENROLMENT_CHANGED_V1, data, {
-            ...meta,
-            id: stamp.newId(),
-          }),
-        );
-      }
-      await enqueueOutbox(m, this.schema, messages);
-      return next;
-    });
+      );
+    }
+    await enqueueOutbox(m, this.schema, messages);
+    return next;
   }
 
   /**

@@ -16,6 +16,8 @@ import { ENROLLMENT_MIGRATIONS } from '../migrations';
 import { readRosterDirectory } from './roster-files';
 import { PostgresRosterStore, RosterImportReport } from './roster.store';
 import { PostgresStudentStore, StudentNotFound } from '../students/student.store';
+import { PostgresEnrolmentStore } from '../enrolments/enrolment.store';
+import { evolveEnrolment, initialEnrolmentState, type EnrolmentEvent } from '@tutoring/enrollment/domain';
 
 const root = join(__dirname, '..', '..', '..', '..', '..');
 const CANARY = 'Zebedeequartzfeld';
@@ -251,6 +253,134 @@ describe('OneRoster import (real Postgres, runtime role, RLS)', () => {
     expect(report.events).toBe(report.students.updated + 1);
     const again = await run(dir);
     expect(again.events).toBe(0);
+  });
+
+  it('a grade or school change of an enrolled student is re-sent to their vendor; a student who leaves the roster is withdrawn', async () => {
+    const enrolments = new PostgresEnrolmentStore(ds, 'enrollment');
+    const vendorId = randomUUID();
+    const program = {
+      programId: randomUUID(),
+      consentMode: 'opt_in' as const,
+      vendorIds: [vendorId],
+      startDate: '2026-09-08',
+      endDate: '2027-06-30',
+    };
+    const users = readFileSync(join(base, 'users.csv'), 'utf8').trim().split('\n');
+    const lines = users.filter((l) => l.startsWith('00000007-')).slice(3, 6);
+    const sourcedIds = lines.map((l) => l.split(',')[0] as string);
+    const ids = (await inTenantTransaction(ds, districtId, (m) =>
+      m.query(`SELECT student_id, sourced_id, school_id, grade FROM enrollment.students WHERE sourced_id = ANY($1)`, [
+        sourcedIds,
+      ]),
+    )) as { student_id: string; sourced_id: string; school_id: string; grade: string }[];
+    const byId = (sid: string) => ids.find((r) => r.sourced_id === sid) as (typeof ids)[number];
+    const [moving, leaving, staying] = sourcedIds.map(byId) as [
+      (typeof ids)[number],
+      (typeof ids)[number],
+      (typeof ids)[number],
+    ];
+    const stamp = { now: new Date(), newId: randomUUID };
+    const at = stamp.now.toISOString();
+    const enrolmentOf: Record<string, string> = {};
+    for (const s of [moving, leaving, staying]) {
+      const enrolmentId = randomUUID();
+      enrolmentOf[s.student_id] = enrolmentId;
+      for (const command of [
+        { type: 'IdentifyStudent', data: { enrolmentId, studentId: s.student_id, schoolId: s.school_id, program, at } },
+        { type: 'InviteFamily', data: { at } },
+        { type: 'RecordConsent', data: { decision: 'granted', date: '2026-09-01', at } },
+        { type: 'EnrolStudent', data: { vendorId, startDate: '2026-09-14', program, at } },
+      ] as const)
+        await enrolments.execute(districtId, enrolmentId, () => command, stamp);
+    }
+    const outboxMark =
+      (
+        (await inTenantTransaction(ds, districtId, (m) =>
+          m.query(`SELECT coalesce(max(id), 0)::int AS n FROM enrollment.outbox`),
+        )) as { n: number }[]
+      )[0]?.n ?? 0;
+    // delta: `moving` goes to grade 05 at another school, `leaving` is deleted, `staying` changes only a name
+    const schools = readFileSync(join(base, 'orgs.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => l.includes(',school,'))
+      .map((l) => l.split(',')[0] as string);
+    const movingLine = lines[0] as string;
+    const currentSchool = movingLine.split(',')[21] as string;
+    const otherSchool = schools.find((x) => x !== currentSchool) as string;
+    const newGrade = byId(sourcedIds[0] as string).grade === '5' ? '06' : '05';
+    const changed = movingLine
+      .replace(/^([^,]+),,,/, '$1,active,2026-10-01T00:00:00Z,')
+      .replace(/,(KG|0[1-8]),/, `,${newGrade},`)
+      .replace(currentSchool, otherSchool);
+    const deleted = (lines[1] as string).replace(/^([^,]+),,,/, '$1,tobedeleted,2026-10-01T00:00:00Z,');
+    const renamed = (lines[2] as string)
+      .replace(/^([^,]+),,,/, '$1,active,2026-10-01T00:00:00Z,')
+      .replace(/,true,s(\d+),,[^,]+,/, ',true,s$1,,Renamedgiven,');
+    const dir = mkdtempSync(join(tmpdir(), 'roster-enrolled-delta-'));
+    dirs.push(dir);
+    writeFileSync(
+      join(dir, 'manifest.csv'),
+      'propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\nfile.users,delta\n',
+    );
+    writeFileSync(join(dir, 'users.csv'), [users[0], changed, deleted, renamed].join('\n') + '\n');
+    const report = await run(dir);
+    expect(report.errors).toEqual([]);
+    expect(report.enrolments).toEqual({ updated: 1, withdrawn: 1 });
+    const outbox = (await inTenantTransaction(ds, districtId, (m) =>
+      m.query(`SELECT topic, message_key, headers, payload FROM enrollment.outbox WHERE id > $1 ORDER BY id`, [
+        outboxMark,
+      ]),
+    )) as {
+      topic: string;
+      message_key: string;
+      headers: Record<string, string>;
+      payload: { type: string; data: Record<string, unknown> };
+    }[];
+    const vendorTopic = `tutoring.vendor.${vendorId}.assignments.v1`;
+    const onVendor = outbox.filter((r) => r.topic === vendorTopic).map((r) => r.payload.data);
+    expect(onVendor).toEqual([
+      expect.objectContaining({
+        studentId: moving.student_id,
+        status: 'enrolled',
+        grade: newGrade.replace(/^0/, ''),
+        schoolId: expect.not.stringMatching(moving.school_id),
+      }),
+      expect.objectContaining({ studentId: leaving.student_id, status: 'withdrawn', reason: 'left_roster', vendorId }),
+    ]);
+    // nothing about `staying` (a name is no business of the vendor's); the same snapshots on the students topic,
+    // after each student's own roster event
+    expect(JSON.stringify(outbox)).not.toContain(staying.student_id);
+    const studentsTopic = outbox.filter((r) => r.topic === 'tutoring.enrollment.students.v1');
+    for (const s of [moving, leaving]) {
+      const types = studentsTopic.filter((r) => r.message_key === s.student_id).map((r) => r.payload.type);
+      expect(types).toHaveLength(2);
+      expect(types[0]).toContain('student-rostered.v1');
+      expect(types[1]).toContain('enrolment-changed.v1');
+    }
+    // the snapshot is what the append-only stream rebuilds to
+    for (const s of [moving, leaving]) {
+      const [events, snapshot] = await inTenantTransaction(
+        ds,
+        districtId,
+        async (m) =>
+          [
+            (await m.query(
+              `SELECT type, data FROM enrollment.enrolment_events WHERE enrolment_id = $1 ORDER BY version`,
+              [enrolmentOf[s.student_id]],
+            )) as EnrolmentEvent[],
+            (
+              (await m.query(`SELECT snapshot FROM enrollment.enrolments WHERE enrolment_id = $1`, [
+                enrolmentOf[s.student_id],
+              ])) as { snapshot: unknown }[]
+            )[0]?.snapshot,
+          ] as const,
+      );
+      expect(events.reduce(evolveEnrolment, initialEnrolmentState)).toEqual(snapshot);
+    }
+    // idempotent: the same delta again changes nothing and publishes nothing
+    const again = await run(dir);
+    expect(again).toMatchObject({ events: 0, enrolments: { updated: 0, withdrawn: 0 } });
   });
 
   describe('malformed inputs: a row-level report, and the data stays unchanged', () => {

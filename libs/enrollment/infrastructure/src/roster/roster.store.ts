@@ -17,7 +17,9 @@ import { ENROLLMENT_STUDENTS_TOPIC, STUDENT_ROSTERED_V1, type StudentRosteredV1 
 import { enqueueOutbox, type OutboxMessage } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import type { StudentCrypto } from '../crypto/student-crypto';
+import { PostgresEnrolmentStore } from '../enrolments/enrolment.store';
 import { internalMessage } from '../outbox/internal-event';
+import { districtToday } from '../students/student.store';
 
 export interface RosterImportOptions {
   districtId: string;
@@ -45,6 +47,11 @@ export interface RosterImportReport {
   errors: RosterError[];
   changes: Partial<Record<RosterKind, KindChanges>>;
   students: { created: number; updated: number; deactivated: number; unchanged: number; erasedSkipped: number };
+  /**
+   * Open enrolments of students whose school or grade changed (`updated`: re-sent to the serving vendor) or who left
+   * the roster (`withdrawn`, reason left_roster).
+   */
+  enrolments: { updated: number; withdrawn: number };
   events: number;
 }
 
@@ -125,6 +132,7 @@ export class PostgresRosterStore {
         errors,
         changes: {},
         students: { created: 0, updated: 0, deactivated: 0, unchanged: 0, erasedSkipped: 0 },
+        enrolments: { updated: 0, withdrawn: 0 },
         events: 0,
       };
       if (o.dryRun || (errors.length > 0 && !o.applyValidRows)) return report;
@@ -142,9 +150,59 @@ export class PostgresRosterStore {
       for (const chunk of chunks(messages)) await enqueueOutbox(m, this.schema, chunk);
       phase('outbox');
       report.events = messages.length;
+      report.events += await this.applyToEnrolments(m, o, [...students.values()], report);
+      phase('apply to enrolments');
       report.applied = true;
       return report;
     });
+  }
+
+  /**
+   * A student's new school or grade is recorded on each of their open enrolments and re-sent (students topic, and
+   * the serving vendor's assignments topic); a student who left the roster is withdrawn from them (left_roster), so
+   * the vendor's view drops them. After the student events in the outbox: consumers see the roster change first.
+   */
+  private async applyToEnrolments(
+    m: EntityManager,
+    o: RosterImportOptions,
+    students: StudentState[],
+    report: RosterImportReport,
+  ): Promise<number> {
+    const moved = new Map<string, StudentState>();
+    for (const s of students) {
+      if (s.isNew || !s.dirty || s.erased || s.before === null) continue;
+      const [schoolId, grade, , active] = JSON.parse(s.before) as [string, string, unknown, boolean];
+      if (s.schoolId !== schoolId || s.grade !== grade || (active && !s.active)) moved.set(s.studentId, s);
+    }
+    if (moved.size === 0) return 0;
+    const open = (await m.query(
+      `SELECT enrolment_id, student_id, status, snapshot->>'changedAt' AS changed_at FROM ${this.schema}.enrolments
+        WHERE student_id = ANY($1::uuid[]) AND status NOT IN ('withdrawn', 'exited') ORDER BY enrolment_id`,
+      [[...moved.keys()]],
+    )) as { enrolment_id: string; student_id: string; status: string; changed_at: string }[];
+    if (open.length === 0) return 0;
+    const enrolments = new PostgresEnrolmentStore(this.dataSource, this.schema);
+    const date = await districtToday(m, this.schema, o.now);
+    let events = 0;
+    for (const row of open) {
+      const s = moved.get(row.student_id) as StudentState;
+      const at = o.now.toISOString();
+      const next = await enrolments.executeIn(
+        m,
+        o.districtId,
+        row.enrolment_id,
+        () => ({
+          type: 'ApplyRosterChange',
+          data: { schoolId: s.schoolId, grade: s.grade, active: s.active, date, at },
+        }),
+        { now: o.now, newId: o.newId },
+      );
+      if (next.changedAt === row.changed_at) continue;
+      if (next.status === 'withdrawn') report.enrolments.withdrawn++;
+      else report.enrolments.updated++;
+      events += next.vendorId ? 2 : 1;
+    }
+    return events;
   }
 
   private async loadRecords(m: EntityManager): Promise<Record<RosterKind, Map<string, string>>> {
