@@ -288,25 +288,42 @@ describe('Helm chart infra/helm/tutoring', () => {
 });
 
 /**
- * A service's own variables (its `<name>ConfigSchema` in libs/<name>/application/src/<name>.config.ts) must reach
- * every deployment: settable by the chart (ConfigMap from a documented value, or the service's Secret for a secret
- * one), set by compose, listed in the README. Read as text: tools may not import a bounded context's code.
+ * A service's own variables (each `<x>ConfigSchema` object in a `*.config.ts` under libs/<name>/application/src)
+ * must reach every deployment: settable by the chart (ConfigMap from a documented value, or the service's Secret
+ * for a secret one), set by compose, listed in the README. Read as text: tools may not import a bounded context's
+ * code.
  */
 interface SchemaVar {
   key: string;
   secret: boolean;
   optional: boolean;
 }
+const configFilesUnder = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? configFilesUnder(join(dir, entry.name))
+      : entry.name.endsWith('.config.ts')
+        ? [join(dir, entry.name)]
+        : [],
+  );
 const ownSchemaOf = (service: string): SchemaVar[] | null => {
-  const file = join(ROOT, 'libs', service, 'application', 'src', `${service}.config.ts`);
-  if (!existsSync(file)) return null;
-  const block = /ConfigSchema = \{\n([\s\S]*?)\n\};/.exec(readFileSync(file, 'utf8'))?.[1];
-  if (!block) throw new Error(`${file}: no "...ConfigSchema = {" object literal to read`);
-  return [...block.matchAll(/^ {2}([A-Z][A-Z0-9_]*): (.+)$/gm)].map(([, key, spec]) => ({
-    key: key ?? '',
-    secret: /secret: true/.test(spec ?? ''),
-    optional: /^optional\(|default:/.test(spec ?? ''),
-  }));
+  const dir = join(ROOT, 'libs', service, 'application', 'src');
+  const files = existsSync(dir) ? configFilesUnder(dir) : [];
+  const blocks = files.flatMap((file) => {
+    const text = readFileSync(file, 'utf8');
+    if (!/ConfigSchema = \{/.test(text)) return [];
+    const block = /ConfigSchema = \{\n([\s\S]*?)\n\};/.exec(text)?.[1];
+    if (!block) throw new Error(`${file}: no "...ConfigSchema = {" object literal to read`);
+    return [block];
+  });
+  if (!blocks.length) return null;
+  return blocks.flatMap((block) =>
+    [...block.matchAll(/^ {2}([A-Z][A-Z0-9_]*): (.+)$/gm)].map(([, key, spec]) => ({
+      key: key ?? '',
+      secret: /secret: true/.test(spec ?? ''),
+      optional: /^optional\(|default:/.test(spec ?? ''),
+    })),
+  );
 };
 const SERVICES_WITH_OWN_SCHEMA = SERVICES.map((s) => ({ ...s, vars: ownSchemaOf(s.name) })).filter(
   (s): s is (typeof s & { vars: SchemaVar[] }) => s.vars !== null,

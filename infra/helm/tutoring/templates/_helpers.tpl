@@ -105,6 +105,13 @@ NOTIFICATIONS_SEND_LEASE_MS: {{ $n.sendLeaseMs | int64 | toString | quote }}
 NOTIFICATIONS_MAX_ATTEMPTS: {{ $n.maxAttempts | int64 | toString | quote }}
 NOTIFICATIONS_BACKOFF_BASE_MS: {{ $n.backoffBaseMs | int64 | toString | quote }}
 {{- end }}
+{{- if eq .name "session-ledger" }}
+{{- $w := $values.sessionLedger.dosageWarnings }}
+DOSAGE_WARNINGS_ENABLED: {{ $w.enabled | toString | quote }}
+DOSAGE_WEEK_GRACE_HOURS: {{ $w.weekGraceHours | int64 | toString | quote }}
+DOSAGE_CATCHUP_WEEKS: {{ $w.catchupWeeks | int64 | toString | quote }}
+DOSAGE_WARNINGS_INTERVAL_MS: {{ $w.intervalMs | int64 | toString | quote }}
+{{- end }}
 {{- range $key, $value := .svc.extraEnv }}
 {{ $key }}: {{ $value | toString | quote }}
 {{- end }}
