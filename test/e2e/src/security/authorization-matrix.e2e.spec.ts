@@ -301,6 +301,28 @@ describe('authorization matrix: every route x every role x two districts x vendo
     expect(problems).toEqual([]);
   });
 
+  it("school scope: A's leader lists exactly their school's students, A's teacher exactly the students they teach", async () => {
+    const scope = world.schoolScope;
+    if (!scope) return expect(services.includes('enrollment') && services.includes('scheduling')).toBe(false);
+    const list = async (key: string) => {
+      const answer = await world.call('enrollment', 'GET', '/v1/students', {
+        token: world.caller(key).token,
+        query: { limit: '200', purpose: 'security matrix' },
+      });
+      return ((JSON.parse(answer.text) as { items: { studentId: string }[] }).items ?? []).map((i) => i.studentId);
+    };
+    expect((await list('A/school_leader')).sort()).toEqual([...scope.students.mine].sort());
+    expect((await list('A/teacher')).sort()).toEqual([...scope.teacher.students].sort());
+    expect(scope.teacher.students.length).toBeGreaterThan(0);
+    // the probes have something to aim at: a student of the leader's school the teacher does not teach, or another's
+    expect(scope.students.other.length).toBeGreaterThan(0);
+    const teacherEnrolment = scope.enrolments[scope.teacher.students[0] as string] as string;
+    const own = await world.call('enrollment', 'GET', `/v1/enrolments/${teacherEnrolment}`, {
+      token: world.caller('A/teacher').token,
+    });
+    expect(own.status).toBe(200);
+  });
+
   it('probes: objects of another district, vendor or school are 403 or 404 and leak nothing', async () => {
     const problems: string[] = [];
     const probed = ROUTE_ACCESS.filter((r) => r.probe && r.roles !== 'public');

@@ -37,17 +37,22 @@ export interface Owner {
   vendorId?: string;
   /** The school the record belongs to (a student, an enrolment): foreign to school leaders of other schools. */
   schoolId?: string;
+  /** The teachers of the student the record is about (OneRoster sourcedIds): foreign to every other teacher. */
+  teacherIds?: string[];
 }
 
 /**
  * Students of district A in two schools, through a real OneRoster import: the school leader of A leads `mine` only,
- * so every record of `other` is foreign to them (and to A's teacher, whose school is `mine`).
+ * so every record of `other` is foreign to them; A's teacher teaches `teacher.students` only.
  */
 export interface SchoolScope {
   mine: string;
   other: string;
   students: { mine: string[]; other: string[] };
-  enrolments: { mine: string; other: string };
+  /** Enrolment id (identified for A's program) by student id. */
+  enrolments: Record<string, string>;
+  /** A's teacher: OneRoster sourcedId, and the students of their classes. */
+  teacher: { id: string; students: string[] };
 }
 
 export interface Answer {
@@ -83,7 +88,7 @@ export class World {
 
   /**
    * Ids the caller must never see: other districts'; for a vendor, other vendors'; for a school leader or a teacher,
-   * records of schools that are not theirs.
+   * records of schools that are not theirs; for a teacher, records of students they do not teach.
    */
   foreignIds(caller: Caller): string[] {
     const only = (role: Role) => caller.roles.every((r) => r === role);
@@ -93,7 +98,8 @@ export class World {
         (m) =>
           m.owner.district !== caller.district ||
           (only('vendor') && m.owner.vendorId && m.owner.vendorId !== caller.vendorId) ||
-          (schoolBound && m.owner.schoolId && !caller.schoolIds.includes(m.owner.schoolId)),
+          (schoolBound && m.owner.schoolId && !caller.schoolIds.includes(m.owner.schoolId)) ||
+          (only('teacher') && m.owner.teacherIds && !m.owner.teacherIds.includes(caller.teacherId ?? '')),
       )
       .map((m) => m.id);
   }
@@ -212,13 +218,16 @@ export class World {
   }
 
   /**
-   * A tiny OneRoster district (4 students, 2 schools) imported into district A; the school leader and the teacher of
-   * A are re-minted for the first school only; one student of each school is identified for A's program (an
-   * enrolment); the other school gets a bell schedule. Every student and enrolment is marked with its school.
+   * A tiny OneRoster district (4 students in 2 schools, one teacher per grade and school) imported into district A.
+   * A's school leader leads the first school only; A's teacher is a real teacher of the roster (token `teacher_id` =
+   * their OneRoster sourcedId) who teaches one student of that school; every student is identified for A's program
+   * (an enrolment); the other school gets a bell schedule. Each student and enrolment is marked with its school and
+   * its teachers, worked out here from the CSV files (not from the service under test).
    */
   async seedSchoolScope(root: string): Promise<void> {
     const admin = this.caller('A/district_admin');
     const dir = mkdtempSync(join(tmpdir(), 'matrix-roster-'));
+    let csv: Record<string, Record<string, string>[]> = {};
     try {
       execFileSync(
         'node',
@@ -235,6 +244,9 @@ export class World {
       const form = new FormData();
       for (const name of readdirSync(dir).filter((n) => n.endsWith('.csv')))
         form.append('files', new Blob([readFileSync(join(dir, name))]), name);
+      csv = Object.fromEntries(
+        ['users', 'enrollments'].map((n) => [n, parseCsv(readFileSync(join(dir, `${n}.csv`), 'utf8'))]),
+      );
       const res = await fetch(`${this.stack.get('enrollment').url}/v1/roster/imports`, {
         method: 'POST',
         headers: { authorization: `Bearer ${admin.token}` },
@@ -244,32 +256,63 @@ export class World {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+    const purpose = { purpose: 'security matrix set-up' };
     const listed = await this.call('enrollment', 'GET', '/v1/students', {
       token: admin.token,
-      query: { limit: '200', purpose: 'security matrix set-up' },
+      query: { limit: '200', ...purpose },
     });
     const students = (JSON.parse(listed.text) as { items: { studentId: string; schoolId: string }[] }).items;
+    // platform student id -> OneRoster sourcedId, through the local number (users.csv identifier)
+    const sourcedOf = new Map<string, string>();
+    for (const st of students) {
+      const pii = await this.call('enrollment', 'GET', `/v1/students/${st.studentId}/pii`, {
+        token: admin.token,
+        query: purpose,
+      });
+      const local = (JSON.parse(pii.text) as { pii?: { localNumber?: string } }).pii?.localNumber;
+      const user = (csv['users'] ?? []).find((u) => u['identifier'] === local);
+      if (!user?.['sourcedId']) throw new Error(`no roster user for student ${st.studentId}: ${pii.status}`);
+      sourcedOf.set(st.studentId, user['sourcedId']);
+    }
+    const enrolments = csv['enrollments'] ?? [];
+    const classesOf = (user: string, role: string) =>
+      enrolments.filter((e) => e['userSourcedId'] === user && e['role'] === role).map((e) => e['classSourcedId']);
+    const teachersOf = (studentId: string) => {
+      const classes = new Set(classesOf(sourcedOf.get(studentId) ?? '', 'student'));
+      return [
+        ...new Set(
+          enrolments
+            .filter((e) => e['role'] === 'teacher' && classes.has(e['classSourcedId']))
+            .map((e) => e['userSourcedId'] as string),
+        ),
+      ];
+    };
     const mine = students[0]?.schoolId;
-    const other = students.find((s) => s.schoolId !== mine)?.schoolId;
-    if (!mine || !other)
-      throw new Error(`roster import gave no two schools: ${listed.status} ${listed.text.slice(0, 200)}`);
-    for (const s of students) this.mark({ district: 'A', schoolId: s.schoolId }, s.studentId);
-    const of = (school: string) => students.filter((s) => s.schoolId === school).map((s) => s.studentId);
-    const enrol = async (studentId: string, schoolId: string): Promise<string> => {
+    const other = students.find((st) => st.schoolId !== mine)?.schoolId;
+    const teacher = students[0] ? teachersOf(students[0].studentId)[0] : undefined;
+    if (!mine || !other || !teacher)
+      throw new Error(`roster import gave no two schools and a teacher: ${listed.status} ${listed.text.slice(0, 200)}`);
+    const of = (school: string) => students.filter((st) => st.schoolId === school).map((st) => st.studentId);
+    const taught = students.filter((st) => teachersOf(st.studentId).includes(teacher)).map((st) => st.studentId);
+    const enrolmentOf: Record<string, string> = {};
+    for (const st of students) {
+      const owner = { district: 'A' as const, schoolId: st.schoolId, teacherIds: teachersOf(st.studentId) };
+      this.mark(owner, st.studentId);
       const r = await this.call('enrollment', 'POST', `/v1/programs/${this.programIds.A}/enrolments`, {
         token: admin.token,
-        body: { studentId },
+        body: { studentId: st.studentId },
       });
-      if (r.status !== 201) throw new Error(`identifying ${studentId}: ${r.status} ${r.text.slice(0, 200)}`);
+      if (r.status !== 201) throw new Error(`identifying ${st.studentId}: ${r.status} ${r.text.slice(0, 200)}`);
       const enrolmentId = (JSON.parse(r.text) as { enrolmentId: string }).enrolmentId;
-      this.mark({ district: 'A', schoolId }, enrolmentId);
-      return enrolmentId;
-    };
+      enrolmentOf[st.studentId] = enrolmentId;
+      this.mark(owner, enrolmentId);
+    }
     this.schoolScope = {
       mine,
       other,
       students: { mine: of(mine), other: of(other) },
-      enrolments: { mine: await enrol(of(mine)[0] as string, mine), other: await enrol(of(other)[0] as string, other) },
+      enrolments: enrolmentOf,
+      teacher: { id: teacher, students: taught },
     };
     const set = await this.call('scheduling', 'PUT', `/v1/schools/${other}/bell-schedule`, {
       token: admin.token,
@@ -277,13 +320,15 @@ export class World {
     });
     if (set.status !== 200)
       throw new Error(`bell schedule of the other school: ${set.status} ${set.text.slice(0, 200)}`);
-    // the leader and the teacher of A belong to the first school only
-    for (const key of ['school_leader', 'teacher'] as const) {
+    // the leader of A leads the first school only; A's teacher is the roster's teacher of its first student
+    for (const [key, extra] of [
+      ['school_leader', { schoolIds: [mine] }],
+      ['teacher', { schoolIds: [mine], teacherId: teacher }],
+    ] as const) {
       const index = this.callers.findIndex((c) => c.key === `A/${key}`);
-      const was = this.callers[index] as Caller;
-      this.callers[index] = await this.mint('A', key, was.roles, {
-        schoolIds: [mine],
-        ...(was.teacherId ? { teacherId: was.teacherId } : {}),
+      this.callers[index] = await this.mint('A', key, (this.callers[index] as Caller).roles, {
+        schoolIds: [...extra.schoolIds],
+        ...('teacherId' in extra ? { teacherId: extra.teacherId } : {}),
       });
     }
   }
@@ -360,3 +405,10 @@ export const BELL_SCHEDULE = {
   rotation: { kind: 'weekly' },
   dayTypes: [{ dayType: '*', periods: [{ code: 'P1', start: '08:00', end: '08:50' }] }],
 };
+
+/** Rows of a small, quote-free CSV file (the generator's), keyed by header. */
+function parseCsv(text: string): Record<string, string>[] {
+  const [head, ...lines] = text.trim().split(/\r?\n/);
+  const names = (head ?? '').split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i] ?? String(i), v])));
+}

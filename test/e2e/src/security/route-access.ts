@@ -74,21 +74,35 @@ const ownVendor = (w: World, c: Caller) => (c.district === 'A' ? w.vendorIds.A :
 const foreignVendor = (w: World, c: Caller) => (c.district === 'A' ? w.vendorIds.B : w.vendorIds.A);
 const vendorOnly = (c: Caller) => c.roles.every((r) => r === 'vendor');
 
-// School scope (w.schoolScope: students of two schools of district A; A's leader and teacher lead the first only).
-// Probes aim a school-bound caller (school leader, teacher) at another school's record: for district A's callers
-// the other school of A, for district B's callers a record of district A.
+// School scope (w.schoolScope: students of two schools of district A; A's leader leads the first school only, A's
+// teacher teaches some of its students). Probes aim a school-bound caller at a record outside their scope: a school
+// leader of A at the other school, a teacher of A at a student they do not teach (of their own school when there is
+// one), and district B's leader and teacher at a record of district A.
 type SchoolScope = NonNullable<World['schoolScope']>;
 const SCHOOL_ROLES: Role[] = ['school_leader', 'teacher'];
 const schoolBound = (c: Caller) => SCHOOL_ROLES.some((role) => c.roles.every((r) => r === role));
+const teacherOnly = (c: Caller) => c.roles.every((r) => r === 'teacher');
 const PURPOSE = { purpose: 'security matrix' };
 const schoolProbe =
   (pick: (s: SchoolScope, c: Caller) => MatrixRequest) =>
   (w: World, c: Caller): MatrixRequest | null =>
     schoolBound(c) && w.schoolScope ? pick(w.schoolScope, c) : null;
 const foreignSchool = (s: SchoolScope, c: Caller) => (c.district === 'A' ? s.other : s.mine);
-const foreignStudent = (s: SchoolScope, c: Caller) =>
-  (c.district === 'A' ? s.students.other[0] : s.students.mine[0]) as string;
-const foreignEnrolment = (s: SchoolScope, c: Caller) => (c.district === 'A' ? s.enrolments.other : s.enrolments.mine);
+const foreignStudent = (s: SchoolScope, c: Caller): string => {
+  if (c.district === 'B') return s.students.mine[0] as string;
+  if (!teacherOnly(c)) return s.students.other[0] as string;
+  const notTaught = [...s.students.mine, ...s.students.other].filter((id) => !s.teacher.students.includes(id));
+  return notTaught[0] as string;
+};
+const foreignEnrolment = (s: SchoolScope, c: Caller) => s.enrolments[foreignStudent(s, c)] as string;
+/** A student of the caller's own scope in district A (the teacher's own); district B has no roster (null). */
+const ownStudent = (w: World, c: Caller): string | null => {
+  const s = c.district === 'A' ? w.schoolScope : null;
+  if (!s) return null;
+  return (
+    (teacherOnly(c) ? s.teacher.students[0] : s.students.mine.find((id) => s.teacher.students.includes(id))) ?? null
+  );
+};
 /** District A's callers act on the first school of the school scope; district B has no roster (random ids). */
 const ownScope = (w: World, c: Caller): SchoolScope | null => (c.district === 'A' ? w.schoolScope : null);
 
@@ -148,7 +162,7 @@ export const ROUTE_ACCESS: RouteRow[] = [
   }),
   row('enrollment', 'GET /v1/students/{studentId}/pii', [...PROGRAM_SCHOOL, 'teacher'], 'school', {
     request: (w, c) => ({
-      params: { studentId: ownScope(w, c)?.students.mine[0] ?? randomUUID() },
+      params: { studentId: ownStudent(w, c) ?? randomUUID() },
       query: PURPOSE,
     }),
     probe: schoolProbe((s, c) => ({ params: { studentId: foreignStudent(s, c) }, query: PURPOSE })),
@@ -163,7 +177,10 @@ export const ROUTE_ACCESS: RouteRow[] = [
   row('enrollment', 'PUT /v1/enrolments/{enrolmentId}/contact-preferences', PROGRAM, 'district'),
   row('enrollment', 'GET /v1/enrolments', [...PROGRAM_SCHOOL_VENDOR, 'teacher'], 'vendor'),
   row('enrollment', 'GET /v1/enrolments/{enrolmentId}', [...PROGRAM_SCHOOL_VENDOR, 'teacher'], 'vendor', {
-    request: (w, c) => ({ params: { enrolmentId: ownScope(w, c)?.enrolments.mine ?? randomUUID() } }),
+    request: (w, c) => {
+      const own = ownStudent(w, c);
+      return { params: { enrolmentId: (own && w.schoolScope?.enrolments[own]) || randomUUID() } };
+    },
     probe: schoolProbe((s, c) => ({ params: { enrolmentId: foreignEnrolment(s, c) } })),
   }),
   row('enrollment', 'POST /v1/assessments/imports', PROGRAM, 'district'),
