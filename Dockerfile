@@ -19,8 +19,8 @@ COPY tools/register.js tools/register.js
 COPY tools/dev tools/dev
 COPY libs libs
 COPY apps apps
-# Tests never ship (belt and braces next to .dockerignore).
-RUN find . -name '*.spec.ts' -delete
+# Tests and their child-process fixtures (*.child.ts) never ship (belt and braces next to .dockerignore).
+RUN find . \( -name '*.spec.ts' -o -name '*.child.ts' \) -delete
 
 # ---- runtime ----
 FROM ${NODE_IMAGE} AS runtime
