@@ -11,6 +11,7 @@
  *  5. query   — dosage series of random students of a 33k-student district with a full term (18 weeks) of
  *               read-model rows (seeded by SQL, not ingested), p50 and p99 through the route's query code.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
@@ -31,7 +32,7 @@ import {
 import { createServiceDataSource, inTenantTransaction, provisionServiceDatabase } from '@tutoring/shared/persistence';
 import { DosageQueries, LedgerProjector } from '@tutoring/session-ledger/infrastructure';
 import { naiveSaved, startNaiveConsumer } from './naive-handler';
-import { idFor, SessionPlan, sessionWorkload, studentIdOf, toKafkaMessage } from './session-events';
+import { idFor, SessionPlan, sessionWorkload, studentIdOf, toKafkaMessage } from '@tutoring/shared/testing';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const NAIVE_EVENTS = Number(process.env['NAIVE_EVENTS'] ?? 4_000);
@@ -41,6 +42,26 @@ const root = join(__dirname, '..', '..');
 const log = (msg: string): void => void process.stderr.write(`[bench] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seconds = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e9;
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 when unreadable. */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of the PostgreSQL backends serving one database (the service's pool, the bench's clients). */
+async function postgresCpuSeconds(db: Client, database: string): Promise<Map<number, number>> {
+  const rows = (await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1`, [database])).rows as {
+    pid: number;
+  }[];
+  return new Map(rows.map((r) => [r.pid, cpuSeconds(r.pid)]));
+}
 
 async function seedReference(
   db: Client,
@@ -136,6 +157,18 @@ async function main(): Promise<void> {
       ports: { 'session-ledger': await findFreePort() },
       logDir: join(root, 'tmp', 'bench-logs'),
       logLevel: 'warn',
+      // Profiling aids, off unless asked: per-stage chunk timings and a V8 CPU profile of the service process.
+      extraEnv: {
+        'session-ledger': {
+          ...(process.env['INGEST_PROFILE'] ? { INGEST_PROFILE: '1' } : {}),
+          ...(process.env['BENCH_CPU_PROF_DIR']
+            ? {
+                BENCH_CPU_PROF_DIR: process.env['BENCH_CPU_PROF_DIR'],
+                NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.js')}`,
+              }
+            : {}),
+        },
+      },
     });
     const ledger = stack.get('session-ledger');
     await ledger.waitReady();
@@ -193,17 +226,51 @@ async function main(): Promise<void> {
     const projector = new LedgerProjector(ds, 'session_ledger', { batchSize: 5_000 });
     ledger.start();
     let first = 0;
-    while ((first = await scalar(`SELECT count(*) AS n FROM session_ledger.ledger_entries`)) === 0) await sleep(50);
+    const alive = () => {
+      if (!ledger.running) throw new Error('session-ledger exited during the measure (see tmp/bench-logs)');
+    };
+    while ((first = await scalar(`SELECT count(*) AS n FROM session_ledger.ledger_entries`)) === 0) {
+      alive();
+      await sleep(50);
+    }
     const t0 = process.hrtime.bigint();
+    // CPU cost per event, independent of how loaded the shared machine is: the service process and the
+    // PostgreSQL backends of this database (sampled at the first committed entry and when the ledger is complete).
+    const serviceCpu0 = cpuSeconds(ledger.pid);
+    const pgCpu0 = await postgresCpuSeconds(admin, name);
+    const ingestOnly = Boolean(process.env['BENCH_INGEST_ONLY']);
     for (;;) {
       const n = await scalar(`SELECT count(*) AS n FROM session_ledger.ledger_entries`);
+      if (n >= EVENTS && results['ledger'] === undefined) {
+        results['ledger'] = (EVENTS - first) / seconds(t0);
+        const pgCpu1 = await postgresCpuSeconds(admin, name);
+        let pgCpu = 0;
+        for (const [pid, cpu] of pgCpu1) pgCpu += cpu - (pgCpu0.get(pid) ?? 0);
+        results['cpuService'] = ((cpuSeconds(ledger.pid) - serviceCpu0) / (EVENTS - first)) * 1e6;
+        results['cpuPostgres'] = (pgCpu / (EVENTS - first)) * 1e6;
+        log(
+          `CPU per event until the ledger is complete: service ${results['cpuService'].toFixed(0)} µs, ` +
+            `PostgreSQL ${results['cpuPostgres'].toFixed(0)} µs`,
+        );
+        log(`ledger: ${results['ledger'].toFixed(0)} session events/s (ledger, feedback and outbox committed)`);
+        if (ingestOnly) break;
+      }
       if (n >= EVENTS && (await projector.lag(plan.districtId)) === 0) break;
-      await sleep(250);
+      alive();
+      await sleep(100);
     }
-    results['ours'] = (EVENTS - first) / seconds(t0);
-    log(`ours: ${results['ours'].toFixed(0)} session events/s (ledger + read models committed)`);
+    if (!ingestOnly) {
+      results['ours'] = (EVENTS - first) / seconds(t0);
+      log(`ours: ${results['ours'].toFixed(0)} session events/s (ledger + read models committed)`);
+    }
     await ledger.stop();
 
+    // Profiling runs (BENCH_INGEST_ONLY=1) stop after the ingest measure.
+    if (ingestOnly) {
+      await producer.disconnect();
+      await ds.destroy();
+      return;
+    }
     // 3. naive baseline on a topic of its own, same events.
     const naiveTopic = `bench.naive.${Date.now()}`;
     const kadmin = k.admin();
@@ -282,6 +349,20 @@ async function main(): Promise<void> {
       `COPY ${r(results['copy'])} rows/s`,
       ratio(results['ours'], results['copy']),
       '≥ 0.50',
+    ],
+    [
+      `  of which ingest alone, Kafka → ledger + outbox committed`,
+      `${r(results['ledger'])} events/s`,
+      `COPY ${r(results['copy'])} rows/s`,
+      ratio(results['ledger'], results['copy']),
+      '—',
+    ],
+    [
+      `  CPU per event (service process / PostgreSQL backends)`,
+      `${r(results['cpuService'])} / ${r(results['cpuPostgres'])} µs`,
+      '—',
+      '—',
+      '—',
     ],
     [
       'our ingest vs naive @EventPattern + TypeORM save',

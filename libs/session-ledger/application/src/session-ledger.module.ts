@@ -14,6 +14,15 @@ import { ProjectionsModule } from './projections/projections.module';
 import { BatchSessionsTopicHandler, SessionBatchIngest } from './projections/batch-ingest';
 import { DosageWarningsModule } from './dosage-warnings/dosage-warnings.module';
 
+/** A positive integer from the environment, or the default. */
+const envInt = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return n;
+};
+
 export const INGEST_GROUP = 'session-ledger.ingest';
 export const VENDORS_GROUP = 'session-ledger.vendors';
 export const REFERENCE_GROUP = 'session-ledger.reference';
@@ -66,6 +75,13 @@ export class SessionLedgerModule implements OnApplicationBootstrap, NestModule {
       groupId: INGEST_GROUP,
       topics: [],
       fromBeginning: true,
+      // Throughput (ADR 0015): the partitions of the vendor topics are ingested concurrently (each in order, its
+      // offsets committed after its own transaction) and fetched in large batches.
+      partitionsConsumedConcurrently: envInt('INGEST_PARTITIONS_CONCURRENTLY', 3),
+      fetch: {
+        maxBytesPerPartition: envInt('INGEST_FETCH_MAX_BYTES_PER_PARTITION', 4 * 1024 * 1024),
+        maxBytes: envInt('INGEST_FETCH_MAX_BYTES', 16 * 1024 * 1024),
+      },
       // Batched: many sessions per transaction, same rules and effects as the per-message path (ADR 0011).
       handler: new BatchSessionsTopicHandler(
         new SessionBatchIngest(rt.dataSource, rt.schema, this.ingest, randomUUID),

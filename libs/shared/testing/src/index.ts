@@ -10,3 +10,4 @@ export {
   type CollectOptions,
 } from './kafka-helpers';
 export { CANARY_NAMES } from './canary-names';
+export * from './session-events';

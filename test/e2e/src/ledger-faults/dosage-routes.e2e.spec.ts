@@ -12,8 +12,15 @@ import { DevIssuer, startDevIssuer } from '@tutoring/shared/auth';
 import { ENROLLMENT_VENDORS_TOPIC, VENDOR_REGISTERED_V1, vendorSessionsTopic } from '@tutoring/shared/contracts';
 import { DEV_AUDIENCE, Stack, startStack } from '@tutoring/shared/dev-stack';
 import { findFreePort } from '@tutoring/shared/local-infra';
-import { freshDatabase, FreshDatabase, testKafkaBrokers, waitFor } from '@tutoring/shared/testing';
-import { sessionData, studentIdOf, toKafkaMessage } from './session-events';
+import {
+  freshDatabase,
+  FreshDatabase,
+  sessionData,
+  studentIdOf,
+  testKafkaBrokers,
+  toKafkaMessage,
+  waitFor,
+} from '@tutoring/shared/testing';
 
 describe('dosage and payment routes: scoped by district, vendor and school', () => {
   const brokers = testKafkaBrokers();

@@ -14,9 +14,16 @@ import { ENROLLMENT_VENDORS_TOPIC, VENDOR_REGISTERED_V1, vendorSessionsTopic } f
 import { DEV_AUDIENCE, Stack, startStack } from '@tutoring/shared/dev-stack';
 import { findFreePort, LocalKafka, startKafka } from '@tutoring/shared/local-infra';
 import { createServiceDataSource, inTenantTransaction, provisionServiceDatabase } from '@tutoring/shared/persistence';
-import { freshDatabase, FreshDatabase, waitFor } from '@tutoring/shared/testing';
+import {
+  expectedMinutesPerStudent,
+  freshDatabase,
+  FreshDatabase,
+  sessionWorkload,
+  SessionPlan,
+  toKafkaMessage,
+  waitFor,
+} from '@tutoring/shared/testing';
 import { LedgerProjector } from '@tutoring/session-ledger/infrastructure';
-import { expectedMinutesPerStudent, sessionWorkload, SessionPlan, toKafkaMessage } from './session-events';
 
 const root = join(__dirname, '..', '..', '..', '..');
 const EVENTS = Number(process.env['LEDGER_FAULT_EVENTS'] ?? 50_000);

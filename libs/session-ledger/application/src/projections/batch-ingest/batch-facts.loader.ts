@@ -34,7 +34,24 @@ export class BatchFacts {
   /** Bulk-loaded interval index lines by student, with parsed instants. */
   private readonly othersByStudent = new Map<string, { line: OtherSessionLine; s: number; e: number }[]>();
 
+  /** Reference rows by key, each list in the order the bulk query returned it (as the per-session read would). */
+  private readonly enrolmentsByStudent = new Map<string, EnrolmentFact[]>();
+  private readonly studentsById = new Map<string, { studentId: string; schoolId: string }[]>();
+  private readonly programsById = new Map<string, ProgramFact>();
+  private readonly daysBySchool = new Map<string, { schoolId: string; day: string }[]>();
+  private readonly tutorsById = new Map<string, { tutorId: string; vendorId: string; clearedUntil: string | null }>();
+
   private constructor(private readonly bulk: BulkRow) {
+    const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
+      const list = map.get(key);
+      if (list) list.push(value);
+      else map.set(key, [value]);
+    };
+    for (const e of bulk.enrolments ?? []) push(this.enrolmentsByStudent, e.studentId, e);
+    for (const st of bulk.students ?? []) push(this.studentsById, st.studentId, st);
+    for (const p of bulk.programs ?? []) if (!this.programsById.has(p.programId)) this.programsById.set(p.programId, p);
+    for (const d of bulk.school_days ?? []) push(this.daysBySchool, d.schoolId, d);
+    for (const t of bulk.tutors ?? []) if (!this.tutorsById.has(t.tutorId)) this.tutorsById.set(t.tutorId, t);
     for (const line of bulk.others ?? []) {
       const list = this.othersByStudent.get(line.studentId) ?? [];
       list.push({ line, s: Date.parse(line.startsAt), e: Date.parse(line.endsAt) });
@@ -107,14 +124,16 @@ export class BatchFacts {
   }
 
   for(session: SessionUnderReview): ReferenceFacts {
-    const b = this.bulk;
     const ids = new Set(session.attendance.map((a) => a.studentId));
-    const enrolments = (b.enrolments ?? []).filter((e) => ids.has(e.studentId));
+    const enrolments = [...ids].flatMap((id) => this.enrolmentsByStudent.get(id) ?? []);
     const programIds = new Set(enrolments.map((e) => e.programId));
-    const students = (b.students ?? []).filter((s) => ids.has(s.studentId));
+    const students = [...ids].flatMap((id) => this.studentsById.get(id) ?? []);
     const schools = new Set([...enrolments.map((e) => e.schoolId), ...students.map((s) => s.schoolId)]);
     const from = utcDate(session.startedAt, -1);
     const to = utcDate(session.startedAt, 1);
+    const schoolDays = [...schools].flatMap((school) =>
+      (this.daysBySchool.get(school) ?? []).filter((d) => d.day >= from && d.day <= to),
+    );
     const start = Date.parse(session.startedAt);
     const end = Date.parse(session.endedAt);
     const overlaps = (s: number, e: number): boolean => (s < end && e > start) || s === start;
@@ -127,14 +146,17 @@ export class BatchFacts {
         if (overlaps(Date.parse(line.startsAt), Date.parse(line.endsAt))) others.push(line);
       }
     }
-    const tutor = (b.tutors ?? []).find((t) => t.tutorId === session.tutorId);
+    const tutor = this.tutorsById.get(session.tutorId);
     return {
-      timeZone: b.time_zone,
+      timeZone: this.bulk.time_zone,
       tutor: tutor ? { vendorId: tutor.vendorId, clearedUntil: tutor.clearedUntil } : null,
       enrolments,
-      programs: (b.programs ?? []).filter((p) => programIds.has(p.programId)),
+      programs: [...programIds].flatMap((id) => {
+        const p = this.programsById.get(id);
+        return p ? [p] : [];
+      }),
       students,
-      schoolDays: (b.school_days ?? []).filter((d) => schools.has(d.schoolId) && d.day >= from && d.day <= to),
+      schoolDays,
       otherSessions: others,
     };
   }

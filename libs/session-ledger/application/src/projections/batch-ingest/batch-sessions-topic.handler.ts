@@ -8,6 +8,7 @@ import {
 } from '@tutoring/shared/messaging';
 import { asContractError } from '../../ingest/sessions-topic.handler';
 import { BatchItem, SessionBatchIngest } from './session-batch-ingest';
+import { StageTimer } from './stage-timer';
 
 /** Messages per ingest transaction: large enough to amortise round trips, small enough for one statement each. */
 export const INGEST_CHUNK = 1_000;
@@ -26,8 +27,13 @@ export class BatchSessionsTopicHandler implements MessageBatchHandler {
     private readonly chunk = INGEST_CHUNK,
   ) {}
 
+  private readonly timer = StageTimer.fromEnv();
+
   async handleBatch(messages: IncomingMessage[]): Promise<void> {
+    this.timer.mark('betweenBatches');
     for (let i = 0; i < messages.length; i += this.chunk) await this.handleChunk(messages.slice(i, i + this.chunk));
+    this.timer.endChunk(messages.length);
+    this.timer.begin();
   }
 
   private async handleChunk(messages: IncomingMessage[]): Promise<void> {
@@ -50,7 +56,9 @@ export class BatchSessionsTopicHandler implements MessageBatchHandler {
         },
       });
     }
+    this.timer.mark('decode');
     const outcomes = await this.ingest.ingestBatch(items);
+    this.timer.mark('ingest');
     for (const [i, outcome] of outcomes.entries()) {
       if (outcome.status !== 'rejected') continue;
       const message = messages[i] as IncomingMessage;
@@ -60,6 +68,7 @@ export class BatchSessionsTopicHandler implements MessageBatchHandler {
         'session event rejected',
       );
     }
+    this.timer.mark('deadLetters');
   }
 
   private async deadLetter(

@@ -40,6 +40,7 @@ import type {
   SessionIngestService,
 } from '../../ingest/session-ingest.service';
 import { BatchFacts } from './batch-facts.loader';
+import { StageTimer } from './stage-timer';
 
 export interface BatchItem {
   decoded: DecodedSessionMessage;
@@ -78,6 +79,7 @@ const tenantOf = (decoded: DecodedSessionMessage, origin: IngestOrigin): string 
  */
 export class SessionBatchIngest {
   private readonly ledger: LedgerStore;
+  private readonly timer = StageTimer.fromEnv();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -114,7 +116,11 @@ export class SessionBatchIngest {
   private async runWithRetry(tenant: string, run: readonly BatchItem[]): Promise<IngestOutcome[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await inTenantTransaction(this.dataSource, tenant, (m) => this.run(m, tenant, run));
+        this.timer.begin();
+        const out = await inTenantTransaction(this.dataSource, tenant, (m) => this.run(m, tenant, run));
+        this.timer.mark('commit');
+        this.timer.endChunk(run.length);
+        return out;
       } catch (error) {
         if (!(error instanceof ConcurrencyConflict)) throw error;
         // Another writer (HTTP, CSV) advanced one of the streams: decide again, finally one by one.
@@ -129,6 +135,7 @@ export class SessionBatchIngest {
 
   private async run(m: EntityManager, tenant: string, run: readonly BatchItem[]): Promise<IngestOutcome[]> {
     const s = this.schema;
+    this.timer.mark('begin');
     const vendorIds = [...new Set(run.map((r) => r.origin.vendorId).filter((v): v is string => v !== null))];
     const vendorDistrict = new Map<string, string | null>();
     const elsewhere = new Map<string, boolean>();
@@ -137,6 +144,7 @@ export class SessionBatchIngest {
       vendorDistrict.set(v, d);
       elsewhere.set(v, d ? false : await this.ledger.vendorHasTopics(m, v));
     }
+    this.timer.mark('vendor');
     const fresh = new Set(
       (
         (await m.query(
@@ -147,6 +155,7 @@ export class SessionBatchIngest {
       ).map((r) => r.message_id),
     );
 
+    this.timer.mark('processed');
     const checks = run.map((item): CheckedSessionMessage | null => {
       if (!item.decoded.ok) return null;
       const v = item.origin.vendorId;
@@ -158,8 +167,11 @@ export class SessionBatchIngest {
       });
     });
     const ok = checks.filter((c): c is Accepted => c !== null && c.ok);
+    this.timer.mark('contract');
     const events = await this.existingEvents(m, ok);
+    this.timer.mark('existing');
     const streams = await this.streamHeads(m, ok);
+    this.timer.mark('heads');
     const sessions = ok.flatMap((c) => ('attendance' in c.data && c.kind !== 'voided' ? [this.underReview(c)] : []));
     const attended = [
       ...new Set(sessions.flatMap((x) => x.attendance.filter((l) => isAttended(l.status)).map((l) => l.studentId))),
@@ -170,7 +182,9 @@ export class SessionBatchIngest {
         [attended],
       );
     }
+    this.timer.mark('locks');
     const facts = await BatchFacts.load(m, s, tenant, sessions);
+    this.timer.mark('facts');
 
     const outcomes: IngestOutcome[] = [];
     const appends: Append[] = [];
@@ -271,7 +285,9 @@ export class SessionBatchIngest {
       });
     });
 
+    this.timer.mark('decide');
     const positions = await this.appendAll(m, appends);
+    this.timer.mark('append');
     for (const a of appends) {
       const position = positions.get(a.checked.eventId) ?? 0;
       const outcome = outcomes[a.item];
@@ -287,12 +303,13 @@ export class SessionBatchIngest {
         o.ledgerPosition = events.get(`${c.vendorId}/${c.eventId}`)?.position ?? 0;
     });
     await this.replaceActiveLines(m, appends);
+    this.timer.mark('activeLines');
     await this.recordRejections(m, run, rejections, vendorDistrict);
-    await enqueueOutbox(
-      m,
-      s,
-      appends.flatMap((a) => this.messagesOf(a, positions.get(a.checked.eventId) ?? 0)),
-    );
+    this.timer.mark('rejections');
+    const messages = appends.flatMap((a) => this.messagesOf(a, positions.get(a.checked.eventId) ?? 0));
+    this.timer.mark('buildOutbox');
+    await enqueueOutbox(m, s, messages);
+    this.timer.mark('outbox');
     return outcomes;
   }
 
@@ -382,13 +399,21 @@ export class SessionBatchIngest {
   private async replaceActiveLines(m: EntityManager, appends: readonly Append[]): Promise<void> {
     if (!appends.length) return;
     const last = new Map<string, Append>();
-    for (const a of appends) last.set(`${a.checked.vendorId}/${a.checked.sessionId}`, a);
+    // Only a session whose stream existed before this batch can have lines to replace (its first append here
+    // follows a version > 0); a brand-new session skips the delete.
+    const existed: Append[] = [];
+    for (const a of appends) {
+      const key = `${a.checked.vendorId}/${a.checked.sessionId}`;
+      if (!last.has(key) && a.version > 0) existed.push(a);
+      last.set(key, a);
+    }
     const touched = [...last.values()];
-    await m.query(
-      `DELETE FROM ${this.schema}.active_session_lines l USING unnest($1::uuid[], $2::text[]) AS k(vendor_id, session_id)
-        WHERE l.vendor_id = k.vendor_id AND l.session_id = k.session_id`,
-      [touched.map((a) => a.checked.vendorId), touched.map((a) => a.checked.sessionId)],
-    );
+    if (existed.length)
+      await m.query(
+        `DELETE FROM ${this.schema}.active_session_lines l USING unnest($1::uuid[], $2::text[]) AS k(vendor_id, session_id)
+          WHERE l.vendor_id = k.vendor_id AND l.session_id = k.session_id`,
+        [existed.map((a) => a.checked.vendorId), existed.map((a) => a.checked.sessionId)],
+      );
     const lines = touched.flatMap((a) => {
       const d = a.checked.data;
       if (a.checked.kind === 'voided' || !('attendance' in d)) return [];

@@ -14,6 +14,13 @@ export interface KafkaConsumerRunnerOptions {
   maxBackoffMs?: number;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /**
+   * Partitions whose batches are handled at the same time (kafkajs `partitionsConsumedConcurrently`); default 1.
+   * Order and offsets stay per partition; the handler must be safe to run concurrently for different partitions.
+   */
+  partitionsConsumedConcurrently?: number;
+  /** Fetch sizing (kafkajs consumer options); unset keeps the kafkajs defaults. */
+  fetch?: { minBytes?: number; maxBytes?: number; maxBytesPerPartition?: number; maxWaitTimeInMs?: number };
 }
 
 type State = ConsumerHealth['state'];
@@ -102,6 +109,7 @@ export class KafkaConsumerRunner implements MessageConsumer {
       heartbeatInterval:
         this.options.heartbeatIntervalMs ?? Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
       retry: { initialRetryTime: 300, maxRetryTime: 30_000, retries: 8, restartOnFailure: async () => true },
+      ...(this.options.fetch ?? {}),
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart));
@@ -115,7 +123,7 @@ export class KafkaConsumerRunner implements MessageConsumer {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
         eachBatch: (payload) => this.onBatch(consumer, payload),
       });
       this.state = 'running';

@@ -1,6 +1,7 @@
 /**
  * Vendor session events as a vendor publishes them (CloudEvents binary mode on its sessions topic), generated in
- * bulk for the ingest benchmark and the fault test. Deterministic from a seed; student ids are synthetic UUIDs.
+ * bulk for the ingest benchmark (`tools/bench`) and the ledger fault tests (`test/e2e/src/ledger-faults`): one
+ * generator for both. Deterministic from a seed; student ids are synthetic UUIDs (no PII).
  */
 import { createHash } from 'node:crypto';
 import type { Message } from 'kafkajs';
@@ -44,12 +45,15 @@ export interface SessionPlan {
   weeks: number;
 }
 
-/** The n-th session of a plan: 3 students, 30–45 minutes, a weekday morning of the term (UTC). */
+/**
+ * The n-th session of a plan, in time order as a vendor reports them: 3 students, 30–45 minutes, a school-day
+ * morning (UTC); each student has at most one session a day (3 a week), so a day holds students / 5 sessions.
+ */
 export const sessionData = (plan: SessionPlan, n: number, variant = 0): Record<string, unknown> => {
-  const week = n % plan.weeks;
-  const weekday = Math.floor(n / plan.weeks) % 5;
+  const perDay = Math.max(1, Math.floor(plan.students / 5));
+  const day = Math.floor(n / perDay) % (plan.weeks * 5);
   const start = new Date(`${plan.termStart}T14:00:00Z`);
-  start.setUTCDate(start.getUTCDate() + week * 7 + weekday);
+  start.setUTCDate(start.getUTCDate() + Math.floor(day / 5) * 7 + (day % 5));
   start.setUTCMinutes((n % 6) * 60);
   const minutes = 30 + ((n + variant * 7) % 16);
   const end = new Date(start.getTime() + minutes * 60_000);
