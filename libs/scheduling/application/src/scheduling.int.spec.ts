@@ -393,6 +393,52 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
     expect(planned.map((o) => o.date)).toEqual(['2026-11-17', '2026-11-19']);
   });
 
+  it('plans a make-up session on a school day; refuses a holiday and a double-booking, each conflict named', async () => {
+    const groups = await inTenantTransaction(ds, world.districtId, (m) => store.activeGroups(m));
+    const g = groups.find((x) => x.slots.every((sl) => sl.period !== 'P1'))!;
+    const refusal = (date: string, period: string) =>
+      service.planMakeUp(actor, g.groupId, { date, period }).then(
+        () => null,
+        (e: unknown) => (e as ScheduleConflictError).conflicts,
+      );
+    expect(await refusal('2026-11-26', 'P1')).toEqual([
+      {
+        code: 'slot_on_holiday',
+        message: `2026-11-26 is not an instructional day at school ${world.schoolId} (holiday or closure): no session can be planned`,
+      },
+    ]);
+    // The group's own regular session: same tutor, same students, same time.
+    const regular = (
+      await inTenantTransaction(ds, world.districtId, (m) =>
+        store.listOccurrences(m, { groupId: g.groupId, from: '2026-11-17', to: '2026-11-23' }, 1, 0),
+      )
+    )[0]!;
+    const clash = await refusal(regular.date, g.slots[0]!.period);
+    expect(clash).toContainEqual({
+      code: 'tutor_double_booked',
+      message: `tutor ${g.tutorId} is double-booked: group ${g.groupId} meets at the same time, ${regular.date} ${regular.startsAt.slice(11, 16)}–${regular.endsAt.slice(11, 16)}`,
+    });
+    expect(clash?.some((c) => c.code === 'student_double_booked')).toBe(true);
+
+    const made = await service.planMakeUp(actor, g.groupId, { date: '2026-11-17', period: 'P1' });
+    expect(made).toMatchObject({
+      groupId: g.groupId,
+      date: '2026-11-17',
+      tutorId: g.tutorId,
+      studentIds: g.studentIds,
+    });
+    expect(made.startsAt).toBe('2026-11-17T08:00:00-06:00');
+    const again = await service.planMakeUp(actor, g.groupId, { date: '2026-11-17', period: 'P1' });
+    expect(again.occurrenceId).toBe(made.occurrenceId);
+    const published = (await outbox()).filter(
+      (r) =>
+        r.topic === SCHEDULING_TOPIC &&
+        r.payload.type === OCCURRENCE_PLANNED_V1 &&
+        r.payload.data['occurrenceId'] === made.occurrenceId,
+    );
+    expect(published).toHaveLength(1); // planned once, not again on the repeat
+  });
+
   it('a day that stops being a school day after planning: its occurrences are cancelled as a closure, accountable district', async () => {
     const closedDay = '2026-11-16';
     const planned = (

@@ -211,6 +211,7 @@ export const ROUTE_ACCESS: RouteRow[] = [
   row('scheduling', 'PUT /v1/groups/{groupId}/slots', PROGRAM_SCHOOL, 'school'),
   row('scheduling', 'POST /v1/groups/{groupId}/tutor-reassignments', PROGRAM, 'district'),
   row('scheduling', 'POST /v1/groups/{groupId}/dissolution', PROGRAM, 'district'),
+  row('scheduling', 'POST /v1/groups/{groupId}/make-up-sessions', PROGRAM_SCHOOL, 'school'),
   row('scheduling', 'PUT /v1/schools/{schoolId}/bell-schedule', PROGRAM_SCHOOL, 'school', {
     request: (w, c) => ({ params: { schoolId: ownScope(w, c)?.mine ?? randomUUID() }, body: BELL_SCHEDULE }),
     probe: schoolProbe((s, c) => ({ params: { schoolId: foreignSchool(s, c) }, body: BELL_SCHEDULE })),

@@ -16,6 +16,9 @@ import type { OccurrenceRow, SchedulingStore } from '@tutoring/scheduling/infras
 import { enqueueOutbox, type OutboxMessage } from '@tutoring/shared/messaging';
 import { cancellationMessages, occurrenceMessages } from '../events/scheduling-events';
 
+/** Key prefix of one-off (make-up) occurrences: no slot produces them, they keep their time when the group changes. */
+export const MAKE_UP_KEY = 'makeup:';
+
 /** Days of planned occurrences kept ahead (the rolling horizon). */
 export const DEFAULT_HORIZON_DAYS = 28;
 
@@ -52,6 +55,11 @@ export class OccurrencePlanner {
         ? (await this.materialise(m, group, today, lastPlanned, zone)).map((o) => [o.key, o] as const)
         : [],
     );
+    // Make-up sessions of an active group stay (at their time, with today's members) while their day is a school day.
+    if (group.status === 'active')
+      for (const o of future)
+        if (o.key.startsWith(MAKE_UP_KEY) && calendar.instructionalDays.has(o.date))
+          wanted.set(o.key, { ...o, studentIds: group.studentIds });
     const outgoing: OutboxMessage[] = [];
     for (const o of future) {
       const remaining = o.studentIds.filter((s) => !o.cancelledStudentIds.includes(s));

@@ -9,6 +9,8 @@ import {
   decideGroup,
   evolveGroup,
   localDateAt,
+  oneOffClashes,
+  planOneOff,
   tutorChangeReasonOf,
   type BellSchedule,
   type CancelOccurrence,
@@ -22,8 +24,8 @@ import { conflict, ScheduleConflictError } from '@tutoring/scheduling/domain';
 import type { OccurrenceRow, SchedulingStore } from '@tutoring/scheduling/infrastructure';
 import { enqueueOutbox, type OutboxMessage } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
-import { cancellationMessages, groupMessages } from '../events/scheduling-events';
-import { DEFAULT_HORIZON_DAYS, OccurrencePlanner } from './occurrence-planner';
+import { cancellationMessages, groupMessages, occurrenceMessages } from '../events/scheduling-events';
+import { DEFAULT_HORIZON_DAYS, MAKE_UP_KEY, OccurrencePlanner, occurrenceIdFor } from './occurrence-planner';
 
 export { DEFAULT_HORIZON_DAYS, occurrenceIdFor } from './occurrence-planner';
 
@@ -296,6 +298,77 @@ export class SchedulingService {
       for (const g of groups)
         planned += (await this.planner.planGroup(m, g, start, end, zone, this.clock().toISOString())).length;
       return { planned, groups: groups.length };
+    });
+  }
+
+  /**
+   * A one-off (make-up) session of a group at a period on a date: refused on a day that is not instructional
+   * (`slot_on_holiday`), in a period the school does not run that day, in the past, or when it would double-book the
+   * tutor or a student. Planned and published like any occurrence (idempotent per group, date and period).
+   */
+  async planMakeUp(
+    actor: Actor,
+    groupId: string,
+    input: { date: LocalDate; period: string },
+    mayChange: (schoolId: string) => void = () => undefined,
+  ): Promise<OccurrenceRow> {
+    return this.tx(actor.districtId, async (m) => {
+      const group = await this.store.group(m, groupId, true);
+      if (!group) throw new NotFound(`group ${groupId} not found`);
+      mayChange(group.schoolId);
+      if (group.status !== 'active')
+        throw new ScheduleConflictError([
+          conflict('group_dissolved', `group ${groupId} is dissolved: no session can be planned`),
+        ]);
+      const zone = await this.zone(m, actor.districtId);
+      const today = localDateAt(this.clock().getTime(), zone);
+      if (input.date < today)
+        throw new ScheduleConflictError([
+          conflict('occurrence_not_planned', `${input.date} is in the past: a make-up session is planned ahead`),
+        ]);
+      const program = await this.store.program(m, group.programId);
+      const schedule = (await this.store.bellSchedules(m, [group.schoolId])).get(group.schoolId);
+      if (!program || !schedule) throw new NotReady(`school ${group.schoolId} has no bell schedule yet`);
+      const when = planOneOff({
+        schoolId: group.schoolId,
+        date: input.date,
+        period: input.period,
+        minutes: program.target.minutesPerSession,
+        schedule,
+        calendar: await this.store.calendar(m, group.schoolId),
+        timeZone: zone,
+      });
+      await this.store.lockPeople(m, [...group.studentIds, group.tutorId]);
+      const windows = await this.store.enrolmentWindows(m, group.programId, group.studentIds);
+      const studentIds = group.studentIds.filter((id) => {
+        const w = windows.get(id);
+        return !!w?.start && w.start <= input.date && (w.end === null || input.date <= w.end);
+      });
+      const key = `${MAKE_UP_KEY}${input.period}:${input.date}`;
+      const occurrenceId = occurrenceIdFor(groupId, key);
+      const existing = await this.store.occurrence(m, occurrenceId);
+      if (existing) return existing;
+      const clashes = oneOffClashes(
+        { tutorId: group.tutorId, studentIds, ...when },
+        await this.store.occurrencesOn(m, input.date, group.tutorId, group.studentIds),
+      );
+      if (clashes.length) throw new ScheduleConflictError(clashes);
+      const row: OccurrenceRow = {
+        occurrenceId,
+        districtId: group.districtId,
+        groupId,
+        key,
+        programId: group.programId,
+        schoolId: group.schoolId,
+        vendorId: group.vendorId,
+        tutorId: group.tutorId,
+        studentIds,
+        cancelledStudentIds: [],
+        ...when,
+      };
+      await this.store.insertOccurrences(m, [row]);
+      await enqueueOutbox(m, this.store.schema, occurrenceMessages(row, this.newId, this.clock().toISOString()));
+      return row;
     });
   }
 

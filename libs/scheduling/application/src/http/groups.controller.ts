@@ -24,6 +24,7 @@ import {
   ConsistencyQueryDto,
   FormGroupDto,
   GroupQueryDto,
+  MakeUpDto,
   MembersDto,
   ReasonDto,
   ReassignTutorDto,
@@ -180,6 +181,25 @@ export class GroupsController {
   ) {
     return view(
       await mapErrors(() => this.scheduling.dissolve({ districtId: p.districtId, by: p.sub }, groupId, body.reason)),
+    );
+  }
+
+  /**
+   * A one-off make-up session for the group: 409 naming the conflict on a non-instructional day (holiday or closure),
+   * in a period the school does not run that day, in the past, or when it double-books the tutor or a student.
+   */
+  @Post(':groupId/make-up-sessions')
+  @HttpCode(201)
+  @Roles('district_admin', 'program_manager', 'school_leader')
+  async makeUp(
+    @Param('groupId', new ParseUUIDPipe()) groupId: string,
+    @Body() body: MakeUpDto,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    return mapErrors(() =>
+      this.scheduling.planMakeUp({ districtId: p.districtId, by: p.sub }, groupId, body, (schoolId) =>
+        assertMayChangeSchool(p, schoolId),
+      ),
     );
   }
 }

@@ -164,6 +164,15 @@ export class ReassignTutorDto {
   reason: string;
 }
 
+export class MakeUpDto {
+  @ApiProperty({ example: '2026-12-02', description: 'School day of the make-up session (local date)' })
+  @Matches(DATE)
+  date: string;
+  @ApiProperty({ example: 'P3', description: 'Period of that day (its day type on a rotating schedule)' })
+  @Matches(CODE)
+  period: string;
+}
+
 export class ReasonDto {
   @ApiProperty() @IsString() @MinLength(3) @MaxLength(500) reason: string;
 }

@@ -2,7 +2,7 @@
 // vendor): outcomes contracts pay or penalise on it. A one-off occurrence (make-up session) must fall on an
 // instructional day.
 import { dayTypeOn, periodOn, type BellSchedule, type SchoolCalendar } from '../calendar/bell-schedule';
-import { conflict, ScheduleConflictError } from '../conflicts/schedule-conflict';
+import { conflict, ScheduleConflictError, type Conflict } from '../conflicts/schedule-conflict';
 import { minutesOf, timeOf, zonedTimestamp, type LocalDate } from '../time/local-time';
 
 export const CANCELLATION_REASON_CODES = [
@@ -140,4 +140,42 @@ export const planOneOff = (input: {
     startsAt: zonedTimestamp(input.date, timeOf(start), input.timeZone),
     endsAt: zonedTimestamp(input.date, timeOf(start + input.minutes), input.timeZone),
   };
+};
+
+/** An occurrence already planned, with its tutor (what a one-off session could clash with). */
+export interface BookedOccurrence extends OccurrenceState {
+  tutorId: string;
+}
+
+const localClock = (timestamp: string): string => timestamp.slice(11, 16);
+
+/**
+ * Who a one-off session of `candidate`'s group from `startsAt` to `endsAt` would double-book: its tutor, or one of its
+ * students, already in another planned (not cancelled) session at an overlapping time. Each conflict named.
+ */
+export const oneOffClashes = (
+  candidate: { tutorId: string; studentIds: string[]; date: LocalDate; startsAt: string; endsAt: string },
+  others: BookedOccurrence[],
+): Conflict[] => {
+  const [from, to] = [Date.parse(candidate.startsAt), Date.parse(candidate.endsAt)];
+  const out: Conflict[] = [];
+  for (const o of others) {
+    if (!(Date.parse(o.startsAt) < to && from < Date.parse(o.endsAt))) continue;
+    const present = o.studentIds.filter((s) => !o.cancelledStudentIds.includes(s));
+    if (present.length === 0) continue;
+    const when = `${o.date} ${localClock(o.startsAt)}–${localClock(o.endsAt)}`;
+    if (o.tutorId === candidate.tutorId)
+      out.push(
+        conflict(
+          'tutor_double_booked',
+          `tutor ${candidate.tutorId} is double-booked: group ${o.groupId} meets at the same time, ${when}`,
+        ),
+      );
+    for (const s of candidate.studentIds)
+      if (present.includes(s))
+        out.push(
+          conflict('student_double_booked', `student ${s} is already in group ${o.groupId} at the same time: ${when}`),
+        );
+  }
+  return out;
 };

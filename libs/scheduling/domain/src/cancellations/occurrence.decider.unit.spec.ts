@@ -3,6 +3,7 @@ import { ScheduleConflictError } from '../conflicts/schedule-conflict';
 import {
   decideCancellation,
   evolveOccurrence,
+  oneOffClashes,
   type CancelOccurrence,
   type OccurrenceState,
 } from './occurrence.decider';
@@ -64,5 +65,42 @@ describe('cancellations', () => {
     expect(rest[0]?.data.studentIds).toEqual([uid(1), uid(3)]);
     const all = rest.reduce(evolveOccurrence, after);
     expect(() => decideCancellation(cancel({}), all)).toThrow(`occurrence ${uid(50)} is already cancelled`);
+  });
+});
+
+describe('a one-off (make-up) session', () => {
+  const booked = { ...occurrence, tutorId: uid(100) }; // 09:00–09:30 with students 1, 2, 3
+  const at = (start: string, end: string) => ({
+    tutorId: uid(101),
+    studentIds: [uid(7)],
+    date: '2026-11-04',
+    startsAt: `2026-11-04T${start}:00-06:00`,
+    endsAt: `2026-11-04T${end}:00-06:00`,
+  });
+
+  it('clashes with a session of the same tutor at an overlapping time, named', () => {
+    expect(oneOffClashes({ ...at('09:15', '09:45'), tutorId: uid(100) }, [booked])).toEqual([
+      {
+        code: 'tutor_double_booked',
+        message: `tutor ${uid(100)} is double-booked: group ${uid(10)} meets at the same time, 2026-11-04 09:00–09:30`,
+      },
+    ]);
+  });
+
+  it('clashes with a session a student is in, unless that student’s attendance there was cancelled', () => {
+    expect(oneOffClashes({ ...at('09:00', '09:30'), studentIds: [uid(2), uid(7)] }, [booked])).toEqual([
+      {
+        code: 'student_double_booked',
+        message: `student ${uid(2)} is already in group ${uid(10)} at the same time: 2026-11-04 09:00–09:30`,
+      },
+    ]);
+    expect(
+      oneOffClashes({ ...at('09:00', '09:30'), studentIds: [uid(2)] }, [{ ...booked, cancelledStudentIds: [uid(2)] }]),
+    ).toEqual([]);
+  });
+
+  it('does not clash back to back, or with a session of other people', () => {
+    expect(oneOffClashes({ ...at('09:30', '10:00'), tutorId: uid(100), studentIds: [uid(1)] }, [booked])).toEqual([]);
+    expect(oneOffClashes(at('09:00', '09:30'), [booked])).toEqual([]);
   });
 });

@@ -327,6 +327,16 @@ export class SchedulingStore {
 
   // ── occurrences ───────────────────────────────────────────────────────────────────────────────────────
   /** Inserts occurrences whose (group, key) is new; returns the ones actually inserted. */
+  /** Occurrences on a date of a tutor or any of some students (what a one-off session could clash with). */
+  async occurrencesOn(m: EntityManager, date: string, tutorId: string, studentIds: string[]): Promise<OccurrenceRow[]> {
+    const rows = (await m.query(
+      `SELECT ${OCCURRENCE_COLUMNS} FROM ${this.schema}.occurrences
+        WHERE local_date = $1 AND (tutor_id = $2 OR student_ids && $3::uuid[]) ORDER BY starts_at`,
+      [date, tutorId, studentIds],
+    )) as OccurrenceDbRow[];
+    return rows.map(toOccurrence);
+  }
+
   async insertOccurrences(m: EntityManager, rows: OccurrenceRow[]): Promise<OccurrenceRow[]> {
     const inserted: OccurrenceRow[] = [];
     for (const o of rows) {
