@@ -113,7 +113,7 @@ describe('authorization matrix: every route x every role x two districts x vendo
     world = new World(stack, issuer);
     await world.setUp();
     if (services.includes('enrollment')) await world.seedOrganisation();
-    if (services.includes('enrollment') && services.includes('scheduling')) await world.seedSchoolScope(root);
+    if (services.includes('enrollment') && services.includes('scheduling')) await world.seedSchoolScope();
     if (services.includes('session-ledger')) await world.seedLedgerRejections(testKafkaBrokers());
     for (const s of services) operations.push(...(await operationsOf(stack, s)));
   });

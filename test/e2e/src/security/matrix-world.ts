@@ -1,9 +1,7 @@
 // The people and data the authorization matrix plays with: two districts, every role in each, and vendors A and A2
 // (district A) and B (district B), all registered through the real enrollment API.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DevIssuer } from '@tutoring/shared/auth';
 import type { Role } from '@tutoring/shared/auth';
@@ -12,6 +10,13 @@ import type { ServiceName, Stack } from '@tutoring/shared/dev-stack';
 import { Kafka, logLevel } from 'kafkajs';
 
 export type DistrictKey = 'A' | 'B';
+
+/**
+ * A OneRoster 1.2 CSV district of 4 invented students in 2 schools, one teacher per grade and school, written once by
+ * `tools/generators/oneroster/generate-district.ts --students 4 --schools 2 --seed 31` (kept as files so the matrix
+ * does not start a generator process).
+ */
+const ROSTER_DIR = join(__dirname, 'fixtures', 'matrix-roster');
 
 export interface Caller {
   /** e.g. `A/district_admin`, `A/vendor:A2`. */
@@ -224,38 +229,20 @@ export class World {
    * (an enrolment); the other school gets a bell schedule. Each student and enrolment is marked with its school and
    * its teachers, worked out here from the CSV files (not from the service under test).
    */
-  async seedSchoolScope(root: string): Promise<void> {
+  async seedSchoolScope(): Promise<void> {
     const admin = this.caller('A/district_admin');
-    const dir = mkdtempSync(join(tmpdir(), 'matrix-roster-'));
-    let csv: Record<string, Record<string, string>[]> = {};
-    try {
-      execFileSync(
-        'node',
-        ['-r', './tools/register.js', 'tools/generators/oneroster/generate-district.ts', '--out', dir].concat([
-          '--students',
-          '4',
-          '--schools',
-          '2',
-          '--seed',
-          '31',
-        ]),
-        { cwd: root, stdio: 'pipe' },
-      );
-      const form = new FormData();
-      for (const name of readdirSync(dir).filter((n) => n.endsWith('.csv')))
-        form.append('files', new Blob([readFileSync(join(dir, name))]), name);
-      csv = Object.fromEntries(
-        ['users', 'enrollments'].map((n) => [n, parseCsv(readFileSync(join(dir, `${n}.csv`), 'utf8'))]),
-      );
-      const res = await fetch(`${this.stack.get('enrollment').url}/v1/roster/imports`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${admin.token}` },
-        body: form,
-      });
-      if (res.status !== 200) throw new Error(`roster import: ${res.status} ${await res.text()}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const form = new FormData();
+    for (const name of readdirSync(ROSTER_DIR).filter((n) => n.endsWith('.csv')))
+      form.append('files', new Blob([readFileSync(join(ROSTER_DIR, name))]), name);
+    const csv = Object.fromEntries(
+      ['users', 'enrollments'].map((n) => [n, parseCsv(readFileSync(join(ROSTER_DIR, `${n}.csv`), 'utf8'))]),
+    );
+    const res = await fetch(`${this.stack.get('enrollment').url}/v1/roster/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}` },
+      body: form,
+    });
+    if (res.status !== 200) throw new Error(`roster import: ${res.status} ${await res.text()}`);
     const purpose = { purpose: 'security matrix set-up' };
     const listed = await this.call('enrollment', 'GET', '/v1/students', {
       token: admin.token,
