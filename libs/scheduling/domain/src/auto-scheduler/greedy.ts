@@ -2,7 +2,7 @@
 // order, joins the first open group of their bucket at a pattern they are free for, or opens one with the first
 // tutor who can take it. Keeps every hard rule; makes no attempt to be clever.
 import type { AutoScheduleStudent, Pattern, ProposedGroup } from './auto-schedule.types';
-import { bucketOf, tutorFits } from './eligibility';
+import { bucketOf, tutorFits, tutorTeaches, tutorUsable } from './eligibility';
 import { fits, patternKey } from './patterns';
 import { remainingCapacity, tutorCells, type SchoolProblem } from './school-milp';
 
@@ -15,6 +15,9 @@ export const firstFit = (p: SchoolProblem, groups: ProposedGroup[], students: Au
   const gradesOf = new Map<ProposedGroup, Set<string>>();
   const studentGrade = new Map(p.students.map((s) => [s.studentId, s.grade]));
   for (const g of groups) gradesOf.set(g, new Set(g.studentIds.map((id) => studentGrade.get(id) ?? '')));
+  const tutorById = new Map(p.input.tutors.map((t) => [t.tutorId, t]));
+  // Tutors who could lead a group here at all (serving the school, cleared, qualified), in input order.
+  const local = p.input.tutors.filter((t) => t.schoolIds.includes(p.schoolId) && tutorUsable(t, p.input.program));
   for (const s of students) {
     if (!s.vendorId) continue;
     const free = new Set(s.free);
@@ -28,7 +31,7 @@ export const firstFit = (p: SchoolProblem, groups: ProposedGroup[], students: Au
         fits(pt, free) &&
         (gradesOf.get(g)?.has(s.grade) ||
           tutorFits(
-            p.input.tutors.find((t) => t.tutorId === g.tutorId)!,
+            tutorById.get(g.tutorId)!,
             p.input.program,
             p.schoolId,
             s.vendorId!,
@@ -42,12 +45,14 @@ export const firstFit = (p: SchoolProblem, groups: ProposedGroup[], students: Au
       placed.add(s.studentId);
       continue;
     }
+    // The same choice as trying every tutor for every pattern in order, with the tutors filtered once per student.
+    const eligible = local
+      .filter((t) => remainingCapacity(t, p.usage) > 0 && t.vendorId === s.vendorId && tutorTeaches(t, s.grade))
+      .map((t) => ({ t, cells: tutorCells(t, p.schoolId, p.usage) }));
     opening: for (const pt of p.patterns) {
       if (!fits(pt, free)) continue;
-      for (const t of p.input.tutors) {
-        if (remainingCapacity(t, p.usage) <= 0 || !tutorFits(t, p.input.program, p.schoolId, s.vendorId, [s.grade]))
-          continue;
-        if (!fits(pt, tutorCells(t, p.schoolId, p.usage))) continue;
+      for (const { t, cells } of eligible) {
+        if (!fits(pt, cells)) continue;
         const [, gradeBand = ''] = bucket.split('|');
         const g: ProposedGroup = {
           schoolId: p.schoolId,
