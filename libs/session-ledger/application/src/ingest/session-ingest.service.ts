@@ -2,34 +2,28 @@ import type { DataSource, EntityManager } from 'typeorm';
 import {
   canonicalJson,
   checkSessionMessage,
-  CheckedSessionMessage,
   decide,
-  exceptionsOf,
-  isAttended,
   reviewSession,
   SessionEnvelope,
   SessionReview,
-  sessionRecordedOf,
   SessionStreamRejection,
   LineVerdict,
 } from '@tutoring/session-ledger/domain';
 import { BillableFactsStore, ConcurrencyConflict, LedgerStore } from '@tutoring/session-ledger/infrastructure';
-import {
-  FieldError,
-  isUuid,
-  LEDGER_SESSION_RECORDED_V1,
-  LEDGER_TOPIC,
-  MAX_FEEDBACK_EXCEPTIONS,
-  SESSION_ACCEPTED_V1,
-  SESSION_REJECTED_V1,
-  serviceSource,
-  SessionAcceptedV1,
-  SessionRejectedV1,
-  validateInternalEvent,
-  vendorFeedbackTopic,
-} from '@tutoring/shared/contracts';
-import { CloudEvent, enqueueOutbox, OutboxMessage, processOnce } from '@tutoring/shared/messaging';
+import { FieldError, SessionAcceptedV1 } from '@tutoring/shared/contracts';
+import { enqueueOutbox, processOnce } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
+import {
+  Accepted,
+  attendedStudents,
+  CE_ID_CONFLICT,
+  feedbackExceptions,
+  IngestMessages,
+  NO_REVIEW,
+  recordRejection,
+  sessionUnderReview,
+  tenantOf,
+} from './ingest-effects';
 
 /** Where a message came from: enough to answer the vendor and to find the original again. */
 export interface IngestOrigin {
@@ -62,27 +56,6 @@ export type IngestOutcome =
 export type DecodedSessionMessage =
   { ok: true; envelope: SessionEnvelope } | { ok: false; errors: FieldError[]; eventId: string | null };
 
-type Accepted = Extract<CheckedSessionMessage, { ok: true }>;
-
-const FEEDBACK_SOURCE = serviceSource('session-ledger');
-const NO_REVIEW: SessionReview = { localDate: null, verdicts: [] };
-
-/**
- * The district whose tenant transaction handles a message: the caller's (HTTP, CSV), otherwise the one the
- * message claims. A false claim only opens a transaction in which the vendor is not registered (RLS hides it),
- * so the message is rejected as a district mismatch and recorded without tenant data.
- */
-const tenantOf = (decoded: DecodedSessionMessage, origin: IngestOrigin): string | null => {
-  if (origin.authenticatedDistrictId) return origin.authenticatedDistrictId;
-  if (!decoded.ok)
-    return origin.claimedDistrictId && isUuid(origin.claimedDistrictId) ? origin.claimedDistrictId : null;
-  const claimed = decoded.envelope.districtid ?? (decoded.envelope.data as { districtId?: unknown } | null)?.districtId;
-  return typeof claimed === 'string' && isUuid(claimed) ? claimed : null;
-};
-
-const feedbackExceptions = (verdicts: readonly LineVerdict[]): SessionException[] =>
-  exceptionsOf(verdicts).slice(0, MAX_FEEDBACK_EXCEPTIONS);
-
 /**
  * The one code path every session event takes, whatever its transport (Kafka, HTTP, CSV): contract check, stream
  * rules, billable-line review, ledger append with its verdicts, the per-student interval index, the vendor's
@@ -92,15 +65,17 @@ const feedbackExceptions = (verdicts: readonly LineVerdict[]): SessionException[
 export class SessionIngestService {
   private readonly ledger: LedgerStore;
   private readonly facts: BillableFactsStore;
+  private readonly messages: IngestMessages;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly schema: string,
-    private readonly newId: () => string,
-    private readonly clock: () => Date = () => new Date(),
+    newId: () => string,
+    clock: () => Date = () => new Date(),
   ) {
     this.ledger = new LedgerStore(schema);
     this.facts = new BillableFactsStore(schema);
+    this.messages = new IngestMessages(newId, clock);
   }
 
   async ingest(decoded: DecodedSessionMessage, origin: IngestOrigin): Promise<IngestOutcome> {
@@ -137,9 +112,7 @@ export class SessionIngestService {
     const existing = await this.ledger.findEvent(m, checked.vendorId, checked.eventId);
     if (existing) {
       if (canonicalJson(existing.data) === canonicalJson(checked.data)) return this.duplicate(checked, existing);
-      return this.reject(m, origin, checked.sessionId, checked.eventId, [
-        { path: 'ce_id', code: 'conflict', message: 'this ce_id was already used for different data; use a new ce_id' },
-      ]);
+      return this.reject(m, origin, checked.sessionId, checked.eventId, [CE_ID_CONFLICT]);
     }
 
     const stream = await this.ledger.loadStream(m, checked.vendorId, checked.sessionId);
@@ -179,72 +152,32 @@ export class SessionIngestService {
       verdicts: review.verdicts,
       localDate: review.localDate,
     });
-    const data = checked.data;
+    const session = sessionUnderReview(checked);
     await this.facts.replaceActiveLines(
       m,
       checked.districtId,
       checked.vendorId,
       checked.sessionId,
-      'attendance' in data
+      session
         ? {
-            tutorId: data.tutorId,
-            startedAt: data.startedAt,
-            endedAt: data.endedAt,
-            studentIds: data.attendance.filter((l) => isAttended(l.status)).map((l) => l.studentId),
+            tutorId: session.tutorId,
+            startedAt: session.startedAt,
+            endedAt: session.endedAt,
+            studentIds: attendedStudents(session),
           }
         : null,
     );
     const exceptions = feedbackExceptions(review.verdicts);
-    const accepted: SessionAcceptedV1 = {
-      sessionId: checked.sessionId,
-      eventId: checked.eventId,
-      ledgerPosition,
-      exceptions,
-    };
-    const recorded = sessionRecordedOf({
-      ledgerPosition,
-      streamVersion: version + 1,
-      kind: checked.kind,
-      data,
-      review,
-      recordedAt: this.clock().toISOString(),
-    });
-    const valid = validateInternalEvent(LEDGER_SESSION_RECORDED_V1, recorded);
-    if (!valid.ok) throw new Error(`ledger event fails its own schema: ${JSON.stringify(valid.errors)}`);
-    const messages: OutboxMessage[] = [
-      {
-        topic: vendorFeedbackTopic(checked.vendorId),
-        key: checked.sessionId,
-        event: this.event(SESSION_ACCEPTED_V1, checked.districtId, checked.sessionId, accepted),
-      },
-      {
-        topic: LEDGER_TOPIC,
-        key: `${checked.vendorId}:${checked.sessionId}`,
-        event: this.event(LEDGER_SESSION_RECORDED_V1, checked.districtId, checked.sessionId, recorded),
-      },
-    ];
-    await enqueueOutbox(m, this.schema, messages);
+    await enqueueOutbox(m, this.schema, this.messages.accepted(checked, review, version, ledgerPosition));
     return { status: 'accepted', sessionId: checked.sessionId, eventId: checked.eventId, ledgerPosition, exceptions };
   }
 
   /** Billable-line verdicts of a delivered or corrected session, judged against the reference facts of now. */
   private async review(m: EntityManager, checked: Accepted): Promise<SessionReview> {
-    const data = checked.data;
-    if (checked.kind === 'voided' || !('attendance' in data)) return NO_REVIEW;
-    const session = {
-      vendorId: data.vendorId,
-      sessionId: data.sessionId,
-      tutorId: data.tutorId,
-      subject: data.subject,
-      startedAt: data.startedAt,
-      endedAt: data.endedAt,
-      attendance: data.attendance,
-    };
-    const studentIds = data.attendance.map((l) => l.studentId);
-    await this.facts.lockStudents(
-      m,
-      data.attendance.filter((l) => isAttended(l.status)).map((l) => l.studentId),
-    );
+    const session = sessionUnderReview(checked);
+    if (!session) return NO_REVIEW;
+    await this.facts.lockStudents(m, attendedStudents(session));
+    const studentIds = session.attendance.map((l) => l.studentId);
     return reviewSession(session, await this.facts.load(m, checked.districtId, session, studentIds));
   }
 
@@ -271,41 +204,14 @@ export class SessionIngestService {
     const outcome: IngestOutcome = { status: 'rejected', sessionId, eventId, errors };
     if (!(await processOnce(m, this.schema, 'session-ingest', origin.ref))) return outcome;
     const districtId = origin.vendorId ? await this.ledger.vendorDistrict(m, origin.vendorId) : null;
-    await this.ledger.recordRejection(m, {
-      vendorId: origin.vendorId,
+    const feedback = await recordRejection(m, this.ledger, this.messages, {
+      origin,
       districtId,
-      channel: origin.channel,
-      ref: origin.ref,
-      eventId,
       sessionId,
+      eventId,
       errors,
-      source: { channel: origin.channel, ref: origin.ref, ...origin.metadata },
     });
-    // A registered vendor hears about every rejection on its own feedback topic, even one sent under a wrong district.
-    if (origin.vendorId && (districtId || (await this.ledger.vendorHasTopics(m, origin.vendorId)))) {
-      const rejected: SessionRejectedV1 = { sessionId, eventId, errors };
-      await enqueueOutbox(m, this.schema, [
-        {
-          topic: vendorFeedbackTopic(origin.vendorId),
-          key: sessionId,
-          event: this.event(SESSION_REJECTED_V1, districtId, sessionId, rejected),
-        },
-      ]);
-    }
+    if (feedback) await enqueueOutbox(m, this.schema, [feedback]);
     return outcome;
-  }
-
-  private event<T>(type: string, districtId: string | null, sessionId: string | null, data: T): CloudEvent<T> {
-    return {
-      specversion: '1.0',
-      id: this.newId(),
-      source: FEEDBACK_SOURCE,
-      type,
-      time: this.clock().toISOString(),
-      ...(sessionId ? { subject: sessionId } : {}),
-      datacontenttype: 'application/json',
-      ...(districtId ? { districtid: districtId } : {}),
-      data,
-    };
   }
 }

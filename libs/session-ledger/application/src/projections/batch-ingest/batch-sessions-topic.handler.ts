@@ -52,6 +52,8 @@ export class BatchSessionsTopicHandler implements MessageBatchHandler {
           ref,
           topic: message.topic,
           vendorId,
+          // As on the per-message path: an undecodable message is still judged in the district it names.
+          claimedDistrictId: message.headers['ce_districtid'],
           metadata: { topic: message.topic, partition: message.partition, offset: message.offset },
         },
       });

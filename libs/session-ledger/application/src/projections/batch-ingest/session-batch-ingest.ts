@@ -6,33 +6,29 @@ import {
   decide,
   emptySessionStream,
   evolve,
-  exceptionsOf,
-  isAttended,
   LineVerdict,
   reviewSession,
   SessionReview,
-  sessionRecordedOf,
   SessionStreamRejection,
   SessionStreamState,
   streamIdOf,
+  SessionUnderReview,
 } from '@tutoring/session-ledger/domain';
 import { ConcurrencyConflict, LedgerStore } from '@tutoring/session-ledger/infrastructure';
-import {
-  FieldError,
-  isUuid,
-  LEDGER_SESSION_RECORDED_V1,
-  LEDGER_TOPIC,
-  MAX_FEEDBACK_EXCEPTIONS,
-  SESSION_ACCEPTED_V1,
-  SESSION_REJECTED_V1,
-  serviceSource,
-  SessionAcceptedV1,
-  SessionRejectedV1,
-  validateInternalEvent,
-  vendorFeedbackTopic,
-} from '@tutoring/shared/contracts';
-import { CloudEvent, enqueueOutbox, OutboxMessage } from '@tutoring/shared/messaging';
+import { FieldError } from '@tutoring/shared/contracts';
+import { enqueueOutbox, OutboxMessage } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
+import {
+  Accepted,
+  attendedStudents,
+  CE_ID_CONFLICT,
+  feedbackExceptions,
+  IngestMessages,
+  NO_REVIEW,
+  recordRejection,
+  sessionUnderReview,
+  tenantOf,
+} from '../../ingest/ingest-effects';
 import type {
   DecodedSessionMessage,
   IngestOrigin,
@@ -47,7 +43,6 @@ export interface BatchItem {
   origin: IngestOrigin;
 }
 
-type Accepted = Extract<CheckedSessionMessage, { ok: true }>;
 
 interface Append {
   item: number;
@@ -58,16 +53,7 @@ interface Append {
   origin: IngestOrigin;
 }
 
-const FEEDBACK_SOURCE = serviceSource('session-ledger');
-const NO_REVIEW: SessionReview = { localDate: null, verdicts: [] };
 const CONSUMER = 'session-ingest';
-
-const tenantOf = (decoded: DecodedSessionMessage, origin: IngestOrigin): string | null => {
-  if (origin.authenticatedDistrictId) return origin.authenticatedDistrictId;
-  if (!decoded.ok) return null;
-  const claimed = decoded.envelope.districtid ?? (decoded.envelope.data as { districtId?: unknown } | null)?.districtId;
-  return typeof claimed === 'string' && isUuid(claimed) ? claimed : null;
-};
 
 /**
  * Ingest of many session events in one tenant transaction: the same checks, stream rules, billable-line review
@@ -80,15 +66,17 @@ const tenantOf = (decoded: DecodedSessionMessage, origin: IngestOrigin): string 
 export class SessionBatchIngest {
   private readonly ledger: LedgerStore;
   private readonly timer = StageTimer.fromEnv();
+  private readonly messages: IngestMessages;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly schema: string,
     private readonly single: SessionIngestService,
-    private readonly newId: () => string,
-    private readonly clock: () => Date = () => new Date(),
+    newId: () => string,
+    clock: () => Date = () => new Date(),
   ) {
     this.ledger = new LedgerStore(schema);
+    this.messages = new IngestMessages(newId, clock);
   }
 
   async ingestBatch(items: readonly BatchItem[]): Promise<IngestOutcome[]> {
@@ -172,10 +160,9 @@ export class SessionBatchIngest {
     this.timer.mark('existing');
     const streams = await this.streamHeads(m, ok);
     this.timer.mark('heads');
-    const sessions = ok.flatMap((c) => ('attendance' in c.data && c.kind !== 'voided' ? [this.underReview(c)] : []));
-    const attended = [
-      ...new Set(sessions.flatMap((x) => x.attendance.filter((l) => isAttended(l.status)).map((l) => l.studentId))),
-    ];
+    const reviewed = new Map<Accepted, SessionUnderReview | null>(ok.map((c) => [c, sessionUnderReview(c)]));
+    const sessions = [...reviewed.values()].filter((x): x is SessionUnderReview => x !== null);
+    const attended = [...new Set(sessions.flatMap(attendedStudents))];
     if (attended.length) {
       await m.query(
         `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(x, 7) AS k FROM unnest($1::text[]) x ORDER BY 1) y`,
@@ -216,13 +203,7 @@ export class SessionBatchIngest {
         outcomes.push(
           existing.json === canonicalJson(checked.data)
             ? this.duplicate(checked, existing)
-            : reject(index, checked.sessionId, checked.eventId, [
-                {
-                  path: 'ce_id',
-                  code: 'conflict',
-                  message: 'this ce_id was already used for different data; use a new ce_id',
-                },
-              ]),
+            : reject(index, checked.sessionId, checked.eventId, [CE_ID_CONFLICT]),
         );
         return;
       }
@@ -244,26 +225,19 @@ export class SessionBatchIngest {
         outcomes.push(this.duplicate(checked, { position: 0, verdicts: [] }));
         return;
       }
-      const review =
-        checked.kind === 'voided' || !('attendance' in checked.data)
-          ? NO_REVIEW
-          : reviewSession(this.underReview(checked), facts.for(this.underReview(checked)));
-      const data = checked.data;
+      const session = reviewed.get(checked) ?? null;
+      const review = session ? reviewSession(session, facts.for(session)) : NO_REVIEW;
       facts.replaceActiveLines(
         checked.vendorId,
         checked.sessionId,
-        'attendance' in data && checked.kind !== 'voided'
-          ? data.attendance
-              .filter((l) => isAttended(l.status))
-              .map((l) => ({
-                vendorId: checked.vendorId,
-                sessionId: checked.sessionId,
-                studentId: l.studentId,
-                tutorId: data.tutorId,
-                startsAt: data.startedAt,
-                endsAt: data.endedAt,
-              }))
-          : [],
+        attendedStudents(session).map((studentId) => ({
+          vendorId: checked.vendorId,
+          sessionId: checked.sessionId,
+          studentId,
+          tutorId: (session as SessionUnderReview).tutorId,
+          startsAt: (session as SessionUnderReview).startedAt,
+          endsAt: (session as SessionUnderReview).endedAt,
+        })),
       );
       streams.set(streamKey, recorded.reduce(evolve, stream));
       const entry = { json: canonicalJson(checked.data), position: 0, verdicts: review.verdicts };
@@ -281,7 +255,7 @@ export class SessionBatchIngest {
         sessionId: checked.sessionId,
         eventId: checked.eventId,
         ledgerPosition: 0,
-        exceptions: this.exceptions(review.verdicts),
+        exceptions: feedbackExceptions(review.verdicts),
       });
     });
 
@@ -304,26 +278,15 @@ export class SessionBatchIngest {
     });
     await this.replaceActiveLines(m, appends);
     this.timer.mark('activeLines');
-    await this.recordRejections(m, run, rejections, vendorDistrict);
+    await this.recordRejections(m, run, rejections, vendorDistrict, elsewhere);
     this.timer.mark('rejections');
-    const messages = appends.flatMap((a) => this.messagesOf(a, positions.get(a.checked.eventId) ?? 0));
+    const messages = appends.flatMap((a) =>
+      this.messages.accepted(a.checked, a.review, a.version, positions.get(a.checked.eventId) ?? 0),
+    );
     this.timer.mark('buildOutbox');
     await enqueueOutbox(m, s, messages);
     this.timer.mark('outbox');
     return outcomes;
-  }
-
-  private underReview(c: Accepted) {
-    const data = c.data as Extract<Accepted['data'], { attendance: unknown }>;
-    return {
-      vendorId: data.vendorId,
-      sessionId: data.sessionId,
-      tutorId: data.tutorId,
-      subject: data.subject,
-      startedAt: data.startedAt,
-      endedAt: data.endedAt,
-      attendance: data.attendance,
-    };
   }
 
   private async existingEvents(m: EntityManager, ok: readonly Accepted[]) {
@@ -415,19 +378,16 @@ export class SessionBatchIngest {
         [existed.map((a) => a.checked.vendorId), existed.map((a) => a.checked.sessionId)],
       );
     const lines = touched.flatMap((a) => {
-      const d = a.checked.data;
-      if (a.checked.kind === 'voided' || !('attendance' in d)) return [];
-      return d.attendance
-        .filter((l) => isAttended(l.status))
-        .map((l) => ({
-          district_id: a.checked.districtId,
-          vendor_id: a.checked.vendorId,
-          session_id: a.checked.sessionId,
-          student_id: l.studentId,
-          tutor_id: d.tutorId,
-          starts_at: d.startedAt,
-          ends_at: d.endedAt,
-        }));
+      const session = sessionUnderReview(a.checked);
+      return attendedStudents(session).map((studentId) => ({
+        district_id: a.checked.districtId,
+        vendor_id: a.checked.vendorId,
+        session_id: a.checked.sessionId,
+        student_id: studentId,
+        tutor_id: (session as SessionUnderReview).tutorId,
+        starts_at: (session as SessionUnderReview).startedAt,
+        ends_at: (session as SessionUnderReview).endedAt,
+      }));
     });
     if (!lines.length) return;
     await m.query(
@@ -443,67 +403,22 @@ export class SessionBatchIngest {
     run: readonly BatchItem[],
     rejections: readonly { index: number; sessionId: string | null; eventId: string | null; errors: FieldError[] }[],
     vendorDistrict: ReadonlyMap<string, string | null>,
+    elsewhere: ReadonlyMap<string, boolean>,
   ): Promise<void> {
     const feedback: OutboxMessage[] = [];
     for (const r of rejections) {
       const origin = (run[r.index] as BatchItem).origin;
       const districtId = origin.vendorId ? (vendorDistrict.get(origin.vendorId) ?? null) : null;
-      await this.ledger.recordRejection(m, {
-        vendorId: origin.vendorId,
-        districtId,
-        channel: origin.channel,
-        ref: origin.ref,
-        eventId: r.eventId,
-        sessionId: r.sessionId,
-        errors: r.errors,
-        source: { channel: origin.channel, ref: origin.ref, ...origin.metadata },
-      });
-      if (origin.vendorId && (districtId || (await this.ledger.vendorHasTopics(m, origin.vendorId)))) {
-        const rejected: SessionRejectedV1 = { sessionId: r.sessionId, eventId: r.eventId, errors: r.errors };
-        feedback.push({
-          topic: vendorFeedbackTopic(origin.vendorId),
-          key: r.sessionId,
-          event: this.event(SESSION_REJECTED_V1, districtId, r.sessionId, rejected),
-        });
-      }
+      const message = await recordRejection(
+        m,
+        this.ledger,
+        this.messages,
+        { origin, districtId, sessionId: r.sessionId, eventId: r.eventId, errors: r.errors },
+        async (v) => elsewhere.get(v) ?? this.ledger.vendorHasTopics(m, v),
+      );
+      if (message) feedback.push(message);
     }
     await enqueueOutbox(m, this.schema, feedback);
-  }
-
-  private messagesOf(a: Append, ledgerPosition: number): OutboxMessage[] {
-    const { checked, review } = a;
-    const accepted: SessionAcceptedV1 = {
-      sessionId: checked.sessionId,
-      eventId: checked.eventId,
-      ledgerPosition,
-      exceptions: this.exceptions(review.verdicts),
-    };
-    const recorded = sessionRecordedOf({
-      ledgerPosition,
-      streamVersion: a.version + 1,
-      kind: checked.kind,
-      data: checked.data,
-      review,
-      recordedAt: this.clock().toISOString(),
-    });
-    const valid = validateInternalEvent(LEDGER_SESSION_RECORDED_V1, recorded);
-    if (!valid.ok) throw new Error(`ledger event fails its own schema: ${JSON.stringify(valid.errors)}`);
-    return [
-      {
-        topic: vendorFeedbackTopic(checked.vendorId),
-        key: checked.sessionId,
-        event: this.event(SESSION_ACCEPTED_V1, checked.districtId, checked.sessionId, accepted),
-      },
-      {
-        topic: LEDGER_TOPIC,
-        key: `${checked.vendorId}:${checked.sessionId}`,
-        event: this.event(LEDGER_SESSION_RECORDED_V1, checked.districtId, checked.sessionId, recorded),
-      },
-    ];
-  }
-
-  private exceptions(verdicts: readonly LineVerdict[]) {
-    return exceptionsOf(verdicts).slice(0, MAX_FEEDBACK_EXCEPTIONS);
   }
 
   private duplicate(
@@ -515,21 +430,7 @@ export class SessionBatchIngest {
       sessionId: checked.sessionId,
       eventId: checked.eventId,
       ledgerPosition: existing.position,
-      exceptions: this.exceptions(existing.verdicts),
-    };
-  }
-
-  private event<T>(type: string, districtId: string | null, sessionId: string | null, data: T): CloudEvent<T> {
-    return {
-      specversion: '1.0',
-      id: this.newId(),
-      source: FEEDBACK_SOURCE,
-      type,
-      time: this.clock().toISOString(),
-      ...(sessionId ? { subject: sessionId } : {}),
-      datacontenttype: 'application/json',
-      ...(districtId ? { districtid: districtId } : {}),
-      data,
+      exceptions: feedbackExceptions(existing.verdicts),
     };
   }
 }
