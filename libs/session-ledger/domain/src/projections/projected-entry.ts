@@ -19,6 +19,8 @@ export interface ProjectedEntry {
   districtId: string;
   vendorId: string;
   sessionId: string;
+  /** Version of the entry in its session's stream (1 = the session's first entry), when the reader knows it. */
+  streamVersion?: number;
   kind: EntryKind;
   /** Local date of the session in the district's zone; null for a void. */
   localDate: string | null;
@@ -55,6 +57,7 @@ interface StoredSession {
 
 export interface StoredLedgerRow {
   position: number;
+  streamVersion?: number;
   districtId: string;
   vendorId: string;
   sessionId: string;
@@ -75,6 +78,7 @@ export const projectedEntryOf = (row: StoredLedgerRow): ProjectedEntry => {
     districtId: row.districtId,
     vendorId: row.vendorId,
     sessionId: row.sessionId,
+    ...(row.streamVersion === undefined ? {} : { streamVersion: row.streamVersion }),
     kind,
   };
   if (kind === 'voided') return { ...base, localDate: null, tutorId: null, groupId: null, lines: [] };

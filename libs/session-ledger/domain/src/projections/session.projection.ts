@@ -166,57 +166,100 @@ export interface ProjectionBatch {
   tutors: Map<string, StudentTutorRow>;
 }
 
-const addInto = <T extends object>(target: Map<string, T>, key: string, delta: T, sum: (a: T, b: T) => T): void => {
-  const prev = target.get(key);
-  target.set(key, prev ? sum(prev, delta) : { ...delta });
+/**
+ * Adds one session version's contributions (sign -1 takes it back) into the batch's delta maps, in place: a rebuild
+ * folds tens of thousands of entries per batch, so no intermediate map or object is made per session.
+ */
+const accumulate = (batch: ProjectionBatch, s: SessionRow, sign: 1 | -1): void => {
+  const paymentK = paymentKey(s.vendorId, s.period);
+  let pay = batch.payment.get(paymentK);
+  if (!pay) {
+    pay = {
+      vendorId: s.vendorId,
+      period: s.period,
+      billableMinutes: 0,
+      billableSessions: 0,
+      exceptionLines: 0,
+      exceptionMinutes: 0,
+    };
+    batch.payment.set(paymentK, pay);
+  }
+  for (const line of s.lines) {
+    if (line.billable) {
+      pay.billableMinutes += sign * line.minutes;
+      pay.billableSessions += sign;
+    } else {
+      pay.exceptionLines += sign;
+      pay.exceptionMinutes += sign * line.minutes;
+    }
+    if (!countsForDosage(line)) continue;
+    const dosageK = dosageKey(line.studentId, s.isoWeek);
+    let week = batch.dosage.get(dosageK);
+    if (!week) {
+      week = { studentId: line.studentId, isoWeek: s.isoWeek, attendedMinutes: 0, countedSessions: 0 };
+      batch.dosage.set(dosageK, week);
+    }
+    week.attendedMinutes += sign * line.minutes;
+    week.countedSessions += sign;
+    if (s.tutorId === null) continue;
+    const tutorK = studentTutorKey(line.studentId, s.tutorId);
+    let tutor = batch.tutors.get(tutorK);
+    if (!tutor) {
+      tutor = { studentId: line.studentId, tutorId: s.tutorId, countedSessions: 0 };
+      batch.tutors.set(tutorK, tutor);
+    }
+    tutor.countedSessions += sign;
+  }
 };
-
-const sumDosage = (a: DosageWeekRow, b: DosageWeekRow): DosageWeekRow => ({
-  ...a,
-  attendedMinutes: a.attendedMinutes + b.attendedMinutes,
-  countedSessions: a.countedSessions + b.countedSessions,
-});
-const sumPayment = (a: PaymentPeriodRow, b: PaymentPeriodRow): PaymentPeriodRow => ({
-  ...a,
-  billableMinutes: a.billableMinutes + b.billableMinutes,
-  billableSessions: a.billableSessions + b.billableSessions,
-  exceptionLines: a.exceptionLines + b.exceptionLines,
-  exceptionMinutes: a.exceptionMinutes + b.exceptionMinutes,
-});
 
 /**
  * Folds a batch of entries (ledger order) over the sessions' state before it. Each session version is taken back
- * (sign -1) and its successor added, so the summed deltas are exact whatever the batch boundaries.
+ * (sign -1) and its successor added, so the summed deltas are exact whatever the batch boundaries. The same sums as
+ * dosageContributions, paymentContribution and tutorContributions (the property test holds them to a reference).
  */
 export const projectBatch = (
   before: ReadonlyMap<string, SessionRow | null>,
   entries: readonly ProjectedEntry[],
 ): ProjectionBatch => {
-  const sessions = new Map<string, SessionRow | null>();
-  const dosage = new Map<string, DosageWeekRow>();
-  const payment = new Map<string, PaymentPeriodRow>();
-  const tutors = new Map<string, StudentTutorRow>();
+  const batch: ProjectionBatch = { sessions: new Map(), dosage: new Map(), payment: new Map(), tutors: new Map() };
   for (const entry of entries) {
     const key = sessionKeyOf(entry.vendorId, entry.sessionId);
-    const prev = sessions.has(key) ? (sessions.get(key) ?? null) : (before.get(key) ?? null);
+    const prev = batch.sessions.has(key) ? (batch.sessions.get(key) ?? null) : (before.get(key) ?? null);
     const next = evolveSession(prev, entry);
     if (prev === next) continue;
-    for (const [s, sign] of [
-      [prev, -1],
-      [next, 1],
-    ] as const) {
-      if (!s) continue;
-      for (const [k, d] of dosageContributions(s, sign)) addInto(dosage, k, d, sumDosage);
-      const p = paymentContribution(s, sign);
-      addInto(payment, paymentKey(p.vendorId, p.period), p, sumPayment);
-      for (const t of tutorContributions(s, sign)) {
-        addInto(tutors, studentTutorKey(t.studentId, t.tutorId), t, (a, b) => ({
-          ...a,
-          countedSessions: a.countedSessions + b.countedSessions,
-        }));
-      }
-    }
-    sessions.set(key, next);
+    if (prev) accumulate(batch, prev, -1);
+    if (next) accumulate(batch, next, 1);
+    batch.sessions.set(key, next);
   }
-  return { sessions, dosage, payment, tutors };
+  return batch;
+};
+
+/** Which sessions' state before a batch the store must load, and which it may take as absent. */
+export interface PriorStateNeeds {
+  /** Sessions whose current version must be loaded before folding. */
+  load: { vendorId: string; sessionId: string }[];
+  /**
+   * Sessions whose first entry in the batch is version 1 of their stream: no earlier version exists in the ledger,
+   * so none can be in the read model. The store verifies that (cheaply, while writing) instead of loading.
+   */
+  fresh: Set<string>;
+}
+
+/**
+ * Splits the sessions a batch touches into those to load and those that are new by their stream version. An entry
+ * whose version is unknown always needs a load. Pure; the store double-checks `fresh` (a session that turns out to
+ * have a row is replayed with a full load), so a wrong guess costs time, never correctness.
+ */
+export const priorStateNeeds = (entries: readonly ProjectedEntry[]): PriorStateNeeds => {
+  const load: { vendorId: string; sessionId: string }[] = [];
+  const fresh = new Set<string>();
+  const seen = new Set<string>();
+  for (const e of entries) {
+    const key = sessionKeyOf(e.vendorId, e.sessionId);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (e.streamVersion === 1) fresh.add(key);
+    else load.push({ vendorId: e.vendorId, sessionId: e.sessionId });
+  }
+  return { load, fresh };
 };

@@ -1,9 +1,18 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { localDateIn, projectBatch, projectedEntryOf, ProjectedEntry } from '@tutoring/session-ledger/domain';
+import {
+  localDateIn,
+  priorStateNeeds,
+  projectBatch,
+  projectedEntryOf,
+  ProjectedEntry,
+  ProjectionBatch,
+  sessionKeyOf,
+  SessionRow,
+} from '@tutoring/session-ledger/domain';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { ProjectionSlot } from '../migrations/1700000000301-projections.migration';
-import { LedgerReader, ReadLedgerRow } from '../reader/ledger.reader';
-import { SessionProjectionStore } from './session-projection.store';
+import { LedgerReader, ReadLedgerRow, ReaderCheckpoint } from '../reader/ledger.reader';
+import { PriorStateFound, SessionProjectionStore } from './session-projection.store';
 
 export interface ProjectorLogger {
   info(obj: object, msg: string): void;
@@ -11,10 +20,39 @@ export interface ProjectorLogger {
 }
 
 export interface LedgerProjectorOptions {
+  /** Entries per live batch (one tenant transaction). */
   batchSize?: number;
+  /** Entries per rebuild batch: larger, since the inactive slot serves no reads while it is replayed into. */
+  rebuildBatchSize?: number;
   idleMs?: number;
   logger?: ProjectorLogger;
 }
+
+/** A batch read and folded, ready to be written in the slot it was read for, from the checkpoint it was read at. */
+interface Prepared {
+  slot: ProjectionSlot;
+  from: ReaderCheckpoint;
+  next: ReaderCheckpoint;
+  count: number;
+  batch: ProjectionBatch;
+  fresh: ReadonlySet<string>;
+}
+
+/** The slot or its checkpoint moved since a read-ahead batch was prepared: it is discarded, not written. */
+class StaleBatch extends Error {
+  constructor() {
+    super('slot or checkpoint moved since the batch was read');
+    this.name = 'StaleBatch';
+  }
+}
+
+const sameCheckpoint = (a: ReaderCheckpoint, b: ReaderCheckpoint): boolean =>
+  a.horizon === b.horizon &&
+  a.position === b.position &&
+  a.done.length === b.done.length &&
+  a.done.every((tx, i) => tx === b.done[i]) &&
+  (a.partial?.transactionId ?? null) === (b.partial?.transactionId ?? null) &&
+  (a.partial?.position ?? null) === (b.partial?.position ?? null);
 
 /** Live batches hold this shared; the blue/green flip takes it exclusively, so no batch straddles a flip. */
 const SLOT_LOCK = "hashtext('session_ledger.proj_slots')";
@@ -30,6 +68,7 @@ export class LedgerProjector {
   readonly reader: LedgerReader;
   readonly store: SessionProjectionStore;
   private readonly batchSize: number;
+  private readonly rebuildBatchSize: number;
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -42,6 +81,7 @@ export class LedgerProjector {
     this.reader = new LedgerReader(schema);
     this.store = new SessionProjectionStore(schema);
     this.batchSize = options.batchSize ?? 2000;
+    this.rebuildBatchSize = options.rebuildBatchSize ?? 25_000;
   }
 
   async districts(): Promise<string[]> {
@@ -49,32 +89,147 @@ export class LedgerProjector {
   }
 
   /**
-   * One batch of one district into `target` (the active slot when omitted). Returns how many entries it applied.
-   * A rebuild passes its slot explicitly; side effects (events to other services) are never produced on that path.
+   * One batch of one district into `target` (the active slot when omitted), read and written in one tenant
+   * transaction. Returns how many entries it applied. A rebuild passes its slot explicitly; side effects (events to
+   * other services) are never produced on that path. Sessions new by their stream version are not loaded first;
+   * should one turn out to have a row after all, the batch rolls back and is replayed with every session loaded.
    */
-  async projectDistrict(districtId: string, target?: ProjectionSlot): Promise<number> {
+  async projectDistrict(districtId: string, target?: ProjectionSlot, limit = this.batchSize): Promise<number> {
+    try {
+      return await this.projectOnce(districtId, target, limit, true);
+    } catch (error) {
+      if (!(error instanceof PriorStateFound)) throw error;
+      this.options.logger?.warn({ districtId }, 'projection batch replayed with every session loaded');
+      return this.projectOnce(districtId, target, limit, false);
+    }
+  }
+
+  private async projectOnce(
+    districtId: string,
+    target: ProjectionSlot | undefined,
+    limit: number,
+    trustVersions: boolean,
+  ): Promise<number> {
     return inTenantTransaction(this.dataSource, districtId, async (m) => {
-      if (!target) await m.query(`SELECT pg_advisory_xact_lock_shared(${SLOT_LOCK})`);
-      const slot = target ?? (await this.store.activeSlot(m));
-      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`session_ledger.proj:${districtId}:${slot}`]);
-      const after = await this.store.checkpoint(m, districtId, slot);
-      const { rows, next } = await this.reader.readBatch(m, districtId, after, this.batchSize);
-      if (rows.length === 0) {
-        // Nothing new, but the horizon may have moved up: keeps the consumed set small.
-        if (next.horizon !== after.horizon)
-          await this.store.apply(m, districtId, slot, projectBatch(new Map(), []), next);
-        return 0;
-      }
-      const entries = await this.toEntries(m, districtId, rows);
-      const keys = [
-        ...new Map(
-          entries.map((e) => [`${e.vendorId}/${e.sessionId}`, { vendorId: e.vendorId, sessionId: e.sessionId }]),
-        ).values(),
-      ];
-      const before = await this.store.loadSessions(m, districtId, slot, keys);
-      await this.store.apply(m, districtId, slot, projectBatch(before, entries), next);
-      return rows.length;
+      const slot = await this.lockSlot(m, districtId, target);
+      const from = await this.store.checkpoint(m, districtId, slot);
+      const prepared = await this.prepare(m, districtId, slot, from, limit, null, trustVersions);
+      await this.write(m, districtId, prepared);
+      return prepared.count;
     });
+  }
+
+  /**
+   * Every committed entry of one district, batch after batch, with the next batch read and folded (on a second
+   * connection, in its own tenant transaction) while the current one is written: Postgres writes one batch while
+   * Node and another backend prepare the next. The read-ahead folds over the state the written batch leaves (its
+   * sessions, kept in memory) and the committed rows; its write checks that slot and checkpoint are still exactly
+   * the ones it was read from, so a flip, another replica or a session wrongly taken as new only costs a replay
+   * through the one-transaction path.
+   */
+  private async drain(districtId: string, target: ProjectionSlot | undefined, limit: number): Promise<number> {
+    let total = 0;
+    let ahead = await this.readAhead(districtId, target, null, limit);
+    while (ahead.count > 0) {
+      const current = ahead;
+      const [written, next] = await Promise.allSettled([
+        this.writePrepared(districtId, target, current),
+        this.readAhead(districtId, target, current, limit),
+      ]);
+      if (written.status === 'rejected') {
+        if (!(written.reason instanceof StaleBatch || written.reason instanceof PriorStateFound)) throw written.reason;
+        const n = await this.projectDistrict(districtId, target, limit);
+        total += n;
+        if (n === 0) return total;
+        ahead = await this.readAhead(districtId, target, null, limit);
+        continue;
+      }
+      total += current.count;
+      if (next.status === 'rejected') throw next.reason;
+      ahead = next.value;
+    }
+    // Nothing new, but the horizon may have moved up: keeps the consumed set small.
+    if (ahead.next.horizon !== ahead.from.horizon) {
+      await this.writePrepared(districtId, target, ahead).catch((error: unknown) => {
+        if (!(error instanceof StaleBatch)) throw error;
+      });
+    }
+    return total;
+  }
+
+  private async readAhead(
+    districtId: string,
+    target: ProjectionSlot | undefined,
+    previous: Prepared | null,
+    limit: number,
+  ): Promise<Prepared> {
+    return inTenantTransaction(this.dataSource, districtId, async (m) => {
+      const slot = previous?.slot ?? target ?? (await this.store.activeSlot(m));
+      const from = previous?.next ?? (await this.store.checkpoint(m, districtId, slot));
+      return this.prepare(m, districtId, slot, from, limit, previous?.batch.sessions ?? null, true);
+    });
+  }
+
+  private async writePrepared(districtId: string, target: ProjectionSlot | undefined, p: Prepared): Promise<void> {
+    await inTenantTransaction(this.dataSource, districtId, async (m) => {
+      const slot = await this.lockSlot(m, districtId, target);
+      if (slot !== p.slot) throw new StaleBatch();
+      const now = await this.store.checkpoint(m, districtId, slot);
+      if (!sameCheckpoint(now, p.from)) throw new StaleBatch();
+      await this.write(m, districtId, p);
+    });
+  }
+
+  /**
+   * Takes the locks a batch needs and returns its slot. Live batches hold the slot lock shared (the flip takes it
+   * exclusively); one writer per district and slot. Read models are derived data with their checkpoint in the same
+   * transaction, so a commit lost in a crash is simply projected again: no need to wait for the WAL flush.
+   */
+  private async lockSlot(m: EntityManager, districtId: string, target: ProjectionSlot | undefined) {
+    await m.query(`SET LOCAL synchronous_commit = off`);
+    if (!target) await m.query(`SELECT pg_advisory_xact_lock_shared(${SLOT_LOCK})`);
+    const slot = target ?? (await this.store.activeSlot(m));
+    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`session_ledger.proj:${districtId}:${slot}`]);
+    return slot;
+  }
+
+  /**
+   * Reads the entries after `from` and folds them over the sessions' prior state: `overlay` (the state a batch not
+   * yet committed leaves, when reading ahead) first, then the slot's rows, loaded only for sessions that are not new
+   * by their stream version unless `trustVersions` is off.
+   */
+  private async prepare(
+    m: EntityManager,
+    districtId: string,
+    slot: ProjectionSlot,
+    from: ReaderCheckpoint,
+    limit: number,
+    overlay: ReadonlyMap<string, SessionRow | null> | null,
+    trustVersions: boolean,
+  ): Promise<Prepared> {
+    const { rows, next } = await this.reader.readBatch(m, districtId, from, limit);
+    if (rows.length === 0) return { slot, from, next, count: 0, batch: projectBatch(new Map(), []), fresh: new Set() };
+    const entries = await this.toEntries(m, districtId, rows);
+    const needs = priorStateNeeds(trustVersions ? entries : entries.map(({ streamVersion: _, ...e }) => e));
+    const before = new Map<string, SessionRow | null>();
+    const load: { vendorId: string; sessionId: string }[] = [];
+    const fresh = new Set<string>();
+    for (const k of needs.load) {
+      const key = sessionKeyOf(k.vendorId, k.sessionId);
+      if (overlay?.has(key)) before.set(key, overlay.get(key) ?? null);
+      else load.push(k);
+    }
+    for (const key of needs.fresh) {
+      if (overlay?.has(key)) before.set(key, overlay.get(key) ?? null);
+      else fresh.add(key);
+    }
+    for (const [key, row] of await this.store.loadSessions(m, districtId, slot, load)) before.set(key, row);
+    return { slot, from, next, count: rows.length, batch: projectBatch(before, entries), fresh };
+  }
+
+  private async write(m: EntityManager, districtId: string, p: Prepared): Promise<void> {
+    if (p.count > 0) await this.store.apply(m, districtId, p.slot, p.batch, p.next, p.fresh);
+    else if (p.next.horizon !== p.from.horizon) await this.store.writeCheckpoint(m, districtId, p.slot, p.next);
   }
 
   /** Committed entries of a district that the active slot has not consumed yet. */
@@ -85,14 +240,11 @@ export class LedgerProjector {
   }
 
   /** Every district until caught up with what is committed now; returns entries applied. */
-  async catchUp(target?: ProjectionSlot): Promise<number> {
+  async catchUp(target?: ProjectionSlot, limit = this.batchSize): Promise<number> {
     let total = 0;
     for (const districtId of await this.districts()) {
-      for (;;) {
-        const n = await this.projectDistrict(districtId, target);
-        total += n;
-        if (n === 0) break; // a short batch is not proof of the end (e.g. a batch cut inside one transaction)
-      }
+      // Until a batch comes back empty: a short batch is not proof of the end (e.g. a batch cut inside one transaction).
+      total += await this.drain(districtId, target, limit);
     }
     return total;
   }
@@ -112,7 +264,7 @@ export class LedgerProjector {
     for (const districtId of await this.districts()) {
       await inTenantTransaction(this.dataSource, districtId, (m) => this.store.clearSlot(m, districtId, slot));
     }
-    let entries = await this.catchUp(slot);
+    let entries = await this.catchUp(slot, this.rebuildBatchSize);
     await this.dataSource.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(${SLOT_LOCK})`);
       await m.query(
@@ -120,7 +272,7 @@ export class LedgerProjector {
         [slot],
       );
     });
-    entries += await this.catchUp(slot);
+    entries += await this.catchUp(slot, this.rebuildBatchSize);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     this.options.logger?.info({ entries, ms, slot }, 'projection rebuilt and swapped in');
     return { entries, ms, slot };

@@ -26,12 +26,15 @@ export interface ReadLedgerRow extends StoredLedgerRow {
 interface Raw {
   xmin: string;
   position: string | null;
-  transaction_id: string;
+  stream_version: number;
+  tx: string;
   district_id: string;
   vendor_id: string;
   session_id: string;
   event_type: string;
-  data: unknown;
+  tutor_id: string | null;
+  group_id: string | null;
+  attendance: unknown;
   verdicts: unknown;
   local_date: string | null;
   started_at: string | null;
@@ -85,37 +88,48 @@ export class LedgerReader {
     cp: ReaderCheckpoint,
     limit: number,
   ): Promise<{ rows: ReadLedgerRow[]; next: ReaderCheckpoint }> {
-    // One statement, so the xmin and the rows come from the same snapshot.
+    // One statement, so the xmin and the rows come from the same snapshot. The batch is chosen on the narrow
+    // (transaction_id, position) pairs first and only its rows are fetched whole: whatever plan the statistics lead
+    // to, at most the keys of the backlog are sorted, never its documents. The order is on the table's columns
+    // (an output column named transaction_id would be sorted as text, and 10000 sorts before 9999). Only the fields
+    // the projection reads are sent; the start time only where no local date was recorded.
     const raw = (await m.query(
       `WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin)
        SELECT s.xmin, e.* FROM s LEFT JOIN LATERAL (
-         SELECT position, transaction_id::text AS transaction_id, district_id, vendor_id, data->>'sessionId' AS session_id,
-                event_type, verdicts, local_date::text AS local_date, data->>'startedAt' AS started_at,
-                jsonb_build_object('tutorId', data->'tutorId', 'groupId', data->'groupId', 'attendance', data->'attendance') AS data
-           FROM ${this.schema}.ledger_entries
-          WHERE district_id = $1
-            AND transaction_id >= $2::xid8
-            AND transaction_id <> ALL($3::xid8[])
-            AND NOT (transaction_id = $4::xid8 AND position <= $5::bigint)
-          ORDER BY transaction_id, position
-          LIMIT $6) e ON true`,
+         SELECT l.position, l.stream_version, l.transaction_id::text AS tx, l.district_id, l.vendor_id,
+                l.data->>'sessionId' AS session_id, l.event_type, l.data->>'tutorId' AS tutor_id,
+                l.data->>'groupId' AS group_id, l.data->'attendance' AS attendance, l.verdicts,
+                l.local_date::text AS local_date,
+                CASE WHEN l.local_date IS NULL THEN l.data->>'startedAt' END AS started_at
+           FROM (SELECT k.transaction_id, k.position FROM ${this.schema}.ledger_entries k
+                  WHERE k.district_id = $1
+                    AND k.transaction_id >= $2::xid8
+                    AND k.transaction_id <> ALL($3::xid8[])
+                    AND NOT (k.transaction_id = $4::xid8 AND k.position <= $5::bigint)
+                  ORDER BY k.transaction_id, k.position
+                  LIMIT $6) o
+           JOIN ${this.schema}.ledger_entries l ON l.position = o.position
+          ORDER BY o.transaction_id, o.position) e ON true`,
       [districtId, cp.horizon, cp.done, cp.partial?.transactionId ?? '0', cp.partial?.position ?? 0, limit],
     )) as Raw[];
     const xmin = raw[0]?.xmin ?? cp.horizon;
-    const rows = raw
-      .filter((r) => r.position !== null)
-      .map((r) => ({
+    const rows: ReadLedgerRow[] = [];
+    for (const r of raw) {
+      if (r.position === null) continue;
+      rows.push({
         position: Number(r.position),
-        transactionId: r.transaction_id,
+        streamVersion: r.stream_version,
+        transactionId: r.tx,
         districtId: r.district_id,
         vendorId: r.vendor_id,
         sessionId: r.session_id,
         eventType: r.event_type,
-        data: r.data,
+        data: { tutorId: r.tutor_id, groupId: r.group_id, attendance: r.attendance },
         verdicts: r.verdicts,
         localDate: r.local_date,
         startedAt: r.started_at,
-      }));
+      });
+    }
     return { rows, next: advanceCheckpoint(cp, rows, xmin, limit) };
   }
 
