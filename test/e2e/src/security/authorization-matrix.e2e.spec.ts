@@ -301,7 +301,7 @@ describe('authorization matrix: every route x every role x two districts x vendo
     expect(problems).toEqual([]);
   });
 
-  it("school scope: A's leader lists exactly their school's students, A's teacher exactly the students they teach", async () => {
+  it("school scope: A's leader lists exactly their school's students, A's teacher the students they teach, vendor A its one", async () => {
     const scope = world.schoolScope;
     if (!scope) return expect(services.includes('enrollment') && services.includes('scheduling')).toBe(false);
     const list = async (key: string) => {
@@ -321,6 +321,16 @@ describe('authorization matrix: every route x every role x two districts x vendo
       token: world.caller('A/teacher').token,
     });
     expect(own.status).toBe(200);
+    // vendor A lists exactly the enrolment of the one student it serves; vendor A2 none of district A's
+    const enrolmentsOf = async (key: string) => {
+      const answer = await world.call('enrollment', 'GET', '/v1/enrolments', {
+        token: world.caller(key).token,
+        query: { programId: world.programIds.A, limit: '200' },
+      });
+      return ((JSON.parse(answer.text) as { items?: { enrolmentId: string }[] }).items ?? []).map((i) => i.enrolmentId);
+    };
+    expect(await enrolmentsOf('A/vendor:A')).toEqual([scope.served.enrolmentId]);
+    expect(await enrolmentsOf('A/vendor:A2')).toEqual([]);
   });
 
   it('probes: objects of another district, vendor or school are 403 or 404 and leak nothing', async () => {

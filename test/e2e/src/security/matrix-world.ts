@@ -44,6 +44,8 @@ export interface Owner {
   schoolId?: string;
   /** The teachers of the student the record is about (OneRoster sourcedIds): foreign to every other teacher. */
   teacherIds?: string[];
+  /** The vendors serving the student the record is about: foreign to every other vendor. */
+  servedBy?: string[];
 }
 
 /**
@@ -58,6 +60,8 @@ export interface SchoolScope {
   enrolments: Record<string, string>;
   /** A's teacher: OneRoster sourcedId, and the students of their classes. */
   teacher: { id: string; students: string[] };
+  /** The one student enrolled with a vendor (vendor A); every other student is served by no vendor. */
+  served: { studentId: string; enrolmentId: string; vendorId: string };
 }
 
 export interface Answer {
@@ -93,7 +97,8 @@ export class World {
 
   /**
    * Ids the caller must never see: other districts'; for a vendor, other vendors'; for a school leader or a teacher,
-   * records of schools that are not theirs; for a teacher, records of students they do not teach.
+   * records of schools that are not theirs; for a teacher, records of students they do not teach; for a vendor, records
+   * of students it does not serve.
    */
   foreignIds(caller: Caller): string[] {
     const only = (role: Role) => caller.roles.every((r) => r === role);
@@ -103,6 +108,7 @@ export class World {
         (m) =>
           m.owner.district !== caller.district ||
           (only('vendor') && m.owner.vendorId && m.owner.vendorId !== caller.vendorId) ||
+          (only('vendor') && m.owner.servedBy && !m.owner.servedBy.includes(caller.vendorId ?? '')) ||
           (schoolBound && m.owner.schoolId && !caller.schoolIds.includes(m.owner.schoolId)) ||
           (only('teacher') && m.owner.teacherIds && !m.owner.teacherIds.includes(caller.teacherId ?? '')),
       )
@@ -282,17 +288,28 @@ export class World {
     const of = (school: string) => students.filter((st) => st.schoolId === school).map((st) => st.studentId);
     const taught = students.filter((st) => teachersOf(st.studentId).includes(teacher)).map((st) => st.studentId);
     const enrolmentOf: Record<string, string> = {};
+    // the teacher's first student is enrolled with vendor A (invited, not opted out, enrolled); no one else is served
+    const served = taught[0] as string;
+    const post = async (path: string, body?: unknown) => {
+      const r = await this.call('enrollment', 'POST', path, { token: admin.token, body });
+      if (r.status >= 300) throw new Error(`POST ${path}: ${r.status} ${r.text.slice(0, 200)}`);
+      return JSON.parse(r.text) as { enrolmentId: string };
+    };
     for (const st of students) {
-      const owner = { district: 'A' as const, schoolId: st.schoolId, teacherIds: teachersOf(st.studentId) };
+      const owner = {
+        district: 'A' as const,
+        schoolId: st.schoolId,
+        teacherIds: teachersOf(st.studentId),
+        servedBy: st.studentId === served ? [this.vendorIds.A] : [],
+      };
       this.mark(owner, st.studentId);
-      const r = await this.call('enrollment', 'POST', `/v1/programs/${this.programIds.A}/enrolments`, {
-        token: admin.token,
-        body: { studentId: st.studentId },
-      });
-      if (r.status !== 201) throw new Error(`identifying ${st.studentId}: ${r.status} ${r.text.slice(0, 200)}`);
-      const enrolmentId = (JSON.parse(r.text) as { enrolmentId: string }).enrolmentId;
+      const { enrolmentId } = await post(`/v1/programs/${this.programIds.A}/enrolments`, { studentId: st.studentId });
       enrolmentOf[st.studentId] = enrolmentId;
       this.mark(owner, enrolmentId);
+      if (st.studentId !== served) continue;
+      await post(`/v1/enrolments/${enrolmentId}/invitation`);
+      await post(`/v1/enrolments/${enrolmentId}/consent`, { decision: 'not_opted_out', date: '2026-09-03' });
+      await post(`/v1/enrolments/${enrolmentId}/enrolment`, { vendorId: this.vendorIds.A, startDate: '2026-09-14' });
     }
     this.schoolScope = {
       mine,
@@ -300,6 +317,7 @@ export class World {
       students: { mine: of(mine), other: of(other) },
       enrolments: enrolmentOf,
       teacher: { id: teacher, students: taught },
+      served: { studentId: served, enrolmentId: enrolmentOf[served] as string, vendorId: this.vendorIds.A },
     };
     const set = await this.call('scheduling', 'PUT', `/v1/schools/${other}/bell-schedule`, {
       token: admin.token,

@@ -94,7 +94,23 @@ const foreignStudent = (s: SchoolScope, c: Caller): string => {
   const notTaught = [...s.students.mine, ...s.students.other].filter((id) => !s.teacher.students.includes(id));
   return notTaught[0] as string;
 };
-const foreignEnrolment = (s: SchoolScope, c: Caller) => s.enrolments[foreignStudent(s, c)] as string;
+/**
+ * Vendors too: vendor A (which serves one student) is aimed at a student it does not serve, vendor A2 at vendor A's
+ * student, vendor B at vendor A's student (another district).
+ */
+const studentProbe =
+  (pick: (s: SchoolScope, c: Caller, studentId: string) => MatrixRequest) =>
+  (w: World, c: Caller): MatrixRequest | null => {
+    const s = w.schoolScope;
+    if (!s) return null;
+    if (schoolBound(c)) return pick(s, c, foreignStudent(s, c));
+    if (!vendorOnly(c)) return null;
+    const target =
+      c.vendorId === s.served.vendorId
+        ? [...s.students.mine, ...s.students.other].find((id) => id !== s.served.studentId)
+        : s.served.studentId;
+    return target ? pick(s, c, target) : null;
+  };
 /** A student of the caller's own scope in district A (the teacher's own); district B has no roster (null). */
 const ownStudent = (w: World, c: Caller): string | null => {
   const s = c.district === 'A' ? w.schoolScope : null;
@@ -181,7 +197,7 @@ export const ROUTE_ACCESS: RouteRow[] = [
       const own = ownStudent(w, c);
       return { params: { enrolmentId: (own && w.schoolScope?.enrolments[own]) || randomUUID() } };
     },
-    probe: schoolProbe((s, c) => ({ params: { enrolmentId: foreignEnrolment(s, c) } })),
+    probe: studentProbe((s, _c, studentId) => ({ params: { enrolmentId: s.enrolments[studentId] as string } })),
   }),
   row('enrollment', 'POST /v1/assessments/imports', PROGRAM, 'district'),
   row('enrollment', 'GET /v1/programs/{programId}/eligibility', PROGRAM, 'district', {
@@ -268,10 +284,10 @@ export const ROUTE_ACCESS: RouteRow[] = [
   row('session-ledger', 'POST /v1/ingest/events', ['vendor'], 'vendor', { body: 'event-verdict' }),
   row('session-ledger', 'POST /v1/ingest/datas-csv', ['vendor'], 'vendor'),
   row('session-ledger', 'GET /v1/dosage/students/{studentId}', PROGRAM_SCHOOL_VENDOR, 'vendor', {
-    probe: schoolProbe((s, c) => ({ params: { studentId: foreignStudent(s, c) } })),
+    probe: studentProbe((_s, _c, studentId) => ({ params: { studentId } })),
   }),
   row('session-ledger', 'GET /v1/dosage/students/{studentId}/schedule', PROGRAM_SCHOOL_VENDOR, 'vendor', {
-    probe: schoolProbe((s, c) => ({ params: { studentId: foreignStudent(s, c) } })),
+    probe: studentProbe((_s, _c, studentId) => ({ params: { studentId } })),
   }),
   row('session-ledger', 'GET /v1/dosage/fidelity', PROGRAM_SCHOOL, 'school', {
     probe: schoolProbe((s, c) => ({ query: { schoolId: foreignSchool(s, c), isoWeek: '2026-W48' } })),
