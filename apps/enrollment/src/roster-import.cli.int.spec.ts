@@ -37,6 +37,7 @@ describe('npm run roster:import (CLI against a real Postgres)', () => {
         dir,
         '--students',
         '25',
+        '--canary-names',
       ],
       { cwd: root },
     );

@@ -13,7 +13,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CANARY_NAMES } from '@tutoring/shared/testing';
+// The list alone (the testing lib's index loads database and Kafka helpers this script does not need).
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { CANARY_NAMES } from '../../../libs/shared/testing/src/canary-names';
 
 export interface GenerateOptions {
   students: number;

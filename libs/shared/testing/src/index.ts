@@ -10,4 +10,12 @@ export {
   type CollectOptions,
 } from './kafka-helpers';
 export { CANARY_NAMES } from './canary-names';
+export { canaryPattern, findCanaries, scanFiles, scanKafka, type CanaryHit, type KafkaScan } from './canary-scan';
+
+/**
+ * Environment for a service a test starts as a process: its traces go to the run's trace sink (tmp/test-traces/,
+ * read by the canary check). Pass it in the stack's `extraEnv`. Empty when the run has no sink.
+ */
+export const testTelemetryEnv = (): Record<string, string> =>
+  process.env['TEST_OTLP_ENDPOINT'] ? { OTEL_EXPORTER_OTLP_ENDPOINT: process.env['TEST_OTLP_ENDPOINT'] } : {};
 export * from './session-events';

@@ -20,7 +20,7 @@ import {
 } from '@tutoring/shared/contracts';
 import { DEV_AUDIENCE, Stack, startStack } from '@tutoring/shared/dev-stack';
 import { findFreePort } from '@tutoring/shared/local-infra';
-import { freshDatabase, FreshDatabase, testKafkaBrokers } from '@tutoring/shared/testing';
+import { freshDatabase, FreshDatabase, testKafkaBrokers, testTelemetryEnv } from '@tutoring/shared/testing';
 import { collectUntil, EnrollmentApi } from './enrollment-api';
 
 const root = join(__dirname, '..', '..', '..', '..');
@@ -45,7 +45,7 @@ describe('enrolment lifecycle and vendor assignments', () => {
       services: ['enrollment'],
       ports: { enrollment: await findFreePort() },
       logDir: join(root, 'tmp', 'e2e-logs', `enrolment-${Date.now().toString(36)}`),
-      extraEnv: { enrollment: { ENROLLMENT_MASTER_KEY: randomBytes(32).toString('hex') } },
+      extraEnv: { enrollment: { ENROLLMENT_MASTER_KEY: randomBytes(32).toString('hex'), ...testTelemetryEnv() } },
     });
     admin = new EnrollmentApi(
       stack.get('enrollment').url,
@@ -64,6 +64,7 @@ describe('enrolment lifecycle and vendor assignments', () => {
         '12',
         '--schools',
         '1',
+        '--canary-names',
       ],
       {
         cwd: root,
@@ -205,6 +206,60 @@ describe('enrolment lifecycle and vendor assignments', () => {
     expect(audit.json.items).toContainEqual(
       expect.objectContaining({ action: 'read', resourceType: 'student.enrolment', resourceIds: [s1.studentId] }),
     );
+
+    // The roster moves s2 (served by vendor B) to another grade: vendor B gets the new snapshot; then s2 leaves the
+    // roster: vendor B gets the withdrawal (reason left_roster), and vendor A hears of neither.
+    const username = (await admin.call('GET', `/v1/students/${s2.studentId}/pii?purpose=roster%20delta%20test`)).json
+      .pii.username as string;
+    const sourcedId = `00000007-0000-4000-8000-${Number(username.slice(1)).toString(16).padStart(12, '0')}`;
+    const users = readFileSync(join(dir, 'users.csv'), 'utf8').trim().split('\n');
+    const row = users.find((l) => l.startsWith(`${sourcedId},`)) as string;
+    const newGrade = s2.grade === '8' ? '07' : '08';
+    const delta = async (line: string) => {
+      const deltaDir = mkdtempSync(join(tmpdir(), 'enrolment-delta-'));
+      writeFileSync(
+        join(deltaDir, 'manifest.csv'),
+        'propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\nfile.users,delta\n',
+      );
+      writeFileSync(join(deltaDir, 'users.csv'), `${users[0]}\n${line}\n`);
+      try {
+        return (await admin.importRoster(deltaDir)).json;
+      } finally {
+        rmSync(deltaDir, { recursive: true, force: true });
+      }
+    };
+    const active = (l: string, status = 'active') => l.replace(/^([^,]+),,,/, `$1,${status},2026-10-01T00:00:00Z,`);
+    expect(await delta(active(row).replace(/,(KG|0[1-8]),/, `,${newGrade},`))).toMatchObject({
+      applied: true,
+      enrolments: { updated: 1, withdrawn: 0 },
+    });
+    expect(await delta(active(row, 'tobedeleted'))).toMatchObject({
+      applied: true,
+      enrolments: { updated: 0, withdrawn: 1 },
+    });
+    const laterB = await collectUntil(
+      brokers,
+      vendorAssignmentsTopic(vendorB),
+      () => true,
+      (ms) => ms.length >= 3,
+    );
+    expect(laterB.map((m) => JSON.parse(m.value ?? '{}'))).toEqual([
+      expect.objectContaining({ status: 'enrolled', grade: s2.grade }),
+      expect.objectContaining({ status: 'enrolled', grade: newGrade.replace(/^0/, ''), studentId: s2.studentId }),
+      expect.objectContaining({ status: 'withdrawn', reason: 'left_roster', studentId: s2.studentId }),
+    ]);
+    for (const m of laterB)
+      expect(validateInternalEvent(ENROLMENT_CHANGED_V1, JSON.parse(m.value ?? '{}')).ok).toBe(true);
+    expect(
+      JSON.stringify(
+        await collectUntil(
+          brokers,
+          vendorAssignmentsTopic(vendorA),
+          () => true,
+          (ms) => ms.length >= 2,
+        ),
+      ),
+    ).not.toContain(s2.studentId);
   });
   it('tutors: a vendor registers its own tutors only; clearance on a date is reported with the reason', async () => {
     const vendorA = (await admin.call('POST', '/v1/vendors', { name: 'Gamma Tutors' })).json.vendorId as string;

@@ -2,6 +2,7 @@
 // the test workers through process.env (workers are forked after this and inherit it).
 import { getHandles, infraLog, setHandles, type TestInfraHandles } from './infra-handles';
 import { loadLocalInfra } from './load-local-infra';
+import { canaryBaseline, canaryCheckEnabled, startTraceSink } from './canary-check';
 
 function setEnv(handles: TestInfraHandles, name: string, value: string): void {
   if (process.env[name] !== value) handles.setEnv.push(name);
@@ -52,6 +53,14 @@ export default async function globalSetup(): Promise<void> {
     const { default: teardown } = await import('./global-teardown');
     await teardown();
     throw err;
+  }
+  if (canaryCheckEnabled()) {
+    // the canary check at teardown reads what the run adds to logs and traces, and every topic of the broker
+    handles.canary = canaryBaseline();
+    const traces = await startTraceSink(handles.canary.runId);
+    handles.stops.push({ name: 'trace sink', stop: traces.stop });
+    setEnv(handles, 'TEST_OTLP_ENDPOINT', traces.endpoint);
+    setEnv(handles, 'TEST_RUN_ID', handles.canary.runId); // workers (forked later) copy their output under it
   }
   infraLog(`ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
 }
