@@ -32,12 +32,15 @@ import {
 import { createServiceDataSource, inTenantTransaction, provisionServiceDatabase } from '@tutoring/shared/persistence';
 import { DosageQueries, LedgerProjector } from '@tutoring/session-ledger/infrastructure';
 import { naiveSaved, startNaiveConsumer } from './naive-handler';
+import { rebuildOnly } from './rebuild-only';
 import { idFor, SessionPlan, sessionWorkload, studentIdOf, toKafkaMessage } from '@tutoring/shared/testing';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const NAIVE_EVENTS = Number(process.env['NAIVE_EVENTS'] ?? 4_000);
 const QUERY_STUDENTS = Number(process.env['QUERY_STUDENTS'] ?? 33_000);
 const QUERIES = Number(process.env['QUERIES'] ?? 2_000);
+/** The measure fails rather than hang when the service stops making progress. */
+const READ_MODEL_TIMEOUT_S = Number(process.env['BENCH_TIMEOUT_S'] ?? 1_800);
 const root = join(__dirname, '..', '..');
 const log = (msg: string): void => void process.stderr.write(`[bench] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -130,6 +133,8 @@ async function copyAnchor(db: Client, plan: SessionPlan, n: number): Promise<num
 }
 
 async function main(): Promise<void> {
+  // `-- --only=rebuild`: the projection side alone (ledger filled by COPY, no Kafka, no service).
+  if (process.argv.includes('--only=rebuild')) return rebuildOnly(EVENTS);
   const pg = await resolvePostgres({ log });
   const kafka = await resolveKafka({ log } as never);
   const name = `bench_ingest_${Date.now().toString(36)}`;
@@ -161,12 +166,13 @@ async function main(): Promise<void> {
       extraEnv: {
         'session-ledger': {
           ...(process.env['INGEST_PROFILE'] ? { INGEST_PROFILE: '1' } : {}),
-          ...(process.env['BENCH_CPU_PROF_DIR']
-            ? {
-                BENCH_CPU_PROF_DIR: process.env['BENCH_CPU_PROF_DIR'],
-                NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.js')}`,
-              }
-            : {}),
+          ...(process.env['BENCH_CPU_PROF_DIR'] ? { BENCH_CPU_PROF_DIR: process.env['BENCH_CPU_PROF_DIR'] } : {}),
+          NODE_OPTIONS: [
+            process.env['BENCH_SERVICE_NODE_OPTIONS'] ?? '',
+            process.env['BENCH_CPU_PROF_DIR'] ? `--require ${join(__dirname, 'cpu-profile.js')}` : '',
+          ]
+            .join(' ')
+            .trim(),
         },
       },
     });
@@ -257,6 +263,7 @@ async function main(): Promise<void> {
       }
       if (n >= EVENTS && (await projector.lag(plan.districtId)) === 0) break;
       alive();
+      if (seconds(t0) > READ_MODEL_TIMEOUT_S) throw new Error(`read models not caught up after ${READ_MODEL_TIMEOUT_S} s`);
       await sleep(100);
     }
     if (!ingestOnly) {

@@ -17,6 +17,8 @@ const D1 = '22222222-2222-4222-8222-222222222222';
 const D2 = '33333333-3333-4333-8333-333333333333';
 const V1 = '11111111-1111-4111-8111-111111111111';
 const V2 = '44444444-4444-4444-8444-444444444444';
+const D3 = '55555555-5555-4555-8555-555555555555';
+const D4 = '66666666-6666-4666-8666-666666666666';
 const uuid = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const TUTORS = [uuid(9001), uuid(9002)];
 const STATUSES = ['present', 'late', 'left_early', 'absent_excused', 'absent_unexcused'] as const;
@@ -203,6 +205,67 @@ describe('ledger projector (real Postgres, runtime role, RLS)', () => {
     // A second rebuild lands in the first slot again: both slots equal, row for row.
     await projector.rebuild();
     for (const districtId of [D1, D2]) expect(await snapshot(districtId, 'a')).toEqual(await snapshot(districtId, 'b'));
+  });
+
+  /** A ledger entry written with a chosen (historical) writer transaction id, as a slow or reordered writer leaves it. */
+  const rawEntry = async (
+    districtId: string,
+    sessionId: string,
+    version: number,
+    transactionId: string,
+    minutes: number,
+  ): Promise<void> => {
+    const studentId = uuid(700);
+    await inTenantTransaction(ds, districtId, (m) =>
+      m.query(
+        `INSERT INTO session_ledger.ledger_entries (stream_id, stream_version, event_id, event_type, schema_version, district_id,
+           vendor_id, data, metadata, verdicts, local_date, transaction_id)
+         VALUES ($1, $2, $3, $4, 1, $5, $6, $7, '{}', $8, '2026-11-03', $9::xid8)`,
+        [
+          `${V1}/${sessionId}`,
+          version,
+          `${sessionId}-${version}`,
+          `org.tutoring.session.${version === 1 ? 'delivered' : 'corrected'}.v1`,
+          districtId,
+          V1,
+          JSON.stringify({
+            sessionId,
+            tutorId: TUTORS[0],
+            groupId: null,
+            attendance: [{ studentId, status: 'present', minutes }],
+          }),
+          JSON.stringify([{ studentId, billable: true, exceptionCodes: [] }]),
+          transactionId,
+        ],
+      ),
+    );
+  };
+
+  it('reads writer transactions in numeric order: 999 before 1000', async () => {
+    await rawEntry(D3, 'tx-1000', 1, '1000', 30);
+    await rawEntry(D3, 'tx-999', 1, '999', 30);
+    const first = await inTenantTransaction(ds, D3, (m) => projector.reader.readBatch(m, D3, READER_START, 1));
+    expect(first.rows.map((r) => r.transactionId)).toEqual(['999']);
+    const rest = await inTenantTransaction(ds, D3, (m) => projector.reader.readBatch(m, D3, first.next, 10));
+    expect(rest.rows.map((r) => r.transactionId)).toEqual(['1000']);
+    expect(await projector.catchUp()).toBe(2);
+    expect(await projector.lag(D3)).toBe(0);
+  });
+
+  it('replays a batch with every session loaded when a session new by its stream version already has a row', async () => {
+    // Version 2 was written by a transaction with a lower id than version 1's, so the reader meets it first.
+    await rawEntry(D4, 'reordered', 2, '500', 40);
+    await rawEntry(D4, 'reordered', 1, '501', 30);
+    expect(await projector.projectDistrict(D4, undefined, 1)).toBe(1); // version 2 alone
+    expect(await projector.projectDistrict(D4, undefined, 1)).toBe(1); // version 1: taken as new, has a row → replay
+    expect(await projector.lag(D4)).toBe(0);
+    const ref = await reference(D4);
+    const snap = await snapshot(D4);
+    expect(snap.dosage).toEqual(
+      [...ref.dosage.values()].map((d) => `${d.studentId}|${d.isoWeek}|${d.attendedMinutes}|${d.countedSessions}`),
+    );
+    expect(snap.dosage).toEqual([`${uuid(700)}|2026-W45|30|1`]); // counted once, not 40 + 30
+    expect(snap.sessions).toHaveLength(1);
   });
 
   it('isolates districts: a tenant transaction sees only its own read-model rows and checkpoints', async () => {

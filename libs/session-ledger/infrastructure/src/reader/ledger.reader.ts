@@ -88,11 +88,14 @@ export class LedgerReader {
     cp: ReaderCheckpoint,
     limit: number,
   ): Promise<{ rows: ReadLedgerRow[]; next: ReaderCheckpoint }> {
-    // One statement, so the xmin and the rows come from the same snapshot. The batch is chosen on the narrow
-    // (transaction_id, position) pairs first and only its rows are fetched whole: whatever plan the statistics lead
-    // to, at most the keys of the backlog are sorted, never its documents. The order is on the table's columns
-    // (an output column named transaction_id would be sorted as text, and 10000 sorts before 9999). Only the fields
-    // the projection reads are sent; the start time only where no local date was recorded.
+    // One statement, so the xmin and the rows come from the same snapshot. The order is on the table's columns
+    // (an output column named transaction_id would be sorted as text, and 10000 sorts before 9999) and must come
+    // from the (district_id, transaction_id, position) index, so the LIMIT stops the scan after one batch: with
+    // statistics that predate a backlog, the planner would otherwise fetch and sort the whole backlog on every batch
+    // (quadratic catch-up). Hence no sort for this one statement; the batch is picked on the narrow keys and only
+    // its rows are fetched whole. Only the fields the projection reads are sent; the start time only where no
+    // local date was recorded.
+    await m.query(`SET LOCAL enable_sort = off`);
     const raw = (await m.query(
       `WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin)
        SELECT s.xmin, e.* FROM s LEFT JOIN LATERAL (
@@ -112,6 +115,7 @@ export class LedgerReader {
           ORDER BY o.transaction_id, o.position) e ON true`,
       [districtId, cp.horizon, cp.done, cp.partial?.transactionId ?? '0', cp.partial?.position ?? 0, limit],
     )) as Raw[];
+    await m.query(`SET LOCAL enable_sort = on`);
     const xmin = raw[0]?.xmin ?? cp.horizon;
     const rows: ReadLedgerRow[] = [];
     for (const r of raw) {
