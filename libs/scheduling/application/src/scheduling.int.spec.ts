@@ -470,6 +470,12 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
       );
   });
 
+  it('the background planner rolls the horizon of every district it has heard of, idempotently', async () => {
+    const first = await service.planAllDistricts();
+    expect(first).toMatchObject({ districts: 2, failed: [] }); // world and other (the A/B district comes later)
+    expect((await service.planAllDistricts()).planned).toBe(0);
+  });
+
   it('stores a bell schedule with early-release periods and reads the calendar with its early-release days', async () => {
     const schedule = {
       schoolId: other.schoolId,

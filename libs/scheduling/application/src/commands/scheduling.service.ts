@@ -372,6 +372,24 @@ export class SchedulingService {
     });
   }
 
+  /**
+   * Rolls every known district's horizon forward (the background planner's tick): each district in its own tenant
+   * transaction; one district failing does not stop the others. Idempotent, so replicas may run it concurrently.
+   */
+  async planAllDistricts(): Promise<{ districts: number; planned: number; failed: string[] }> {
+    const districts = await this.store.districts(this.dataSource.manager);
+    let planned = 0;
+    const failed: string[] = [];
+    for (const districtId of districts) {
+      try {
+        planned += (await this.planHorizon({ districtId, by: 'scheduling-planner' }, null, null)).planned;
+      } catch {
+        failed.push(districtId);
+      }
+    }
+    return { districts: districts.length, planned, failed };
+  }
+
   async cancelOccurrence(
     actor: Actor,
     occurrenceId: string,

@@ -30,13 +30,7 @@ export const firstFit = (p: SchoolProblem, groups: ProposedGroup[], students: Au
         pt !== undefined &&
         fits(pt, free) &&
         (gradesOf.get(g)?.has(s.grade) ||
-          tutorFits(
-            tutorById.get(g.tutorId)!,
-            p.input.program,
-            p.schoolId,
-            s.vendorId!,
-            [s.grade],
-          ))
+          tutorFits(tutorById.get(g.tutorId)!, p.input.program, p.schoolId, s.vendorId!, [s.grade]))
       );
     });
     if (joinable) {

@@ -20,6 +20,9 @@ export class ReferenceStore {
        ON CONFLICT (district_id) DO UPDATE SET time_zone = EXCLUDED.time_zone`,
       [d.districtId, d.timeZone],
     );
+    await m.query(`INSERT INTO ${this.schema}.district_registry (district_id) VALUES ($1) ON CONFLICT DO NOTHING`, [
+      d.districtId,
+    ]);
   }
 
   async upsertCalendar(m: EntityManager, c: SchoolCalendarSetV1): Promise<void> {

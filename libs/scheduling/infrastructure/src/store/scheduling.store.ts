@@ -101,6 +101,14 @@ export class SchedulingStore {
   /** Writes of enrollment's snapshots into the local reference tables. */
   readonly reference: ReferenceStore;
 
+  /** Every district scheduling has heard of (the registry: ids only, outside any tenant transaction). */
+  async districts(m: EntityManager): Promise<string[]> {
+    const rows = (await m.query(`SELECT district_id FROM ${this.schema}.district_registry ORDER BY district_id`)) as {
+      district_id: string;
+    }[];
+    return rows.map((r) => r.district_id);
+  }
+
   // ── reads of the reference tables ─────────────────────────────────────────────────────────────────────
   async timeZone(m: EntityManager, districtId: string): Promise<string | null> {
     const rows = (await m.query(`SELECT time_zone FROM ${this.schema}.districts WHERE district_id = $1`, [
