@@ -114,6 +114,7 @@ describe('authorization matrix: every route x every role x two districts x vendo
     await world.setUp();
     if (services.includes('enrollment')) await world.seedOrganisation();
     if (services.includes('enrollment') && services.includes('scheduling')) await world.seedSchoolScope();
+    if (services.includes('outcomes-contracting')) await world.seedMoney();
     if (services.includes('session-ledger')) await world.seedLedgerRejections(testKafkaBrokers());
     for (const s of services) operations.push(...(await operationsOf(stack, s)));
   });
@@ -331,6 +332,23 @@ describe('authorization matrix: every route x every role x two districts x vendo
     };
     expect(await enrolmentsOf('A/vendor:A')).toEqual([scope.served.enrolmentId]);
     expect(await enrolmentsOf('A/vendor:A2')).toEqual([]);
+  });
+
+  it("money: vendor A reads its own statement, A2 lists none of A's; A's district admin finds the issue in the audit log", async () => {
+    const money = world.money;
+    if (!money) return expect(services.includes('outcomes-contracting')).toBe(false);
+    const get = (key: string, path: string, query?: Record<string, string>) =>
+      world.call('outcomes-contracting', 'GET', path, { token: world.caller(key).token, query });
+    expect((await get('A/vendor:A', `/v1/statements/${money.A.statementId}`)).status).toBe(200);
+    expect((await get('A/vendor:A', '/v1/contracts')).text).toContain(money.A.contractId);
+    const ofA2 = JSON.parse((await get('A/vendor:A2', '/v1/statements')).text) as { items: unknown[] };
+    expect(ofA2.items).toEqual([]);
+    const audit = await get('A/district_admin', '/v1/audit', { resourceId: money.A.statementId, limit: '50' });
+    expect(JSON.parse(audit.text)).toMatchObject({
+      items: expect.arrayContaining([
+        expect.objectContaining({ action: 'create', resourceType: 'payout_statement', actorSub: 'matrix-A-finance' }),
+      ]),
+    });
   });
 
   it('probes: objects of another district, vendor or school are 403 or 404 and leak nothing', async () => {

@@ -79,6 +79,8 @@ export class World {
   readonly programIds: Record<DistrictKey, string> = { A: '', B: '' };
   readonly callers: Caller[] = [];
   schoolScope: SchoolScope | null = null;
+  /** Per district: a contract with its own vendor (A: vendor A, B: vendor B) and its September base statement. */
+  money: Record<DistrictKey, { contractId: string; statementId: string }> | null = null;
   private readonly markers: { owner: Owner; id: string }[] = [];
 
   constructor(
@@ -338,6 +340,39 @@ export class World {
     }
   }
 
+  /** A contract and an issued base statement per district (outcomes-contracting), marked with district and vendor. */
+  async seedMoney(): Promise<void> {
+    const money: Partial<Record<DistrictKey, { contractId: string; statementId: string }>> = {};
+    for (const d of ['A', 'B'] as const) {
+      const finance = this.caller(`${d}/finance`);
+      const vendorId = d === 'A' ? this.vendorIds.A : this.vendorIds.B;
+      const contract = await this.call('outcomes-contracting', 'POST', '/v1/contracts', {
+        token: finance.token,
+        body: {
+          vendorId,
+          name: `Matrix contract ${d}`,
+          startDate: '2026-09-01',
+          endDate: '2027-06-30',
+          rateCard: MATRIX_RATE_CARD,
+        },
+      });
+      if (contract.status !== 201)
+        throw new Error(`contract in ${d}: ${contract.status} ${contract.text.slice(0, 200)}`);
+      const contractId = (JSON.parse(contract.text) as { contractId: string }).contractId;
+      const statement = await this.call('outcomes-contracting', 'POST', `/v1/contracts/${contractId}/statements`, {
+        token: finance.token,
+        body: { kind: 'base', month: '2026-09' },
+      });
+      if (statement.status !== 201)
+        throw new Error(`statement in ${d}: ${statement.status} ${statement.text.slice(0, 200)}`);
+      const statementId = (JSON.parse(statement.text) as { statement: { statementId: string } }).statement.statementId;
+      this.mark({ district: d, vendorId }, contractId);
+      this.mark({ district: d, vendorId }, statementId);
+      money[d] = { contractId, statementId };
+    }
+    this.money = money as Record<DistrictKey, { contractId: string; statementId: string }>;
+  }
+
   /**
    * Gives the ledger something to leak: one unusable event on each vendor's sessions topic, so each vendor (A, A2
    * in district A, B in district B) has a rejection carrying its vendor id. Waits until each district admin sees
@@ -417,3 +452,15 @@ function parseCsv(text: string): Record<string, string>[] {
   const names = (head ?? '').split(',');
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i] ?? String(i), v])));
 }
+
+/** A small valid rate card (base pay only) for the matrix's contracts. */
+const MATRIX_RATE_CARD = {
+  base: { unit: 'student_hour', unitPriceCents: 4000, hourRounding: 'quarter_hour_down' },
+  attendanceGateBp: 7000,
+  outcome: null,
+  declinePenalty: null,
+  holdbackBp: 0,
+  capPerStudentCents: null,
+  capPerContractCents: null,
+  settlementWindows: [],
+};

@@ -119,6 +119,23 @@ const ownStudent = (w: World, c: Caller): string | null => {
     (teacherOnly(c) ? s.teacher.students[0] : s.students.mine.find((id) => s.teacher.students.includes(id))) ?? null
   );
 };
+// Money (w.money: per district a contract with its own vendor and a base statement). A vendor is aimed at another
+// vendor's (A2 at A's, A at B's, B at A's), everyone else at the other district's.
+type Money = NonNullable<World['money']>['A'];
+const foreignMoney = (w: World, c: Caller): Money | null => {
+  if (!w.money) return null;
+  if (c.key === 'A/vendor:A2') return w.money.A;
+  return c.district === 'A' ? w.money.B : w.money.A;
+};
+const moneyProbe =
+  (pick: (m: Money) => MatrixRequest) =>
+  (w: World, c: Caller): MatrixRequest | null => {
+    const m = foreignMoney(w, c);
+    return m ? pick(m) : null;
+  };
+const ownMoney = (w: World, c: Caller): Money | null =>
+  w.money && c.key !== 'A/vendor:A2' ? w.money[c.district] : null;
+
 /** District A's callers act on the first school of the school scope; district B has no roster (random ids). */
 const ownScope = (w: World, c: Caller): SchoolScope | null => (c.district === 'A' ? w.schoolScope : null);
 
@@ -302,17 +319,37 @@ export const ROUTE_ACCESS: RouteRow[] = [
   // outcomes-contracting
   row('outcomes-contracting', 'POST /v1/contracts', MONEY, 'district'),
   row('outcomes-contracting', 'GET /v1/contracts', MONEY_VENDOR, 'vendor'),
-  row('outcomes-contracting', 'GET /v1/contracts/{contractId}', MONEY_VENDOR, 'vendor'),
+  row('outcomes-contracting', 'GET /v1/contracts/{contractId}', MONEY_VENDOR, 'vendor', {
+    request: (w, c) => ({ params: { contractId: ownMoney(w, c)?.contractId ?? randomUUID() } }),
+    probe: moneyProbe((m) => ({ params: { contractId: m.contractId } })),
+  }),
   row('outcomes-contracting', 'POST /v1/contracts/{contractId}/versions', MONEY, 'district'),
   row('outcomes-contracting', 'POST /v1/contracts/{contractId}/statements', ['finance'], 'district'),
   row('outcomes-contracting', 'POST /v1/what-if', MONEY, 'district'),
   row('outcomes-contracting', 'GET /v1/statements', MONEY_VENDOR, 'vendor'),
-  row('outcomes-contracting', 'GET /v1/statements/{statementId}', MONEY_VENDOR, 'vendor'),
-  row('outcomes-contracting', 'GET /v1/statements/{statementId}/csv', MONEY_VENDOR, 'vendor'),
-  row('outcomes-contracting', 'GET /v1/statements/{statementId}/recomputation', MONEY, 'district'),
-  row('outcomes-contracting', 'POST /v1/statements/{statementId}/approval', ['finance'], 'district'),
-  row('outcomes-contracting', 'POST /v1/statements/{statementId}/disputes', ['vendor'], 'vendor'),
-  row('outcomes-contracting', 'GET /v1/statements/{statementId}/disputes', MONEY_VENDOR, 'vendor'),
+  row('outcomes-contracting', 'GET /v1/statements/{statementId}', MONEY_VENDOR, 'vendor', {
+    request: (w, c) => ({ params: { statementId: ownMoney(w, c)?.statementId ?? randomUUID() } }),
+    probe: moneyProbe((m) => ({ params: { statementId: m.statementId } })),
+  }),
+  row('outcomes-contracting', 'GET /v1/statements/{statementId}/csv', MONEY_VENDOR, 'vendor', {
+    request: (w, c) => ({ params: { statementId: ownMoney(w, c)?.statementId ?? randomUUID() } }),
+    probe: moneyProbe((m) => ({ params: { statementId: m.statementId } })),
+  }),
+  row('outcomes-contracting', 'GET /v1/statements/{statementId}/recomputation', MONEY, 'district', {
+    probe: moneyProbe((m) => ({ params: { statementId: m.statementId } })),
+  }),
+  row('outcomes-contracting', 'POST /v1/statements/{statementId}/approval', ['finance'], 'district', {
+    probe: moneyProbe((m) => ({ params: { statementId: m.statementId } })),
+  }),
+  row('outcomes-contracting', 'POST /v1/statements/{statementId}/disputes', ['vendor'], 'vendor', {
+    probe: moneyProbe((m) => ({
+      params: { statementId: m.statementId },
+      body: { lineIndex: 0, reason: 'matrix probe' },
+    })),
+  }),
+  row('outcomes-contracting', 'GET /v1/statements/{statementId}/disputes', MONEY_VENDOR, 'vendor', {
+    probe: moneyProbe((m) => ({ params: { statementId: m.statementId } })),
+  }),
   row('outcomes-contracting', 'POST /v1/disputes/{disputeId}/resolution', ['finance'], 'district'),
   row('outcomes-contracting', 'GET /v1/audit', ADMIN, 'district', {
     ok: 200,
