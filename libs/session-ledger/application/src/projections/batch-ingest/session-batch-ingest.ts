@@ -43,7 +43,6 @@ export interface BatchItem {
   origin: IngestOrigin;
 }
 
-
 interface Append {
   item: number;
   checked: Accepted;

@@ -40,7 +40,7 @@ export class StageTimer {
     this.items += items;
     if (this.chunks % this.every !== 0) return;
     const total = [...this.totals.values()].reduce((a, b) => a + b, 0);
-    const parts = [...this.totals].map(([k, v]) => `${k}=${(v / this.items * 1000).toFixed(0)}µs`);
+    const parts = [...this.totals].map(([k, v]) => `${k}=${((v / this.items) * 1000).toFixed(0)}µs`);
     this.write(
       `[ingest-profile] chunks=${this.chunks} items=${this.items} avg/item=${((total / this.items) * 1000).toFixed(0)}µs ${parts.join(' ')}`,
     );
