@@ -56,6 +56,8 @@ export async function serviceEnvironments(options: StackOptions): Promise<Map<Se
       OTEL_SERVICE_NAME: service.name,
       SHUTDOWN_GRACE_MS: '20000',
       ...(service.name === 'enrollment' ? { ENROLLMENT_MASTER_KEY: masterKey } : {}),
+      // Test runs set TEST_OTLP_ENDPOINT (their trace sink, read by the PII canary check): every service's traces go there.
+      ...(process.env['TEST_OTLP_ENDPOINT'] ? { OTEL_EXPORTER_OTLP_ENDPOINT: process.env['TEST_OTLP_ENDPOINT'] } : {}),
       ...(options.extraEnv?.[service.name] ?? {}),
     });
   }
