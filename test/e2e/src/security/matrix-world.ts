@@ -13,7 +13,7 @@ export type DistrictKey = 'A' | 'B';
 
 /**
  * A OneRoster 1.2 CSV district of 4 invented students in 2 schools, one teacher per grade and school, written once by
- * `tools/generators/oneroster/generate-district.ts --students 4 --schools 2 --seed 31` (kept as files so the matrix
+ * `tools/generators/oneroster/generate-district.ts --students 4 --schools 2 --seed 31 --canary-names` (kept as files so the matrix
  * does not start a generator process).
  */
 const ROSTER_DIR = join(__dirname, 'fixtures', 'matrix-roster');
