@@ -1,7 +1,7 @@
 // Planned occurrences and their cancellations. A cancellation names its reason and who is accountable (district or
 // vendor): outcomes contracts pay or penalise on it. A one-off occurrence (make-up session) must fall on an
 // instructional day.
-import { dayTypeOn, periodOn, type BellSchedule, type SchoolCalendar } from '../calendar/bell-schedule';
+import { dayTypeOn, periodMinutes, periodOn, type BellSchedule, type SchoolCalendar } from '../calendar/bell-schedule';
 import { conflict, ScheduleConflictError, type Conflict } from '../conflicts/schedule-conflict';
 import { minutesOf, timeOf, zonedTimestamp, type LocalDate } from '../time/local-time';
 
@@ -133,6 +133,13 @@ export const planOneOff = (input: {
   if (!period)
     throw new ScheduleConflictError([
       conflict('slot_unknown_period', `school ${input.schoolId} has no period ${input.period} on ${input.date}`),
+    ]);
+  if (input.minutes > periodMinutes(period))
+    throw new ScheduleConflictError([
+      conflict(
+        'slot_longer_than_period',
+        `a ${input.minutes}-minute session does not fit period ${input.period} on ${input.date} (${periodMinutes(period)} minutes)`,
+      ),
     ]);
   const start = minutesOf(period.start);
   return {

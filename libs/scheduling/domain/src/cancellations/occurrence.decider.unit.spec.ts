@@ -1,9 +1,10 @@
-import { uid, VENDOR } from '../testing.builders';
+import { calendar, SCHOOL, uid, VENDOR, weeklyBell } from '../testing.builders';
 import { ScheduleConflictError } from '../conflicts/schedule-conflict';
 import {
   decideCancellation,
   evolveOccurrence,
   oneOffClashes,
+  planOneOff,
   type CancelOccurrence,
   type OccurrenceState,
 } from './occurrence.decider';
@@ -97,6 +98,22 @@ describe('a one-off (make-up) session', () => {
     expect(
       oneOffClashes({ ...at('09:00', '09:30'), studentIds: [uid(2)] }, [{ ...booked, cancelledStudentIds: [uid(2)] }]),
     ).toEqual([]);
+  });
+
+  it('must fit its period on that day', () => {
+    const cal = calendar('2026-11-23', '2026-11-27');
+    const plan = (minutes: number) =>
+      planOneOff({
+        schoolId: SCHOOL,
+        date: '2026-11-24',
+        period: 'P3',
+        minutes,
+        schedule: weeklyBell(),
+        calendar: cal,
+        timeZone: 'America/Chicago',
+      });
+    expect(plan(45).endsAt).toBe('2026-11-24T10:45:00-06:00');
+    expect(() => plan(50)).toThrow('a 50-minute session does not fit period P3 on 2026-11-24 (45 minutes)');
   });
 
   it('does not clash back to back, or with a session of other people', () => {
