@@ -166,24 +166,50 @@ export interface ProjectionBatch {
   tutors: Map<string, StudentTutorRow>;
 }
 
-/**
- * Adds one session version's contributions (sign -1 takes it back) into the batch's delta maps, in place: a rebuild
- * folds tens of thousands of entries per batch, so no intermediate map or object is made per session.
- */
-const accumulate = (batch: ProjectionBatch, s: SessionRow, sign: 1 | -1): void => {
-  const paymentK = paymentKey(s.vendorId, s.period);
-  let pay = batch.payment.get(paymentK);
-  if (!pay) {
-    pay = {
-      vendorId: s.vendorId,
-      period: s.period,
-      billableMinutes: 0,
-      billableSessions: 0,
-      exceptionLines: 0,
-      exceptionMinutes: 0,
-    };
-    batch.payment.set(paymentK, pay);
+/** Delta rows of a batch keyed by two strings without building a composite key per line (a hot loop in rebuilds). */
+class TwoLevel<T> {
+  private readonly outer = new Map<string, Map<string, T>>();
+  /** The row for (a, b), made by `make` on first use. */
+  row(a: string, b: string, make: () => T): T {
+    let inner = this.outer.get(a);
+    if (!inner) {
+      inner = new Map();
+      this.outer.set(a, inner);
+    }
+    let row = inner.get(b);
+    if (!row) {
+      row = make();
+      inner.set(b, row);
+    }
+    return row;
   }
+  /** Every row under its composite key. */
+  flatten(key: (a: string, b: string) => string): Map<string, T> {
+    const out = new Map<string, T>();
+    for (const [a, inner] of this.outer) for (const [b, row] of inner) out.set(key(a, b), row);
+    return out;
+  }
+}
+
+interface Accumulator {
+  dosage: TwoLevel<DosageWeekRow>;
+  tutors: TwoLevel<StudentTutorRow>;
+  payment: TwoLevel<PaymentPeriodRow>;
+}
+
+/**
+ * Adds one session version's contributions (sign -1 takes it back) into the batch's delta rows, in place: a rebuild
+ * folds tens of thousands of entries per batch, so nothing is allocated per line but the rows themselves.
+ */
+const accumulate = (acc: Accumulator, s: SessionRow, sign: 1 | -1): void => {
+  const pay = acc.payment.row(s.vendorId, s.period, () => ({
+    vendorId: s.vendorId,
+    period: s.period,
+    billableMinutes: 0,
+    billableSessions: 0,
+    exceptionLines: 0,
+    exceptionMinutes: 0,
+  }));
   for (const line of s.lines) {
     if (line.billable) {
       pay.billableMinutes += sign * line.minutes;
@@ -193,21 +219,21 @@ const accumulate = (batch: ProjectionBatch, s: SessionRow, sign: 1 | -1): void =
       pay.exceptionMinutes += sign * line.minutes;
     }
     if (!countsForDosage(line)) continue;
-    const dosageK = dosageKey(line.studentId, s.isoWeek);
-    let week = batch.dosage.get(dosageK);
-    if (!week) {
-      week = { studentId: line.studentId, isoWeek: s.isoWeek, attendedMinutes: 0, countedSessions: 0 };
-      batch.dosage.set(dosageK, week);
-    }
+    const week = acc.dosage.row(line.studentId, s.isoWeek, () => ({
+      studentId: line.studentId,
+      isoWeek: s.isoWeek,
+      attendedMinutes: 0,
+      countedSessions: 0,
+    }));
     week.attendedMinutes += sign * line.minutes;
     week.countedSessions += sign;
-    if (s.tutorId === null) continue;
-    const tutorK = studentTutorKey(line.studentId, s.tutorId);
-    let tutor = batch.tutors.get(tutorK);
-    if (!tutor) {
-      tutor = { studentId: line.studentId, tutorId: s.tutorId, countedSessions: 0 };
-      batch.tutors.set(tutorK, tutor);
-    }
+    const tutorId = s.tutorId;
+    if (tutorId === null) continue;
+    const tutor = acc.tutors.row(line.studentId, tutorId, () => ({
+      studentId: line.studentId,
+      tutorId,
+      countedSessions: 0,
+    }));
     tutor.countedSessions += sign;
   }
 };
@@ -221,17 +247,23 @@ export const projectBatch = (
   before: ReadonlyMap<string, SessionRow | null>,
   entries: readonly ProjectedEntry[],
 ): ProjectionBatch => {
-  const batch: ProjectionBatch = { sessions: new Map(), dosage: new Map(), payment: new Map(), tutors: new Map() };
+  const sessions = new Map<string, SessionRow | null>();
+  const acc: Accumulator = { dosage: new TwoLevel(), tutors: new TwoLevel(), payment: new TwoLevel() };
   for (const entry of entries) {
     const key = sessionKeyOf(entry.vendorId, entry.sessionId);
-    const prev = batch.sessions.has(key) ? (batch.sessions.get(key) ?? null) : (before.get(key) ?? null);
+    const prev = sessions.has(key) ? (sessions.get(key) ?? null) : (before.get(key) ?? null);
     const next = evolveSession(prev, entry);
     if (prev === next) continue;
-    if (prev) accumulate(batch, prev, -1);
-    if (next) accumulate(batch, next, 1);
-    batch.sessions.set(key, next);
+    if (prev) accumulate(acc, prev, -1);
+    if (next) accumulate(acc, next, 1);
+    sessions.set(key, next);
   }
-  return batch;
+  return {
+    sessions,
+    dosage: acc.dosage.flatten(dosageKey),
+    payment: acc.payment.flatten(paymentKey),
+    tutors: acc.tutors.flatten(studentTutorKey),
+  };
 };
 
 /** Which sessions' state before a batch the store must load, and which it may take as absent. */

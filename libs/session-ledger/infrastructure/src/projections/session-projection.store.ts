@@ -210,14 +210,16 @@ export class SessionProjectionStore {
       }
       (isFresh ? insert : upsert).add(s);
     }
-    // One array parameter per column (unnest), lines as JSON text cast per element: measured cheaper for Postgres
-    // than a jsonb[] literal, one big jsonb document, or building the jsonb from flat line arrays.
+    // One array parameter per column (unnest), and every session's lines in one JSON document whose elements are
+    // matched by ordinal: measured cheaper, for Postgres and for Node, than a jsonb[] or text[] of documents, one
+    // jsonb document, or building the jsonb from flat line arrays.
     const values = `SELECT $1::uuid, x.vendor_id, x.session_id, x.local_date, x.iso_week, x.period, x.tutor_id, x.group_id,
-              x.group_size, x.counted_lines, x.counted_minutes, x.billable_lines, x.exception_lines, x.position, x.lines::jsonb
+              x.group_size, x.counted_lines, x.counted_minutes, x.billable_lines, x.exception_lines, x.position, j.lines::jsonb
          FROM unnest($2::uuid[], $3::text[], $4::date[], $5::text[], $6::text[], $7::uuid[], $8::uuid[], $9::int[], $10::int[],
-                     $11::int[], $12::int[], $13::int[], $14::bigint[], $15::text[])
+                     $11::int[], $12::int[], $13::int[], $14::bigint[]) WITH ORDINALITY
               AS x(vendor_id, session_id, local_date, iso_week, period, tutor_id, group_id, group_size, counted_lines,
-                   counted_minutes, billable_lines, exception_lines, position, lines)`;
+                   counted_minutes, billable_lines, exception_lines, position, n)
+         JOIN json_array_elements($15::json) WITH ORDINALITY AS j(lines, n) ON j.n = x.n`;
     const cols = `(district_id, vendor_id, session_id, local_date, iso_week, period, tutor_id, group_id, group_size, counted_lines,
           counted_minutes, billable_lines, exception_lines, position, lines)`;
     if (freshGone.length) {
@@ -370,9 +372,10 @@ const uniqueViolation = (error: unknown): boolean => {
   return e.code === '23505' || e.driverError?.code === '23505';
 };
 
-/** Session rows as 14 column arrays, the lines of each as one JSON text. */
+/** Session rows as 13 column arrays plus the lines of every row as one JSON document (element i = row i). */
 const sessionColumns = () => {
-  const rows = columns(14);
+  const rows = columns(13);
+  const lines: SessionRow['lines'][] = [];
   return {
     get length(): number {
       return rows.length;
@@ -402,11 +405,11 @@ const sessionColumns = () => {
         billable,
         s.lines.length - billable,
         s.position,
-        JSON.stringify(s.lines),
       ]);
+      lines.push(s.lines);
     },
     arrays(): string[] {
-      return rows.arrays();
+      return [...rows.arrays(), JSON.stringify(lines)];
     },
   };
 };
@@ -434,7 +437,22 @@ const columns = (width: number) => {
 };
 
 const QUOTED = /[\\"]/g;
+/**
+ * A Postgres array literal. Columns of numbers are joined as they are; columns of strings without quote or
+ * backslash are quoted by one join (each element stays one element whatever commas or braces it holds); anything
+ * else (nulls, strings to escape) element by element.
+ */
 const arrayLiteral = (values: unknown[]): string => {
+  if (values.length === 0) return '{}';
+  let numbers = true;
+  let plainStrings = true;
+  for (const v of values) {
+    if (typeof v !== 'number') numbers = false;
+    if (typeof v !== 'string' || v.includes('"') || v.includes('\\')) plainStrings = false;
+    if (!numbers && !plainStrings) break;
+  }
+  if (numbers) return `{${values.join(',')}}`;
+  if (plainStrings) return `{"${values.join('","')}"}`;
   const parts = new Array<string>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
