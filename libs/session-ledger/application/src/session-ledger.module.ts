@@ -1,6 +1,7 @@
 import { Inject, MiddlewareConsumer, Module, NestModule, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DeadLetterPublisher } from '@tutoring/shared/messaging';
+import { AuditModule } from '@tutoring/shared/audit';
 import { ServiceRuntime, SERVICE_RUNTIME } from '@tutoring/shared/runtime';
 import { deadLetterTopic, ENROLLMENT_VENDORS_TOPIC, LEDGER_TOPIC } from '@tutoring/shared/contracts';
 import { SessionIngestService } from './ingest/session-ingest.service';
@@ -33,7 +34,7 @@ export const HTTP_INGEST_GROUP = 'session-ledger.http-ingest';
  * Consumers start after the HTTP server is up and stop (finish batch, commit, leave group) on SIGTERM via the runtime.
  */
 @Module({
-  imports: [ProjectionsModule, DosageWarningsModule],
+  imports: [AuditModule, ProjectionsModule, DosageWarningsModule],
   controllers: [LedgerController, HttpIngestController],
   providers: [
     {

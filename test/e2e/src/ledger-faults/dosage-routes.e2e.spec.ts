@@ -169,6 +169,15 @@ describe('dosage and payment routes: scoped by district, vendor and school', () 
       instructionalWeeksElapsed: 0,
     });
 
+    // Each read of a student's series is audited, and district admins find it.
+    const audit = await get(`/v1/audit?resourceId=${student}&limit=50`, districtAdmin);
+    expect(audit.status).toBe(200);
+    expect(audit.body['items']).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'read', resourceType: 'student_dosage', resourceIds: [student] }),
+      ]),
+    );
+
     // Vendors: A serves the student and sees the series; B gets the same 404 as for a student that does not exist.
     expect((await get(`/v1/dosage/students/${student}`, { roles: ['vendor'], vendor_id: vendorA })).status).toBe(200);
     expect((await get(`/v1/dosage/students/${student}`, { roles: ['vendor'], vendor_id: vendorB })).status).toBe(404);

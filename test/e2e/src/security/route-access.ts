@@ -300,6 +300,7 @@ export const ROUTE_ACCESS: RouteRow[] = [
   ),
   row('session-ledger', 'POST /v1/ingest/events', ['vendor'], 'vendor', { body: 'event-verdict' }),
   row('session-ledger', 'POST /v1/ingest/datas-csv', ['vendor'], 'vendor'),
+  row('session-ledger', 'GET /v1/audit', ADMIN, 'district', { ok: 200, request: () => ({ query: { limit: '200' } }) }),
   row('session-ledger', 'GET /v1/dosage/students/{studentId}', PROGRAM_SCHOOL_VENDOR, 'vendor', {
     probe: studentProbe((_s, _c, studentId) => ({ params: { studentId } })),
   }),

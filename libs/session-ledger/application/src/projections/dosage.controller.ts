@@ -100,17 +100,16 @@ export class DosageController {
   ) {
     const asOf = q.asOf ?? new Date().toISOString().slice(0, 10);
     return inTenantTransaction(this.db, p.districtId, async (m) => {
-      if (!isDistrictWide(p)) {
-        const allowed =
-          (p.roles.includes('vendor') &&
-            p.vendorId !== undefined &&
-            (await this.queries.vendorServes(m, p.vendorId, studentId))) ||
-          (p.roles.includes('school_leader') &&
-            p.schoolIds.includes((await this.queries.studentSchool(m, studentId)) ?? ''));
-        // Same answer as for an unknown student: existence is not disclosed across scopes.
-        if (!allowed) throw new NotFoundException('no such student in your scope');
-      }
-      return this.queries.studentSeries(m, p.districtId, studentId, asOf);
+      await this.assertStudentInScope(m, p, studentId);
+      const series = await this.queries.studentSeries(m, p.districtId, studentId, asOf);
+      await AuditLog.record(m, {
+        actor: { sub: p.sub, roles: p.roles },
+        action: 'read',
+        resourceType: 'student_dosage',
+        resourceIds: [studentId],
+        purpose: 'GET /v1/dosage/students/:studentId',
+      });
+      return series;
     });
   }
 
