@@ -420,15 +420,16 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
     });
     expect(clash?.some((c) => c.code === 'student_double_booked')).toBe(true);
 
-    const made = await service.planMakeUp(actor, g.groupId, { date: '2026-11-17', period: 'P1' });
+    // Far beyond the planned horizon, so nothing else of this tutor or these students is planned that day yet.
+    const made = await service.planMakeUp(actor, g.groupId, { date: '2027-01-12', period: 'P1' });
     expect(made).toMatchObject({
       groupId: g.groupId,
-      date: '2026-11-17',
+      date: '2027-01-12',
       tutorId: g.tutorId,
       studentIds: g.studentIds,
     });
-    expect(made.startsAt).toBe('2026-11-17T08:00:00-06:00');
-    const again = await service.planMakeUp(actor, g.groupId, { date: '2026-11-17', period: 'P1' });
+    expect(made.startsAt).toBe('2027-01-12T08:00:00-06:00');
+    const again = await service.planMakeUp(actor, g.groupId, { date: '2027-01-12', period: 'P1' });
     expect(again.occurrenceId).toBe(made.occurrenceId);
     const published = (await outbox()).filter(
       (r) =>
