@@ -5,39 +5,19 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsObject,
   IsOptional,
   IsString,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
 import { CHANNELS, LANGUAGES, RULE_IDS } from '@tutoring/notifications/domain';
 import { DELIVERY_STATUSES, RECIPIENT_ROLES } from '@tutoring/notifications/infrastructure';
+import { OffsetPageQueryDto } from '@tutoring/shared/service-kit';
 
-export class PageDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset?: number;
-}
-
-export class DeliveriesQueryDto extends PageDto {
+export class DeliveriesQueryDto extends OffsetPageQueryDto {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
   @IsOptional()
   @IsIn(DELIVERY_STATUSES)

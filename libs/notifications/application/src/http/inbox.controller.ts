@@ -6,7 +6,7 @@ import { AuditLog, auditActor } from '@tutoring/shared/audit';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { DATA_SOURCE } from '@tutoring/shared/runtime';
-import { PageDto } from './dto';
+import { OffsetPageQueryDto } from '@tutoring/shared/service-kit';
 
 /** The ids a principal is known by in the recipient directory: its subject, its vendor, its teacher id. */
 export const principalRecipientIds = (p: Principal): string[] => [
@@ -27,7 +27,7 @@ export class InboxController {
   /** The caller's own in-app messages, newest first. Nobody sees another recipient's inbox, admins included. */
   @Get()
   @Roles('district_admin', 'program_manager', 'school_leader', 'teacher', 'vendor', 'finance')
-  async list(@Query() q: PageDto, @CurrentPrincipal() principal: Principal) {
+  async list(@Query() q: OffsetPageQueryDto, @CurrentPrincipal() principal: Principal) {
     const limit = q.limit ?? 50;
     const offset = q.offset ?? 0;
     const rows = await inTenantTransaction(this.dataSource, principal.districtId, async (m) => {

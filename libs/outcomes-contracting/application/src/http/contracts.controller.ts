@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@tutoring/shared/auth';
 import { ContractsService } from '../contracts/contracts.service';
 import { StatementsService } from '../statements/statements.service';
-import { CreateContractDto, IssueStatementDto, PageQueryDto, ReviseContractDto, WhatIfDto } from './dto';
+import { OffsetPageQueryDto } from '@tutoring/shared/service-kit';
+import { CreateContractDto, IssueStatementDto, ReviseContractDto, WhatIfDto } from './dto';
 import { actorOf, checkRateCard, http } from './http-errors';
 import { UnprocessableEntityException } from '@nestjs/common';
 
@@ -39,7 +40,7 @@ export class ContractsController {
 
   @Get('contracts')
   @Roles('finance', 'district_admin', 'vendor')
-  list(@Query() q: PageQueryDto, @CurrentPrincipal() p: Principal) {
+  list(@Query() q: OffsetPageQueryDto, @CurrentPrincipal() p: Principal) {
     const a = actorOf(p);
     return http(() => this.contracts.list(a.districtId, a.vendorScope, q.limit ?? 50, q.offset ?? 0));
   }

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -14,6 +13,7 @@ import {
   MinLength,
 } from 'class-validator';
 import type { RateCard } from '@tutoring/outcomes-contracting/domain';
+import { OffsetPageQueryDto } from '@tutoring/shared/service-kit';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -93,23 +93,6 @@ export class ResolveDisputeDto {
   @ApiProperty({ maxLength: 400 }) @IsString() @MinLength(3) @MaxLength(400) note: string;
 }
 
-export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset?: number;
-}
-
-export class StatementsQueryDto extends PageQueryDto {
+export class StatementsQueryDto extends OffsetPageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() contractId?: string;
 }

@@ -23,6 +23,28 @@ export class PageQueryDto {
   cursor?: string;
 }
 
+/** Largest offset an offset-paginated list accepts (deeper pages: narrow the filters). */
+export const MAX_PAGE_OFFSET = 1_000_000;
+
+/** Query DTO for offset-paginated lists (small, admin-facing lists); extend it to add filters. */
+export class OffsetPageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_PAGE_OFFSET, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PAGE_OFFSET)
+  offset?: number;
+}
+
 /** The page size to use: the requested one, defaulted, clamped to [1, MAX_PAGE_SIZE]. */
 export const pageSize = (requested: number | undefined, fallback = DEFAULT_PAGE_SIZE): number =>
   Math.min(MAX_PAGE_SIZE, Math.max(1, Math.trunc(requested ?? fallback)));
