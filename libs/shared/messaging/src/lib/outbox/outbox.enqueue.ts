@@ -17,15 +17,21 @@ export async function enqueueOutbox(manager: EntityManager, schema: string, mess
   if (messages.length === 0) return;
   const s = assertSchemaName(schema);
   const headers = JSON.stringify(currentTraceHeaders());
-  const params: unknown[] = [];
-  const rows = messages.map((m) => {
-    params.push(m.event.id, m.topic, m.key, headers, JSON.stringify(m.event));
-    const n = params.length;
-    return `($${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}::jsonb, $${n}::jsonb)`;
-  });
+  // One JSON parameter instead of five per row: a statement of thousands of VALUES parameters costs PostgreSQL
+  // more to parse and plan than the rows cost to write (ADR 0015). `n` keeps the ids in the callers' order.
+  const rows = messages.map((m, n) => ({
+    n,
+    event_id: m.event.id,
+    topic: m.topic,
+    message_key: m.key,
+    payload: m.event,
+  }));
   await manager.query(
-    `INSERT INTO ${s}.outbox (event_id, topic, message_key, headers, payload) VALUES ${rows.join(', ')}`,
-    params,
+    `INSERT INTO ${s}.outbox (event_id, topic, message_key, headers, payload)
+     SELECT x.event_id, x.topic, x.message_key, $2::jsonb, x.payload
+       FROM jsonb_to_recordset($1::jsonb) AS x(n int, event_id uuid, topic text, message_key text, payload jsonb)
+      ORDER BY x.n`,
+    [JSON.stringify(rows), headers],
   );
   // Delivered at commit, never for a rolled-back transaction.
   await manager.query('SELECT pg_notify($1, $2)', [outboxChannel(s), '']);
