@@ -288,7 +288,8 @@ describe('Helm chart infra/helm/tutoring', () => {
 });
 
 /**
- * A service's own variables (each `<x>ConfigSchema` object in a `*.config.ts` under libs/<name>/application/src)
+ * A service's own variables (each `<x>ConfigSchema = {` object literal in a source file under
+ * libs/<name>/application/src)
  * must reach every deployment: settable by the chart (ConfigMap from a documented value, or the service's Secret
  * for a secret one), set by compose, listed in the README. Read as text: tools may not import a bounded context's
  * code.
@@ -298,17 +299,17 @@ interface SchemaVar {
   secret: boolean;
   optional: boolean;
 }
-const configFilesUnder = (dir: string): string[] =>
+const sourceFilesUnder = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory()
-      ? configFilesUnder(join(dir, entry.name))
-      : entry.name.endsWith('.config.ts')
+      ? sourceFilesUnder(join(dir, entry.name))
+      : entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')
         ? [join(dir, entry.name)]
         : [],
   );
 const ownSchemaOf = (service: string): SchemaVar[] | null => {
   const dir = join(ROOT, 'libs', service, 'application', 'src');
-  const files = existsSync(dir) ? configFilesUnder(dir) : [];
+  const files = existsSync(dir) ? sourceFilesUnder(dir) : [];
   const blocks = files.flatMap((file) => {
     const text = readFileSync(file, 'utf8');
     if (!/ConfigSchema = \{/.test(text)) return [];

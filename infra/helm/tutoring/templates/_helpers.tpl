@@ -112,6 +112,9 @@ DOSAGE_WEEK_GRACE_HOURS: {{ $w.weekGraceHours | int64 | toString | quote }}
 DOSAGE_CATCHUP_WEEKS: {{ $w.catchupWeeks | int64 | toString | quote }}
 DOSAGE_WARNINGS_INTERVAL_MS: {{ $w.intervalMs | int64 | toString | quote }}
 {{- end }}
+{{- if eq .name "scheduling" }}
+SCHEDULING_PLANNING_INTERVAL_MS: {{ $values.scheduling.planningIntervalMs | int64 | toString | quote }}
+{{- end }}
 {{- range $key, $value := .svc.extraEnv }}
 {{ $key }}: {{ $value | toString | quote }}
 {{- end }}
