@@ -1,4 +1,9 @@
-// Local dates and wall-clock times of a district, converted to instants with its IANA zone. Pure: Intl only.
+// Local dates and wall-clock times of a district, converted to instants with its IANA zone. Pure. The zone
+// arithmetic and date stepping are the shared ones (@tutoring/shared/time); what stays here is scheduling's own:
+// validated 'HH:MM' times, ISO weekdays of a date, date ranges.
+import { addDays, localToInstant, toLocal } from '@tutoring/shared/time';
+
+export { addDays };
 
 /** 'YYYY-MM-DD' */
 export type LocalDate = string;
@@ -31,11 +36,6 @@ export const isoWeekday = (date: LocalDate): number => {
   return day === 0 ? 7 : day;
 };
 
-export const addDays = (date: LocalDate, days: number): LocalDate => {
-  const [y, mo, d] = parseDate(date);
-  return new Date(Date.UTC(y, mo - 1, d + days)).toISOString().slice(0, 10);
-};
-
 /** Every date from `from` to `to`, both inclusive. */
 export const datesBetween = (from: LocalDate, to: LocalDate): LocalDate[] => {
   const out: LocalDate[] = [];
@@ -43,77 +43,18 @@ export const datesBetween = (from: LocalDate, to: LocalDate): LocalDate[] => {
   return out;
 };
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const formatterFor = (zone: string): Intl.DateTimeFormat => {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-};
-
-/** Offset of `zone` from UTC at instant `epochMs`, in minutes (e.g. -360 for America/Chicago in winter). */
-export const zoneOffsetMinutes = (zone: string, epochMs: number): number => {
-  const parts = Object.fromEntries(
-    formatterFor(zone)
-      .formatToParts(new Date(epochMs))
-      .map((p) => [p.type, p.value]),
-  );
-  const asUtc = Date.UTC(
-    Number(parts['year']),
-    Number(parts['month']) - 1,
-    Number(parts['day']),
-    Number(parts['hour']),
-    Number(parts['minute']),
-    Number(parts['second']),
-  );
-  return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60_000);
-};
-
-/** True when `zone` is an IANA zone this runtime knows. */
-export const isKnownZone = (zone: string): boolean => {
-  try {
-    formatterFor(zone);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /**
  * The instant a local wall-clock time happens in `zone`, as RFC 3339 with the zone's offset at that instant,
- * e.g. 2026-11-02T09:00:00-06:00. Converges in two steps across DST changes (school hours never fall in a gap).
+ * e.g. 2026-11-02T09:00:00-06:00 (the shared conversion: in the repeated hour at the end of DST the first, daylight
+ * instant; school hours never fall in the skipped hour).
  */
 export const zonedTimestamp = (date: LocalDate, time: LocalTime, zone: string): string => {
-  const [y, mo, d] = parseDate(date);
-  const wall = Date.UTC(y, mo - 1, d) + minutesOf(time) * 60_000;
-  let offset = zoneOffsetMinutes(zone, wall);
-  const second = zoneOffsetMinutes(zone, wall - offset * 60_000);
-  if (second !== offset) offset = second;
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
-  return `${date}T${time}:00${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  parseDate(date);
+  return localToInstant(date, minutesOf(time), zone);
 };
 
 /** Epoch milliseconds of an RFC 3339 timestamp. */
 export const epochOf = (timestamp: string): number => Date.parse(timestamp);
 
 /** The local calendar date in `zone` at instant `epochMs`. */
-export const localDateAt = (epochMs: number, zone: string): LocalDate => {
-  const parts = Object.fromEntries(
-    formatterFor(zone)
-      .formatToParts(new Date(epochMs))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts['year']}-${parts['month']}-${parts['day']}`;
-};
+export const localDateAt = (epochMs: number, zone: string): LocalDate => toLocal(new Date(epochMs), zone).date;
