@@ -104,7 +104,8 @@ describe('ledger projector (real Postgres, runtime role, RLS)', () => {
     ds = createServiceDataSource(config);
     await ds.initialize();
     ledger = new LedgerStore('session_ledger');
-    projector = new LedgerProjector(ds, 'session_ledger', { batchSize: 7 });
+    // Small batches (live 7, growing to 11 behind a backlog; rebuilds 11) put batch boundaries everywhere.
+    projector = new LedgerProjector(ds, 'session_ledger', { batchSize: 7, rebuildBatchSize: 11 });
   });
   afterAll(async () => {
     await ds?.destroy();

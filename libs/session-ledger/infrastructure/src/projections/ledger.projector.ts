@@ -127,11 +127,15 @@ export class LedgerProjector {
    * the ones it was read from, so a flip, another replica or a session wrongly taken as new only costs a replay
    * through the one-transaction path.
    */
-  private async drain(districtId: string, target: ProjectionSlot | undefined, limit: number): Promise<number> {
+  private async drain(districtId: string, target: ProjectionSlot | undefined, first: number): Promise<number> {
     let total = 0;
+    let limit = first;
     let ahead = await this.readAhead(districtId, target, null, limit);
     while (ahead.count > 0) {
       const current = ahead;
+      // A full batch means a backlog: the next ones grow (up to the rebuild size) so it drains in fewer, larger
+      // transactions; caught up, batches are as small as what was committed meanwhile.
+      if (current.count >= limit) limit = Math.min(limit * 2, Math.max(first, this.rebuildBatchSize));
       const [written, next] = await Promise.allSettled([
         this.writePrepared(districtId, target, current),
         this.readAhead(districtId, target, current, limit),
