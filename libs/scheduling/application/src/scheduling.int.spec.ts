@@ -23,6 +23,10 @@ import { ScheduleConflictError, StaleProposalError, type RecurringSlot } from '@
 import { SCHEDULING_MIGRATIONS, SchedulingStore, schedulingTesting } from '@tutoring/scheduling/infrastructure';
 import { SchedulingService } from './commands/scheduling.service';
 import { AutoScheduleService } from './commands/auto-schedule.service';
+import { AuditLog, type AuditRecord } from '@tutoring/shared/audit';
+import type { Principal } from '@tutoring/shared/auth';
+import { GroupsController } from './http/groups.controller';
+import { OccurrencesController } from './http/occurrences.controller';
 import { EnrollmentEventsHandler } from './reference/enrollment-events.handler';
 
 const SCHEMA = 'scheduling';
@@ -328,7 +332,7 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
     const group = (await inTenantTransaction(ds, world.districtId, (m) => store.activeGroups(m))).find((g) =>
       g.studentIds.includes(world.students[0]!.studentId),
     );
-    expect((await service.groupsInConflict(world.districtId, {}, 50, null)).items).toEqual([]);
+    expect((await service.groupsInConflict(actor, {}, 50, null)).items).toEqual([]);
     const tutor = world.tutors.find((t) => t.tutorId === group!.tutorId)!;
     const lapsed = {
       topic: 'tutoring.enrollment.tutors.v1',
@@ -342,7 +346,7 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
     };
     expect(validateInternalEvent(lapsed.event.type, lapsed.event.data).ok).toBe(true);
     await handler.handleBatch([toIncoming(lapsed, 2000)]);
-    const { items } = await service.groupsInConflict(world.districtId, {}, 50, null);
+    const { items } = await service.groupsInConflict(actor, {}, 50, null);
     const named = [
       {
         code: 'tutor_not_cleared',
@@ -351,9 +355,7 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
     ];
     expect(items).toContainEqual({ groupId: group!.groupId, conflicts: named });
     expect(items.every((i) => JSON.stringify(i.conflicts) === JSON.stringify(named))).toBe(true); // only that tutor's groups
-    expect((await service.groupsInConflict(world.districtId, { vendorId: other.vendorId }, 50, null)).items).toEqual(
-      [],
-    );
+    expect((await service.groupsInConflict(actor, { vendorId: other.vendorId }, 50, null)).items).toEqual([]);
   });
 
   it('plans a student only from their enrolment start date', async () => {
@@ -665,6 +667,126 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
         expect(republished).toContainEqual(
           expect.objectContaining({ occurrenceId: o.occurrenceId, startsAt: o.startsAt }),
         );
+    });
+  });
+
+  describe('audit log: reads and changes of group membership, in the transaction of the work', () => {
+    const au = schedulingTesting.enrollmentWorld(randomUUID, { students: 5 });
+    const pm: Principal = { sub: 'pm-audit', roles: ['program_manager'], districtId: au.districtId, schoolIds: [] };
+    const vendor: Principal = { ...pm, sub: 'vendor-audit', roles: ['vendor'], vendorId: au.vendorId };
+    const who = { districtId: au.districtId, by: pm.sub, roles: pm.roles, via: 'POST /v1/groups' };
+    const members = au.students.slice(0, 2).map((s) => s.studentId);
+    let groups: GroupsController;
+    let occurrences: OccurrencesController;
+    let groupId = '';
+    const entries = async (): Promise<AuditRecord[]> =>
+      (await inTenantTransaction(ds, au.districtId, (m) => AuditLog.query(m, { limit: 200 }))).items;
+
+    beforeAll(async () => {
+      await handler.handleBatch(au.events.map(toIncoming));
+      await service.setBellSchedule(
+        { districtId: au.districtId, by: 'admin' },
+        {
+          schoolId: au.schoolId,
+          rotation: { kind: 'weekly' },
+          periods: { '*': [{ code: 'P2', start: '09:00', end: '09:50' }] },
+        },
+      );
+      groups = new GroupsController(service, store, ds);
+      occurrences = new OccurrencesController(service, store, ds);
+    });
+
+    it('records each change (who, what, why) and each read naming students, only in its own district', async () => {
+      const formed = await service.formGroup(who, {
+        programId: au.programId,
+        schoolId: au.schoolId,
+        vendorId: au.vendorId,
+        tutorId: au.tutors[0]!.tutorId,
+        studentIds: members,
+        slots: [slot()],
+      });
+      groupId = formed.groupId;
+      const added = au.students[2]!.studentId;
+      await service.changeMembers({ ...who, via: 'PUT /v1/groups/:groupId/members' }, groupId, [...members, added]);
+      await service.reassignTutor(
+        { ...who, via: 'tutor-reassignments' },
+        groupId,
+        au.tutors[1]!.tutorId,
+        'tutor on leave',
+      );
+      const [first] = await inTenantTransaction(ds, au.districtId, (m) =>
+        store.listOccurrences(m, { groupId, from: '2026-10-26', to: '2026-12-31' }, 1, 0),
+      );
+      await service.cancelOccurrence({ ...who, via: 'cancellations' }, first!.occurrenceId, {
+        reason: 'testing_day',
+        accountable: null,
+        studentIds: null,
+        note: null,
+      });
+      const read = await groups.get(groupId, vendor);
+      expect(read.studentIds).toEqual([...members, added]);
+      const page = await occurrences.list({ groupId, from: '2026-10-26', to: '2026-12-31', limit: 5 }, pm);
+      expect(page.items.length).toBeGreaterThan(0);
+
+      const log = (await entries()).reverse(); // oldest first
+      expect(log.every((e) => e.districtId === au.districtId)).toBe(true);
+      expect(log.map((e) => [e.action, e.resourceType, e.actorSub])).toEqual([
+        ['create', 'group', 'pm-audit'],
+        ['update', 'group', 'pm-audit'],
+        ['update', 'group', 'pm-audit'],
+        ['update', 'occurrence', 'pm-audit'],
+        ['read', 'group', 'vendor-audit'],
+        ['read', 'occurrence', 'pm-audit'],
+      ]);
+      expect(log[0]).toMatchObject({
+        actorRoles: ['program_manager'],
+        resourceIds: [groupId, ...members],
+        purpose: `POST /v1/groups: group formed: tutor ${au.tutors[0]!.tutorId}, 2 student(s)`,
+      });
+      expect(log[1]?.purpose).toBe(`PUT /v1/groups/:groupId/members: members changed: added [${added}], removed []`);
+      expect(log[2]?.purpose).toBe(
+        `tutor-reassignments: tutor reassigned from ${au.tutors[0]!.tutorId} to ${au.tutors[1]!.tutorId}: tutor on leave`,
+      );
+      expect(log[3]).toMatchObject({
+        resourceIds: [first!.occurrenceId, ...first!.studentIds],
+        purpose: `cancellations: cancelled (${first!.studentIds.length} of ${first!.studentIds.length} student(s)): testing_day, accountable district`,
+      });
+      expect(log[4]).toMatchObject({
+        actorRoles: ['vendor'],
+        resourceIds: [groupId, ...members, added],
+        purpose: 'GET /v1/groups/:groupId: group membership',
+      });
+      expect(log[5]?.resourceIds).toEqual(expect.arrayContaining([page.items[0]!.occurrenceId, added]));
+      expect(new Date(log[5]!.at).getTime()).toBeGreaterThanOrEqual(new Date(log[0]!.at).getTime());
+      // Every entry is findable by the pseudonymous id of the student it concerns.
+      const byStudent = await inTenantTransaction(ds, au.districtId, (m) =>
+        AuditLog.query(m, { limit: 200, resourceId: added }),
+      );
+      expect(byStudent.items.map((e) => e.action).sort()).toEqual(['read', 'read', 'update', 'update', 'update']);
+      // Another district sees none of it.
+      const seenByOther = await inTenantTransaction(ds, world.districtId, (m) =>
+        AuditLog.query(m, { limit: 200, resourceId: added }),
+      );
+      expect(seenByOther.items).toEqual([]);
+    });
+
+    it('a refused change leaves no entry (nor a refused read)', async () => {
+      const before = await entries();
+      const clash = service.formGroup(who, {
+        programId: au.programId,
+        schoolId: au.schoolId,
+        vendorId: au.vendorId,
+        tutorId: au.tutors[0]!.tutorId,
+        studentIds: [members[0]!, au.students[3]!.studentId],
+        slots: [slot({ slotId: 'mon-p2', weekdays: [1] })],
+      });
+      await expect(clash).rejects.toThrow(/is already in group .* at the same time/);
+      await expect(
+        service.reassignTutor(who, groupId, au.tutors[2]!.tutorId, 'try an uncleared tutor'),
+      ).rejects.toThrow(/is not cleared/);
+      const otherVendor: Principal = { ...vendor, vendorId: randomUUID() };
+      await expect(groups.get(groupId, otherVendor)).rejects.toThrow(/not found/);
+      expect(await entries()).toEqual(before);
     });
   });
 });

@@ -2,6 +2,7 @@ import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopic } from '@tutoring/shared/contracts';
 import { DeadLetterPublisher } from '@tutoring/shared/messaging';
+import { AuditModule } from '@tutoring/shared/audit';
 import { SERVICE_RUNTIME, SERVICE_SCHEMA, type ServiceRuntime } from '@tutoring/shared/runtime';
 import { int, loadConfigOrExit } from '@tutoring/shared/service-kit';
 import { SchedulingStore } from '@tutoring/scheduling/infrastructure';
@@ -28,6 +29,7 @@ export const schedulingConfigSchema = {
  * facts. Outgoing events leave through the runtime's outbox relay.
  */
 @Module({
+  imports: [AuditModule],
   controllers: [GroupsController, OccurrencesController, AutoScheduleController],
   providers: [
     { provide: SchedulingStore, inject: [SERVICE_SCHEMA], useFactory: (schema: string) => new SchedulingStore(schema) },

@@ -257,6 +257,7 @@ export const ROUTE_ACCESS: RouteRow[] = [
   row('scheduling', 'POST /v1/occurrences/{occurrenceId}/cancellations', PROGRAM_SCHOOL, 'school'),
   row('scheduling', 'POST /v1/auto-schedule', PROGRAM_SCHOOL, 'school'),
   row('scheduling', 'POST /v1/auto-schedule/proposals/{proposalId}/application', PROGRAM_SCHOOL, 'school'),
+  row('scheduling', 'GET /v1/audit', ADMIN, 'district', { ok: 200, request: () => ({ query: { limit: '200' } }) }),
 
   // session-ledger
   row(

@@ -34,6 +34,7 @@ import {
 import { autoScheduleWithHighs, type ProposalRow, type SchedulingStore } from '@tutoring/scheduling/infrastructure';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { NotFound, NotReady, type Actor, type SchedulingService } from './scheduling.service';
+import { recordSchedulingAudit } from '../audit/scheduling-audit';
 
 const WEEKDAYS = [1, 2, 3, 4, 5];
 
@@ -269,7 +270,18 @@ export class AutoScheduleService {
       createdBy: actor.by,
       createdAt: this.scheduling.now(),
     };
-    await inTenantTransaction(this.dataSource, actor.districtId, (m) => this.store.saveProposal(m, proposal));
+    await inTenantTransaction(this.dataSource, actor.districtId, async (m) => {
+      await this.store.saveProposal(m, proposal);
+      // The proposal (stored, and returned) names every student it placed or could not place.
+      await recordSchedulingAudit(
+        m,
+        actor,
+        'create',
+        'auto_schedule_proposal',
+        [proposal.proposalId, ...studentIds, ...result.unplaced.map((u) => u.studentId)],
+        `auto-schedule proposal for program ${req.programId}: ${result.groups.length} group(s), ${studentIds.size} placed, ${result.unplaced.length} not placed`,
+      );
+    });
     const outcome: AutoScheduleOutcome = {
       ...result,
       proposalId: proposal.proposalId,
@@ -324,15 +336,21 @@ export class AutoScheduleService {
       const changes = basisChanges(p.basis, await this.basisNow(m, p));
       if (changes.length) throw new StaleProposalError(proposalId, changes);
       const applied: AppliedProposal['applied'] = [];
+      // Each group formed is on record as a formation through this proposal, the application itself below.
+      const via = `${actor.via ?? 'apply auto-schedule proposal'} (proposal ${proposalId})`;
       for (const g of p.groups) {
-        const formed = await this.scheduling.formGroupIn(m, actor, {
-          programId: p.programId,
-          schoolId: g.schoolId,
-          vendorId: g.vendorId,
-          tutorId: g.tutorId,
-          studentIds: g.studentIds,
-          slots: slotsOfProposedGroup(g, p.minutes, p.slotDefaults),
-        });
+        const formed = await this.scheduling.formGroupIn(
+          m,
+          { ...actor, via },
+          {
+            programId: p.programId,
+            schoolId: g.schoolId,
+            vendorId: g.vendorId,
+            tutorId: g.tutorId,
+            studentIds: g.studentIds,
+            slots: slotsOfProposedGroup(g, p.minutes, p.slotDefaults),
+          },
+        );
         applied.push({ groupId: formed.groupId, studentIds: formed.studentIds });
       }
       await this.store.markProposalApplied(
@@ -340,6 +358,14 @@ export class AutoScheduleService {
         proposalId,
         applied.map((a) => a.groupId),
         this.scheduling.now(),
+      );
+      await recordSchedulingAudit(
+        m,
+        actor,
+        'approve',
+        'auto_schedule_proposal',
+        [proposalId, ...applied.map((a) => a.groupId), ...applied.flatMap((a) => a.studentIds)],
+        `proposal ${proposalId} applied: ${applied.length} group(s) formed`,
       );
       return { proposalId, applied };
     });

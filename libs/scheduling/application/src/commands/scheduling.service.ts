@@ -15,6 +15,7 @@ import {
   type BellSchedule,
   type CancelOccurrence,
   type GroupCommand,
+  type GroupEvent,
   type LocalDate,
   type PlanContext,
   type RecurringSlot,
@@ -25,6 +26,12 @@ import type { OccurrenceRow, SchedulingStore } from '@tutoring/scheduling/infras
 import { enqueueOutbox, type OutboxMessage } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { cancellationMessages, groupMessages, occurrenceMessages } from '../events/scheduling-events';
+import {
+  groupResourceIds,
+  occurrenceResourceIds,
+  recordSchedulingAudit,
+  type AuditWho,
+} from '../audit/scheduling-audit';
 import { DEFAULT_HORIZON_DAYS, MAKE_UP_KEY, OccurrencePlanner, occurrenceIdFor } from './occurrence-planner';
 
 export { DEFAULT_HORIZON_DAYS, occurrenceIdFor } from './occurrence-planner';
@@ -32,10 +39,30 @@ export { DEFAULT_HORIZON_DAYS, occurrenceIdFor } from './occurrence-planner';
 export class NotFound extends Error {}
 export class NotReady extends Error {}
 
-export interface Actor {
+/** Who acts, in which district (and, for the audit log, with which roles and through which route or job). */
+export interface Actor extends AuditWho {
   districtId: string;
-  by: string;
 }
+
+/** What a group event changed, for the audit log's purpose (pseudonymous ids only). */
+const describeGroupEvent = (event: GroupEvent, before: ScheduledGroup | null): string => {
+  switch (event.type) {
+    case 'GroupFormed':
+      return `group formed: tutor ${event.data.group.tutorId}, ${event.data.group.studentIds.length} student(s)`;
+    case 'GroupMembersChanged': {
+      const was = before?.studentIds ?? [];
+      const added = event.data.studentIds.filter((s) => !was.includes(s));
+      const removed = was.filter((s) => !event.data.studentIds.includes(s));
+      return `members changed: added [${added.join(', ')}], removed [${removed.join(', ')}]`;
+    }
+    case 'GroupSlotsChanged':
+      return `slots changed: ${event.data.slots.map((x) => x.slotId).join(', ')}`;
+    case 'GroupTutorReassigned':
+      return `tutor reassigned from ${event.data.fromTutorId} to ${event.data.toTutorId}: ${event.data.reason}`;
+    case 'GroupDissolved':
+      return `group dissolved: ${event.data.reason}`;
+  }
+};
 
 export interface FormGroupInput {
   programId: string;
@@ -154,7 +181,7 @@ export class SchedulingService {
       type: 'FormGroup',
       data: { ...base, context: await this.planContext(m, base), at: this.clock().toISOString(), by: actor.by },
     };
-    return this.applyGroupEvents(m, command, null);
+    return this.applyGroupEvents(m, command, null, actor);
   }
 
   /** The district's local date now (in a transaction the caller holds). */
@@ -175,7 +202,7 @@ export class SchedulingService {
       const group = await this.store.group(m, groupId, true);
       if (!group) throw new NotFound(`group ${groupId} not found`);
       const command = await change(group, (g) => this.planContext(m, g));
-      return this.applyGroupEvents(m, command, group);
+      return this.applyGroupEvents(m, command, group, actor);
     });
   }
 
@@ -212,7 +239,7 @@ export class SchedulingService {
    * school, …): the same check as a manual change, re-run against current data. Keyset-paginated by group id.
    */
   async groupsInConflict(
-    districtId: string,
+    reader: Actor,
     scope: { vendorId?: string; schoolIds?: readonly string[] },
     limit: number,
     after: string | null,
@@ -220,13 +247,20 @@ export class SchedulingService {
     items: { groupId: string; conflicts: { code: string; message: string }[] }[];
     nextCursor: string | null;
   }> {
-    return this.tx(districtId, async (m) => {
+    return this.tx(reader.districtId, async (m) => {
       const page = await this.store.listGroups(m, scope, limit, after);
       const items = [];
+      const named: ScheduledGroup[] = [];
       for (const g of page.filter((x) => x.status === 'active')) {
         const conflicts = checkGroupPlan(g, await this.loadContext(m, g));
-        if (conflicts.length) items.push({ groupId: g.groupId, conflicts });
+        if (conflicts.length) {
+          items.push({ groupId: g.groupId, conflicts });
+          named.push(g);
+        }
       }
+      // Conflict messages name the groups' students (e.g. a student double-booked): the read is on record.
+      if (named.length)
+        await recordSchedulingAudit(m, reader, 'read', 'group', groupResourceIds(named), 'groups in conflict');
       const last = page.at(-1);
       return { items, nextCursor: page.length === limit && last ? last.groupId : null };
     });
@@ -253,6 +287,7 @@ export class SchedulingService {
           m,
           { type: 'RemoveMember', data: { studentId, reason, at, by: 'enrollment' } },
           locked,
+          { by: 'service:scheduling', via: `enrollment event: student ${studentId} left program ${programId}` },
         );
       }
       return groups.length;
@@ -264,6 +299,7 @@ export class SchedulingService {
     m: EntityManager,
     command: GroupCommand,
     state: ScheduledGroup | null,
+    who: AuditWho,
   ): Promise<ScheduledGroup> {
     const events = decideGroup(command, state);
     let current = state;
@@ -273,6 +309,15 @@ export class SchedulingService {
       if (!next) throw new Error('group evolved to nothing');
       await this.store.saveGroup(m, next, { type: event.type, data: event.data, at: event.data.at });
       outgoing.push(...groupMessages(next, tutorChangeReasonOf(event), this.newId, event.data.at));
+      // Who changed which group and students, and why: the students before and after the change are named.
+      await recordSchedulingAudit(
+        m,
+        who,
+        event.type === 'GroupFormed' ? 'create' : 'update',
+        'group',
+        [...groupResourceIds([next]), ...(current?.studentIds ?? [])],
+        describeGroupEvent(event, current),
+      );
       current = next;
     }
     if (!current) throw new Error('no group');
@@ -368,6 +413,14 @@ export class SchedulingService {
       };
       await this.store.insertOccurrences(m, [row]);
       await enqueueOutbox(m, this.store.schema, occurrenceMessages(row, this.newId, this.clock().toISOString()));
+      await recordSchedulingAudit(
+        m,
+        actor,
+        'create',
+        'occurrence',
+        [...occurrenceResourceIds([row]), groupId],
+        `make-up session of group ${groupId} on ${input.date}, period ${input.period}`,
+      );
       return row;
     });
   }
@@ -417,6 +470,14 @@ export class SchedulingService {
           cancelledStudentIds: [...new Set([...updated.cancelledStudentIds, ...e.data.studentIds])],
         };
         await enqueueOutbox(m, this.store.schema, cancellationMessages(actor.districtId, e, this.newId));
+        await recordSchedulingAudit(
+          m,
+          actor,
+          'update',
+          'occurrence',
+          [occurrenceId, ...e.data.studentIds],
+          `cancelled (${e.data.studentIds.length} of ${o.studentIds.length} student(s)): ${e.data.reason}, accountable ${e.data.accountable}${e.data.note ? `, note: ${e.data.note}` : ''}`,
+        );
       }
       await this.store.updateOccurrencePlan(m, updated);
       return updated;

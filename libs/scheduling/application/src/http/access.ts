@@ -8,7 +8,15 @@ import {
 } from '@nestjs/common';
 import type { Principal } from '@tutoring/shared/auth';
 import { ScheduleConflictError, StaleProposalError } from '@tutoring/scheduling/domain';
-import { NotFound, NotReady } from '../commands/scheduling.service';
+import { NotFound, NotReady, type Actor } from '../commands/scheduling.service';
+
+/** The acting principal of a request, for commands and their audit entries (`via`: the route). */
+export const actorOf = (p: Principal, via: string): Actor => ({
+  districtId: p.districtId,
+  by: p.sub,
+  roles: p.roles,
+  via,
+});
 
 const isDistrictWide = (p: Principal): boolean =>
   p.roles.includes('district_admin') || p.roles.includes('program_manager');

@@ -20,7 +20,7 @@ import {
 } from 'class-validator';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
 import { AutoScheduleService } from '../commands/auto-schedule.service';
-import { assertMayChangeSchool, mapErrors } from './access';
+import { actorOf, assertMayChangeSchool, mapErrors } from './access';
 
 export class FreeCellDto {
   @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(7) weekday: number;
@@ -92,7 +92,7 @@ export class AutoScheduleController {
   async run(@Body() body: AutoScheduleDto, @CurrentPrincipal() p: Principal) {
     for (const schoolId of body.schoolIds) assertMayChangeSchool(p, schoolId);
     return mapErrors(() =>
-      this.auto.run({ districtId: p.districtId, by: p.sub }, { ...body, apply: body.apply ?? false }),
+      this.auto.run(actorOf(p, 'POST /v1/auto-schedule'), { ...body, apply: body.apply ?? false }),
     );
   }
 
@@ -107,9 +107,13 @@ export class AutoScheduleController {
   @Roles('district_admin', 'program_manager', 'school_leader')
   async apply(@Param('proposalId', new ParseUUIDPipe()) proposalId: string, @CurrentPrincipal() p: Principal) {
     return mapErrors(() =>
-      this.auto.apply({ districtId: p.districtId, by: p.sub }, proposalId, (schoolIds) => {
-        for (const schoolId of schoolIds) assertMayChangeSchool(p, schoolId);
-      }),
+      this.auto.apply(
+        actorOf(p, 'POST /v1/auto-schedule/proposals/:proposalId/application'),
+        proposalId,
+        (schoolIds) => {
+          for (const schoolId of schoolIds) assertMayChangeSchool(p, schoolId);
+        },
+      ),
     );
   }
 }

@@ -19,7 +19,8 @@ import type { ScheduledGroup } from '@tutoring/scheduling/domain';
 import { SchedulingService } from '../commands/scheduling.service';
 import { SCHEDULING_DATA_SOURCE } from '../tokens';
 import type { DataSource } from 'typeorm';
-import { assertMayChangeSchool, mapErrors, readScope, visible } from './access';
+import { actorOf, assertMayChangeSchool, mapErrors, readScope, visible } from './access';
+import { groupResourceIds, recordSchedulingAudit } from '../audit/scheduling-audit';
 import {
   ConsistencyQueryDto,
   FormGroupDto,
@@ -75,10 +76,7 @@ export class GroupsController {
     assertMayChangeSchool(p, body.schoolId);
     return view(
       await mapErrors(() =>
-        this.scheduling.formGroup(
-          { districtId: p.districtId, by: p.sub },
-          { ...body, slots: slotsWithIds(body.slots) },
-        ),
+        this.scheduling.formGroup(actorOf(p, 'POST /v1/groups'), { ...body, slots: slotsWithIds(body.slots) }),
       ),
     );
   }
@@ -88,9 +86,20 @@ export class GroupsController {
   async list(@Query() q: GroupQueryDto, @CurrentPrincipal() p: Principal) {
     const scope = readScope(p);
     const limit = q.limit ?? 50;
-    const rows = await inTenantTransaction(this.dataSource, p.districtId, (m) =>
-      this.store.listGroups(m, { ...scope, programId: q.programId }, limit + 1, q.cursor ?? null),
-    );
+    const rows = await inTenantTransaction(this.dataSource, p.districtId, async (m) => {
+      const page = await this.store.listGroups(m, { ...scope, programId: q.programId }, limit + 1, q.cursor ?? null);
+      const shown = page.slice(0, limit);
+      if (shown.length)
+        await recordSchedulingAudit(
+          m,
+          actorOf(p, 'GET /v1/groups'),
+          'read',
+          'group',
+          groupResourceIds(shown),
+          'group membership list',
+        );
+      return page;
+    });
     const items = rows.slice(0, limit).map(view);
     return { items, nextCursor: rows.length > limit ? (items[items.length - 1]?.groupId ?? null) : null };
   }
@@ -116,13 +125,32 @@ export class GroupsController {
   @Get('conflicts')
   @Roles('district_admin', 'program_manager', 'school_leader', 'vendor')
   conflicts(@Query() q: GroupQueryDto, @CurrentPrincipal() p: Principal) {
-    return this.scheduling.groupsInConflict(p.districtId, readScope(p), q.limit ?? 50, q.cursor ?? null);
+    return this.scheduling.groupsInConflict(
+      actorOf(p, 'GET /v1/groups/conflicts'),
+      readScope(p),
+      q.limit ?? 50,
+      q.cursor ?? null,
+    );
   }
 
   @Get(':groupId')
   @Roles('district_admin', 'program_manager', 'school_leader', 'vendor')
   async get(@Param('groupId', new ParseUUIDPipe()) groupId: string, @CurrentPrincipal() p: Principal) {
-    return view(await this.loadVisible(p, groupId));
+    return view(
+      await inTenantTransaction(this.dataSource, p.districtId, async (m) => {
+        const g = await this.store.group(m, groupId);
+        if (!g || !visible(readScope(p), g)) throw new NotFoundException(`group ${groupId} not found`);
+        await recordSchedulingAudit(
+          m,
+          actorOf(p, 'GET /v1/groups/:groupId'),
+          'read',
+          'group',
+          groupResourceIds([g]),
+          'group membership',
+        );
+        return g;
+      }),
+    );
   }
 
   @Put(':groupId/members')
@@ -135,7 +163,7 @@ export class GroupsController {
     assertMayChangeSchool(p, (await this.loadVisible(p, groupId)).schoolId);
     return view(
       await mapErrors(() =>
-        this.scheduling.changeMembers({ districtId: p.districtId, by: p.sub }, groupId, body.studentIds),
+        this.scheduling.changeMembers(actorOf(p, 'PUT /v1/groups/:groupId/members'), groupId, body.studentIds),
       ),
     );
   }
@@ -150,7 +178,7 @@ export class GroupsController {
     assertMayChangeSchool(p, (await this.loadVisible(p, groupId)).schoolId);
     return view(
       await mapErrors(() =>
-        this.scheduling.changeSlots({ districtId: p.districtId, by: p.sub }, groupId, slotsWithIds(body.slots)),
+        this.scheduling.changeSlots(actorOf(p, 'PUT /v1/groups/:groupId/slots'), groupId, slotsWithIds(body.slots)),
       ),
     );
   }
@@ -166,7 +194,12 @@ export class GroupsController {
   ) {
     return view(
       await mapErrors(() =>
-        this.scheduling.reassignTutor({ districtId: p.districtId, by: p.sub }, groupId, body.tutorId, body.reason),
+        this.scheduling.reassignTutor(
+          actorOf(p, 'POST /v1/groups/:groupId/tutor-reassignments'),
+          groupId,
+          body.tutorId,
+          body.reason,
+        ),
       ),
     );
   }
@@ -180,7 +213,9 @@ export class GroupsController {
     @CurrentPrincipal() p: Principal,
   ) {
     return view(
-      await mapErrors(() => this.scheduling.dissolve({ districtId: p.districtId, by: p.sub }, groupId, body.reason)),
+      await mapErrors(() =>
+        this.scheduling.dissolve(actorOf(p, 'POST /v1/groups/:groupId/dissolution'), groupId, body.reason),
+      ),
     );
   }
 
@@ -197,7 +232,7 @@ export class GroupsController {
     @CurrentPrincipal() p: Principal,
   ) {
     return mapErrors(() =>
-      this.scheduling.planMakeUp({ districtId: p.districtId, by: p.sub }, groupId, body, (schoolId) =>
+      this.scheduling.planMakeUp(actorOf(p, 'POST /v1/groups/:groupId/make-up-sessions'), groupId, body, (schoolId) =>
         assertMayChangeSchool(p, schoolId),
       ),
     );

@@ -19,7 +19,8 @@ import { SchedulingStore, type OccurrenceRow } from '@tutoring/scheduling/infras
 import type { BellSchedule } from '@tutoring/scheduling/domain';
 import { SchedulingService } from '../commands/scheduling.service';
 import { SCHEDULING_DATA_SOURCE } from '../tokens';
-import { assertMayChangeSchool, mapErrors, readScope, visible } from './access';
+import { actorOf, assertMayChangeSchool, mapErrors, readScope, visible } from './access';
+import { occurrenceResourceIds, recordSchedulingAudit } from '../audit/scheduling-audit';
 import { BellScheduleDto, CancelOccurrenceDto, OccurrenceQueryDto, PlanHorizonDto } from './scheduling.dto';
 
 const view = (o: OccurrenceRow) => ({
@@ -65,7 +66,9 @@ export class OccurrencesController {
       periods: Object.fromEntries(body.dayTypes.map((d) => [d.dayType, d.periods.map((x) => ({ ...x }))])),
       ...(body.earlyRelease ? { earlyRelease: body.earlyRelease.map((x) => ({ ...x })) } : {}),
     };
-    return mapErrors(() => this.scheduling.setBellSchedule({ districtId: p.districtId, by: p.sub }, schedule));
+    return mapErrors(() =>
+      this.scheduling.setBellSchedule(actorOf(p, 'PUT /v1/schools/:schoolId/bell-schedule'), schedule),
+    );
   }
 
   @Get('schools/:schoolId/bell-schedule')
@@ -86,7 +89,7 @@ export class OccurrencesController {
   @Roles('district_admin', 'program_manager')
   plan(@Body() body: PlanHorizonDto, @CurrentPrincipal() p: Principal) {
     return mapErrors(() =>
-      this.scheduling.planHorizon({ districtId: p.districtId, by: p.sub }, body.from ?? null, body.to ?? null),
+      this.scheduling.planHorizon(actorOf(p, 'POST /v1/occurrences/planning'), body.from ?? null, body.to ?? null),
     );
   }
 
@@ -96,9 +99,26 @@ export class OccurrencesController {
     const scope = readScope(p);
     const limit = q.limit ?? 100;
     const offset = q.offset ?? 0;
-    const rows = await inTenantTransaction(this.dataSource, p.districtId, (m) =>
-      this.store.listOccurrences(m, { ...scope, groupId: q.groupId, from: q.from, to: q.to }, limit + 1, offset),
-    );
+    const rows = await inTenantTransaction(this.dataSource, p.districtId, async (m) => {
+      const page = await this.store.listOccurrences(
+        m,
+        { ...scope, groupId: q.groupId, from: q.from, to: q.to },
+        limit + 1,
+        offset,
+      );
+      // Occurrences name their students: the read is on record with the page it returned.
+      const shown = page.slice(0, limit);
+      if (shown.length)
+        await recordSchedulingAudit(
+          m,
+          actorOf(p, 'GET /v1/occurrences'),
+          'read',
+          'occurrence',
+          occurrenceResourceIds(shown),
+          `planned occurrences${q.groupId ? ` of group ${q.groupId}` : ''}${q.from ? ` from ${q.from}` : ''}${q.to ? ` to ${q.to}` : ''}`,
+        );
+      return page;
+    });
     return { items: rows.slice(0, limit).map(view), nextOffset: rows.length > limit ? offset + limit : null };
   }
 
@@ -115,7 +135,7 @@ export class OccurrencesController {
     if (!o || !visible(readScope(p), o)) throw new NotFoundException(`occurrence ${occurrenceId} not found`);
     assertMayChangeSchool(p, o.schoolId);
     const updated = await mapErrors(() =>
-      this.scheduling.cancelOccurrence({ districtId: p.districtId, by: p.sub }, occurrenceId, {
+      this.scheduling.cancelOccurrence(actorOf(p, 'POST /v1/occurrences/:occurrenceId/cancellations'), occurrenceId, {
         reason: body.reason,
         accountable: body.accountable ?? null,
         studentIds: body.studentIds ?? null,
