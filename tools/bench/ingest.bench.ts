@@ -166,6 +166,9 @@ async function main(): Promise<void> {
       extraEnv: {
         'session-ledger': {
           ...(process.env['INGEST_PROFILE'] ? { INGEST_PROFILE: '1' } : {}),
+          ...(process.env['INGEST_PARTITIONS_CONCURRENTLY']
+            ? { INGEST_PARTITIONS_CONCURRENTLY: process.env['INGEST_PARTITIONS_CONCURRENTLY'] }
+            : {}),
           ...(process.env['BENCH_CPU_PROF_DIR'] ? { BENCH_CPU_PROF_DIR: process.env['BENCH_CPU_PROF_DIR'] } : {}),
           NODE_OPTIONS: [
             process.env['BENCH_SERVICE_NODE_OPTIONS'] ?? '',
@@ -263,7 +266,8 @@ async function main(): Promise<void> {
       }
       if (n >= EVENTS && (await projector.lag(plan.districtId)) === 0) break;
       alive();
-      if (seconds(t0) > READ_MODEL_TIMEOUT_S) throw new Error(`read models not caught up after ${READ_MODEL_TIMEOUT_S} s`);
+      if (seconds(t0) > READ_MODEL_TIMEOUT_S)
+        throw new Error(`read models not caught up after ${READ_MODEL_TIMEOUT_S} s`);
       await sleep(100);
     }
     if (!ingestOnly) {

@@ -80,7 +80,7 @@ export class SessionLedgerModule implements OnApplicationBootstrap, NestModule {
       // offsets committed after its own transaction) and fetched in large batches.
       partitionsConsumedConcurrently: envInt('INGEST_PARTITIONS_CONCURRENTLY', 3),
       fetch: {
-        maxBytesPerPartition: envInt('INGEST_FETCH_MAX_BYTES_PER_PARTITION', 4 * 1024 * 1024),
+        maxBytesPerPartition: envInt('INGEST_FETCH_MAX_BYTES_PER_PARTITION', 2 * 1024 * 1024),
         maxBytes: envInt('INGEST_FETCH_MAX_BYTES', 16 * 1024 * 1024),
       },
       // Batched: many sessions per transaction, same rules and effects as the per-message path (ADR 0011).

@@ -1,5 +1,6 @@
 import { deadLetterTopic, MAX_EVENT_BYTES, parseVendorTopic } from '@tutoring/shared/contracts';
 import {
+  BatchContext,
   decodeCloudEvent,
   DeadLetterPublisher,
   IncomingMessage,
@@ -29,9 +30,15 @@ export class BatchSessionsTopicHandler implements MessageBatchHandler {
 
   private readonly timer = StageTimer.fromEnv();
 
-  async handleBatch(messages: IncomingMessage[]): Promise<void> {
+  async handleBatch(messages: IncomingMessage[], ctx?: BatchContext): Promise<void> {
     this.timer.mark('betweenBatches');
-    for (let i = 0; i < messages.length; i += this.chunk) await this.handleChunk(messages.slice(i, i + this.chunk));
+    for (let i = 0; i < messages.length; i += this.chunk) {
+      await this.handleChunk(messages.slice(i, i + this.chunk));
+      // A fetched batch spans several chunks (several transactions): stay in the group between them. During a
+      // rebalance this throws, the runner commits nothing of the batch, and the committed chunks are redelivered
+      // as no-ops (processed refs, ce_id uniqueness).
+      await ctx?.heartbeat();
+    }
     this.timer.endChunk(messages.length);
     this.timer.begin();
   }
