@@ -56,6 +56,10 @@ interface Slot {
   planned: boolean;
   report: Report;
   cancel?: 'district' | 'vendor';
+  /** Cancellations as scheduling issued them, in that order (each names its students, as scheduling does). */
+  cancellations?: { reason: string; accountable: 'district' | 'vendor'; students: string[] }[];
+  /** Scheduling re-published the plan (a group change) without these students, cancelled ahead. */
+  replannedWithout?: string[];
   group: string;
   members: string[];
   present: string[];
@@ -85,6 +89,25 @@ const SLOTS: Slot[] = [
   slot('2026-11-12', '2026-W46', 'timed', [A, B], { planned: false }),
   slot('2026-11-13', '2026-W46', 'voided', [A, B, C]),
   slot('2026-11-16', '2026-W47', 'none', []),
+  // A's absence known ahead (district), then the tutor absent for everyone still planned (vendor).
+  slot('2026-11-17', '2026-W47', 'none', [], {
+    cancellations: [
+      { reason: 'student_absence', accountable: 'district', students: [A] },
+      { reason: 'tutor_absence', accountable: 'vendor', students: [B, C, D] },
+    ],
+  }),
+  // C's absence known ahead, then a tutor absence naming the whole group: the whole-occurrence one wins for C too.
+  slot('2026-11-18', '2026-W47', 'none', [], {
+    cancellations: [
+      { reason: 'student_absence', accountable: 'district', students: [C] },
+      { reason: 'tutor_absence', accountable: 'vendor', students: [A, B, C, D] },
+    ],
+  }),
+  // B's absence known ahead, then a group change: the plan comes again without B; the session is reported for A, C, D.
+  slot('2026-11-19', '2026-W47', 'named', [A, C], {
+    cancellations: [{ reason: 'student_absence', accountable: 'district', students: [B] }],
+    replannedWithout: [B],
+  }),
   // School S2's student E, a group of one, never planned.
   slot('2026-10-27', '2026-W44', 'timed', [E], { planned: false, group: G2, members: [E] }),
   slot('2026-11-03', '2026-W45', 'timed', [E], { planned: false, group: G2, members: [E] }),
@@ -170,7 +193,15 @@ const expectedSchedule = (student: string, now: Date) => {
     }
     if (!s.members.includes(student)) continue;
     inc('scheduled');
+    // The cancellation answering for the student: a whole-occurrence reason first, then the last one issued.
+    const whole = ['closure', 'testing_day', 'tutor_absence'];
+    const mine = (s.cancellations ?? []).filter((c) => c.students.includes(student));
+    const own = [
+      ...mine.filter((c) => !whole.includes(c.reason)),
+      ...mine.filter((c) => whole.includes(c.reason)),
+    ].pop();
     if (attended) inc('delivered');
+    else if (own) inc(own.accountable === 'district' ? 'cancelledByDistrict' : 'cancelledByVendor');
     else if (s.cancel === 'district') inc('cancelledByDistrict');
     else if (s.cancel === 'vendor') inc('cancelledByVendor');
     else if (reported) inc('studentAbsent');
@@ -221,11 +252,13 @@ describe('dosage warnings and scheduled versus delivered (real Postgres, RLS)', 
       subject: 'math',
       startedAt: at(s.date, s.report === 'timed' ? '10:05' : '10:00'),
       endedAt: at(s.date, s.report === 'timed' ? '10:35' : '10:30'),
-      attendance: s.members.map((studentId) =>
-        present.includes(studentId)
-          ? { studentId, status: 'present' as const, minutes: 30 }
-          : { studentId, status: 'absent_unexcused' as const, minutes: 0 },
-      ),
+      attendance: s.members
+        .filter((studentId) => !(s.replannedWithout ?? []).includes(studentId))
+        .map((studentId) =>
+          present.includes(studentId)
+            ? { studentId, status: 'present' as const, minutes: 30 }
+            : { studentId, status: 'absent_unexcused' as const, minutes: 0 },
+        ),
       notes: [],
     });
 
@@ -296,25 +329,42 @@ describe('dosage warnings and scheduled versus delivered (real Postgres, RLS)', 
       for (const s of SLOTS.filter((x) => x.planned)) {
         const occurrenceId = occurrenceOf(s);
         const common = { occurrenceId, districtId: district, groupId: s.group, vendorId: vendor };
-        await ref.apply(m, {
-          kind: 'occurrence_planned',
-          ...common,
-          programId: program,
-          schoolId: S1,
-          tutorId: tutor,
-          date: s.date,
-          startsAt: at(s.date, '10:00'),
-          endsAt: at(s.date, '10:30'),
-          studentIds: s.members,
-        });
+        const plan = (studentIds: string[]) =>
+          ref.apply(m, {
+            kind: 'occurrence_planned',
+            ...common,
+            programId: program,
+            schoolId: S1,
+            tutorId: tutor,
+            date: s.date,
+            startsAt: at(s.date, '10:00'),
+            endsAt: at(s.date, '10:30'),
+            studentIds,
+          });
+        await plan(s.members);
         if (s.cancel)
           await ref.apply(m, {
             kind: 'occurrence_cancelled',
             ...common,
+            eventId: randomUUID(),
+            cancelledAt: '2026-10-01T12:00:00Z',
             reason: s.cancel === 'district' ? 'closure' : 'tutor_absence',
             accountable: s.cancel,
             studentIds: [],
           });
+        // Scheduling's cancellations arrive last first (another partition), the first one twice (a redelivery).
+        const issued = (s.cancellations ?? []).map((c, i) => ({
+          kind: 'occurrence_cancelled' as const,
+          ...common,
+          eventId: randomUUID(),
+          cancelledAt: `2026-10-0${i + 1}T12:00:00Z`,
+          reason: c.reason,
+          accountable: c.accountable,
+          studentIds: c.students,
+        }));
+        for (const u of [...issued].reverse()) await ref.apply(m, u);
+        if (issued[0]) await ref.apply(m, { ...issued[0], reason: 'other', accountable: 'vendor' });
+        if (s.replannedWithout) await plan(s.members.filter((x) => !s.replannedWithout?.includes(x)));
       }
     });
     for (const s of SLOTS) {
@@ -400,8 +450,9 @@ describe('dosage warnings and scheduled versus delivered (real Postgres, RLS)', 
       for (const o of view.occurrences) {
         outcomes.add(o.outcome);
         const s = SLOTS.find((x) => x.planned && occurrenceOf(x) === o.occurrenceId);
+        // A student left out of the re-published plan is not on the session the vendor reported: nothing to match.
         const expectedMatch =
-          !s || s.report === 'none' || s.report === 'voided'
+          !s || s.report === 'none' || s.report === 'voided' || s.replannedWithout?.includes(student)
             ? null
             : s.report === 'timed'
               ? 'time_overlap'
@@ -409,6 +460,36 @@ describe('dosage warnings and scheduled versus delivered (real Postgres, RLS)', 
         expect([o.occurrenceId, o.matchedBy]).toEqual([o.occurrenceId, expectedMatch]);
       }
     }
+    // The two scheduling cases of issue 6 item 7, by hand: each student's own cancellation; the re-plan without B.
+    const outcomesOn = async (date: string) => {
+      const id = occurrenceIds.get(date + G1);
+      const out: string[] = [];
+      for (const student of [A, B, C, D]) {
+        const v = await tenant((m) =>
+          queries.studentSchedule(m, district, student, {
+            fromWeek: '2026-W47',
+            toWeek: '2026-W47',
+            vendorId: null,
+            now: secondVisit,
+          }),
+        );
+        out.push(v.occurrences.find((o) => o.occurrenceId === id)?.outcome ?? 'not scheduled');
+      }
+      return out;
+    };
+    expect(await outcomesOn('2026-11-17')).toEqual([
+      'cancelled_by_district',
+      'cancelled_by_vendor',
+      'cancelled_by_vendor',
+      'cancelled_by_vendor',
+    ]);
+    expect(await outcomesOn('2026-11-18')).toEqual(Array(4).fill('cancelled_by_vendor'));
+    expect(await outcomesOn('2026-11-19')).toEqual([
+      'delivered',
+      'cancelled_by_district',
+      'delivered',
+      'student_absent',
+    ]);
     // The scenario exercises every attribution.
     expect([...outcomes].sort()).toEqual([
       'cancelled_by_district',

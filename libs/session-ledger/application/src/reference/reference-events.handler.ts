@@ -32,7 +32,8 @@ export const REFERENCE_TOPICS = [
  * Keeps the ledger's reference facts (roster, consent, calendars, programs, tutors, planned occurrences) from
  * enrollment's and scheduling's events. Each event is validated against its producer's schema before anything
  * touches it; an invalid one goes, bytes unchanged, to `<topic>.dlq`. Idempotent: the event id is recorded in the
- * same tenant transaction as the upsert, and every upsert is a full snapshot anyway.
+ * same tenant transaction as the upsert, and every upsert is a full snapshot anyway (a cancellation is kept as a fact
+ * of its own, keyed by its event id).
  */
 export class ReferenceEventsHandler implements MessageBatchHandler {
   private readonly store: ReferenceStore;
@@ -63,7 +64,7 @@ export class ReferenceEventsHandler implements MessageBatchHandler {
         { path: 'ce_districtid', code: 'mismatch', message: 'must equal data.districtId' },
       ]);
     }
-    const update = referenceUpdateOf(event.type, validated.value as never);
+    const update = referenceUpdateOf(event.type, validated.value as never, { eventId: event.id, time: event.time });
     await inTenantTransaction(this.dataSource, districtId, async (m) => {
       if (!(await processOnce(m, this.schema, 'reference', event.id))) return;
       await this.store.apply(m, update);

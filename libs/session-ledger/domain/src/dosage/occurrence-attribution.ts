@@ -13,6 +13,7 @@
  */
 import { isoWeekOf } from '../projections/iso-week';
 import { AttendanceStatus, countsForDosage } from '../projections/projected-entry';
+import { CancellationFact, cancellationFor, scheduledStudents } from './occurrence-cancellations';
 
 export interface PlannedOccurrence {
   occurrenceId: string;
@@ -22,9 +23,10 @@ export interface PlannedOccurrence {
   date: string;
   startsAt: string;
   endsAt: string;
+  /** Students of its latest plan (scheduling leaves out those whose attendance was cancelled ahead). */
   studentIds: readonly string[];
-  /** The occurrence's cancellation (last one wins); `studentIds` empty = the whole group. */
-  cancellation: { accountable: 'district' | 'vendor'; reason: string; studentIds: readonly string[] } | null;
+  /** Every cancellation of the occurrence; each student's miss is answered by `cancellationFor` (precedence there). */
+  cancellations: readonly CancellationFact[];
 }
 
 export interface ReportedSession {
@@ -145,7 +147,8 @@ export const matchSessions = (
 
 /**
  * One occurrence for one student. A session in which the student attended counts as delivered even if the occurrence
- * was cancelled (the dose was received); a cancellation covering the student comes next; then a reported session
+ * was cancelled (the dose was received); the cancellation that answers for the student comes next (whole occurrence
+ * first, then the latest: `cancellationFor`); then a reported session
  * with the student absent (or attended with 0 minutes); then, once the reporting delay has passed, not reported.
  */
 export const attributeOccurrence = (
@@ -157,9 +160,8 @@ export const attributeOccurrence = (
 ): OccurrenceOutcome => {
   const line = match?.session.lines.find((l) => l.studentId === studentId);
   if (line && countsForDosage(line)) return 'delivered';
-  const c = o.cancellation;
-  if (c && (c.studentIds.length === 0 || c.studentIds.includes(studentId)))
-    return c.accountable === 'district' ? 'cancelled_by_district' : 'cancelled_by_vendor';
+  const c = cancellationFor(studentId, o.cancellations);
+  if (c) return c.accountable === 'district' ? 'cancelled_by_district' : 'cancelled_by_vendor';
   if (line) return 'student_absent';
   return now.getTime() < ms(o.endsAt) + reportAfterHours * 3_600_000 ? 'pending' : 'not_reported';
 };
@@ -200,7 +202,8 @@ export const studentSchedule = (
   now: Date,
   reportAfterHours = NOT_REPORTED_AFTER_HOURS,
 ): StudentScheduleView => {
-  const mine = occurrences.filter((o) => o.studentIds.includes(studentId));
+  // Scheduled = in the latest plan, or named by one of its cancellations (cancelled ahead, then left out of a re-plan).
+  const mine = occurrences.filter((o) => scheduledStudents(o.studentIds, o.cancellations).includes(studentId));
   const matches = matchSessions(studentId, mine, sessions);
   const weeks = new Map<string, ScheduleWeekSummary>();
   const week = (w: string): ScheduleWeekSummary => {

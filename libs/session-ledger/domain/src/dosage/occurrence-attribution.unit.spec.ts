@@ -5,6 +5,7 @@ import {
   ReportedSession,
   studentSchedule,
 } from './occurrence-attribution';
+import type { CancellationFact } from './occurrence-cancellations';
 
 const ANA = 'a0000000-0000-4000-8000-000000000001';
 const BEN = 'a0000000-0000-4000-8000-000000000002';
@@ -21,9 +22,17 @@ const occ = (id: string, date: string, startsAt: string, endsAt: string, over: P
     startsAt,
     endsAt,
     studentIds: [ANA, BEN],
-    cancellation: null,
+    cancellations: [],
     ...over,
   }) satisfies PlannedOccurrence;
+
+const cancel = (
+  eventId: string,
+  accountable: 'district' | 'vendor',
+  reason: string,
+  studentIds: string[],
+  cancelledAt: string | null = '2026-10-20T12:00:00Z',
+): CancellationFact => ({ eventId, accountable, reason, studentIds, cancelledAt });
 
 const session = (sessionId: string, startedAt: string, endedAt: string, over: Partial<ReportedSession> = {}) =>
   ({
@@ -81,16 +90,41 @@ describe('attributing each occurrence of a student', () => {
   const later = new Date('2026-12-01T00:00:00Z');
 
   it('delivered when the student attended, even if the occurrence was cancelled', () => {
-    const cancelled = { ...MON, cancellation: { accountable: 'district' as const, reason: 'closure', studentIds: [] } };
+    const cancelled = { ...MON, cancellations: [cancel('c1', 'district', 'closure', [])] };
     const s = session('s', MON.startsAt, MON.endsAt);
     expect(attributeOccurrence(ANA, cancelled, { session: s, by: 'time_overlap' }, later)).toBe('delivered');
     expect(attributeOccurrence(ANA, cancelled, undefined, later)).toBe('cancelled_by_district');
   });
 
   it('cancelled by whoever is accountable, only for the students it covers', () => {
-    const c = { ...MON, cancellation: { accountable: 'vendor' as const, reason: 'tutor_absence', studentIds: [BEN] } };
+    const c = { ...MON, cancellations: [cancel('c1', 'vendor', 'tutor_absence', [BEN])] };
     expect(attributeOccurrence(BEN, c, undefined, later)).toBe('cancelled_by_vendor');
     expect(attributeOccurrence(ANA, c, undefined, later)).toBe('not_reported');
+  });
+
+  it("each student's miss answered by their own cancellation: ahead for one, then the tutor's absence", () => {
+    const cara = 'a0000000-0000-4000-8000-000000000003';
+    // Ana's absence known ahead (district); later the tutor is absent for everyone still planned (vendor).
+    const o = {
+      ...MON,
+      studentIds: [ANA, BEN, cara],
+      cancellations: [
+        cancel('c2', 'vendor', 'tutor_absence', [BEN, cara], '2026-10-25T18:00:00Z'),
+        cancel('c1', 'district', 'student_absence', [ANA], '2026-10-20T12:00:00Z'),
+      ],
+    };
+    expect([ANA, BEN, cara].map((s) => attributeOccurrence(s, o, undefined, later))).toEqual([
+      'cancelled_by_district',
+      'cancelled_by_vendor',
+      'cancelled_by_vendor',
+    ]);
+    // A whole-occurrence cancellation that also lists Ana wins for her too, whatever the arrival order.
+    const whole = cancel('c3', 'vendor', 'closure', [ANA, BEN], '2026-10-19T12:00:00Z');
+    for (const cancellations of [
+      [o.cancellations[1] as CancellationFact, whole],
+      [whole, o.cancellations[1] as CancellationFact],
+    ])
+      expect(attributeOccurrence(ANA, { ...o, cancellations }, undefined, later)).toBe('cancelled_by_vendor');
   });
 
   it('student absent when the session was reported with the student absent or at 0 minutes', () => {
@@ -113,6 +147,20 @@ describe('attributing each occurrence of a student', () => {
 });
 
 describe("a student's scheduled versus delivered per week", () => {
+  it('keeps a student cancelled ahead as scheduled when a re-plan leaves them out', () => {
+    // Scheduling re-published the plan after a group change without Ana, whose attendance was cancelled ahead.
+    const replanned = {
+      ...MON,
+      studentIds: [BEN],
+      cancellations: [cancel('c1', 'district', 'student_absence', [ANA])],
+    };
+    const view = studentSchedule(ANA, [replanned], [], new Date('2026-12-01T00:00:00Z'));
+    expect(view.occurrences.map((o) => o.outcome)).toEqual(['cancelled_by_district']);
+    expect(view.weeks[0]).toMatchObject({ scheduled: 1, cancelledByDistrict: 1 });
+    // Not planned and named by no cancellation: not scheduled.
+    expect(studentSchedule(ANA, [{ ...MON, studentIds: [BEN] }], [], new Date()).occurrences).toEqual([]);
+  });
+
   it('sums each week of the DST-end week and the next, every occurrence attributed once', () => {
     const sessions = [
       session('mon', MON.startsAt, MON.endsAt, { scheduledSessionId: 'o-mon' }),
@@ -125,7 +173,7 @@ describe("a student's scheduled versus delivered per week", () => {
         localDate: '2026-11-01',
       }),
     ];
-    const fri = { ...FRI, cancellation: { accountable: 'vendor' as const, reason: 'tutor_absence', studentIds: [] } };
+    const fri = { ...FRI, cancellations: [cancel('c1', 'vendor', 'tutor_absence', [])] };
     const now = new Date('2026-11-02T20:00:00Z'); // Monday after: Saturday's is due, next Monday's is not.
     const view = studentSchedule(ANA, [NEXT_MON, SAT, fri, WED, MON], sessions, now);
     expect(view.weeks).toEqual([

@@ -69,7 +69,11 @@ export type ReferenceUpdate =
       studentIds: string[];
     }
   | {
+      /** One cancellation, kept as a fact of its own (several per occurrence; the event id makes it idempotent). */
       kind: 'occurrence_cancelled';
+      eventId: string;
+      /** The event's time (when scheduling cancelled), null if it carried none: orders cancellations of one scope. */
+      cancelledAt: string | null;
       occurrenceId: string;
       districtId: string;
       groupId: string;
@@ -105,13 +109,21 @@ export const schoolYearRange = (schoolYear: string, days: readonly string[]): { 
   return { from: sorted[0] ?? '9999-12-31', to: sorted[sorted.length - 1] ?? '0001-01-01' };
 };
 
+/** The envelope facts a reference update may need: the CloudEvent id and time. */
+export interface ReferenceEventMeta {
+  eventId: string;
+  time?: string | null;
+}
+
 export function referenceUpdateOf<T extends ReferenceEventType>(
   type: T,
   data: InternalEventDataMap[T],
+  meta: ReferenceEventMeta,
 ): ReferenceUpdate;
 export function referenceUpdateOf(
   type: ReferenceEventType,
   data: InternalEventDataMap[ReferenceEventType],
+  meta: ReferenceEventMeta,
 ): ReferenceUpdate {
   switch (type) {
     case DISTRICT_CONFIGURED_V1: {
@@ -204,6 +216,8 @@ export function referenceUpdateOf(
       const d = data as InternalEventDataMap[typeof OCCURRENCE_CANCELLED_V1];
       return {
         kind: 'occurrence_cancelled',
+        eventId: meta.eventId,
+        cancelledAt: meta.time ?? null,
         occurrenceId: d.occurrenceId,
         districtId: d.districtId,
         groupId: d.groupId,

@@ -6,6 +6,7 @@ import { ReferenceAndTenancy1700000000201 } from './1700000000201-reference-and-
 import { Projections1700000000301 } from './1700000000301-projections.migration';
 import { ReaderCheckpoint1700000000302 } from './1700000000302-reader-checkpoint.migration';
 import { DosageWarnings1700000000701 } from './1700000000701-dosage-warnings.migration';
+import { OccurrenceCancellations1700000000750 } from './1700000000750-occurrence-cancellations.migration';
 
 /**
  * The append-only ledger and what ingest needs around it. The ledger refuses UPDATE and DELETE by trigger, so not
@@ -80,4 +81,5 @@ export const SESSION_LEDGER_MIGRATIONS = [
   Projections1700000000301,
   ReaderCheckpoint1700000000302,
   DosageWarnings1700000000701,
+  OccurrenceCancellations1700000000750,
 ];

@@ -1,6 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import {
   AttendanceStatus,
+  CancellationAccountable,
+  CancellationFact,
   isOnTrack,
   isoWeekOf,
   isoWeekRange,
@@ -57,6 +59,13 @@ interface OccurrenceRow {
   cancelled_accountable: string | null;
   cancelled_reason: string | null;
   cancelled_student_ids: string[] | null;
+  cancellations: {
+    eventId: string;
+    reason: string;
+    accountable: string;
+    studentIds: string[];
+    cancelledAt: string | null;
+  }[];
 }
 
 interface ScheduledSessionRow {
@@ -69,6 +78,28 @@ interface ScheduledSessionRow {
   started_at: string | null;
   ended_at: string | null;
 }
+
+const isAccountable = (a: string | null): a is CancellationAccountable => a === 'district' || a === 'vendor';
+
+/**
+ * An occurrence's cancellations as facts. Rows written only through the deprecated summary columns (no row in
+ * ref_occurrence_cancellations: written before migration 750 and not backfilled, or by hand) count as one cancellation.
+ */
+const cancellationsOf = (o: OccurrenceRow): CancellationFact[] => {
+  const kept = o.cancellations.flatMap((c): CancellationFact[] =>
+    isAccountable(c.accountable) ? [{ ...c, accountable: c.accountable }] : [],
+  );
+  if (kept.length > 0 || !isAccountable(o.cancelled_accountable)) return kept;
+  return [
+    {
+      eventId: `legacy:${o.occurrence_id}`,
+      reason: o.cancelled_reason ?? 'other',
+      accountable: o.cancelled_accountable,
+      studentIds: o.cancelled_student_ids ?? [],
+      cancelledAt: null,
+    },
+  ];
+};
 
 export interface StudentScheduleQuery {
   fromWeek: string;
@@ -187,12 +218,25 @@ export class DosageQueries {
     const to = isoWeekRange(q.toWeek)?.to;
     if (!from || !to) throw new Error('fromWeek and toWeek must be ISO weeks');
     const slot = await activeProjectionSlot(m, this.schema);
+    // The student's occurrences: those whose latest plan lists them, and those a cancellation names them in (a re-plan
+    // leaves out the students cancelled ahead). Each with every cancellation it has.
     const occurrences = (await m.query(
-      `SELECT occurrence_id, vendor_id, group_id, date::text AS date, starts_at, ends_at, student_ids::text[] AS student_ids,
-              cancelled_accountable, cancelled_reason, cancelled_student_ids::text[] AS cancelled_student_ids
-         FROM ${this.schema}.ref_occurrences
-        WHERE student_ids @> ARRAY[$1]::uuid[] AND date BETWEEN $2::date AND $3::date
-          AND starts_at IS NOT NULL AND ends_at IS NOT NULL AND ($4::uuid IS NULL OR vendor_id = $4)`,
+      `WITH mine AS (
+         SELECT occurrence_id FROM ${this.schema}.ref_occurrences WHERE student_ids @> ARRAY[$1]::uuid[]
+         UNION
+         SELECT occurrence_id FROM ${this.schema}.ref_occurrence_cancellations WHERE student_ids @> ARRAY[$1]::uuid[]
+       )
+       SELECT o.occurrence_id, o.vendor_id, o.group_id, o.date::text AS date, o.starts_at, o.ends_at,
+              o.student_ids::text[] AS student_ids, o.cancelled_accountable, o.cancelled_reason,
+              o.cancelled_student_ids::text[] AS cancelled_student_ids,
+              coalesce((SELECT jsonb_agg(jsonb_build_object('eventId', c.event_id, 'reason', c.reason,
+                                 'accountable', c.accountable, 'studentIds', to_jsonb(c.student_ids::text[]),
+                                 'cancelledAt', c.cancelled_at) ORDER BY c.event_id)
+                          FROM ${this.schema}.ref_occurrence_cancellations c WHERE c.occurrence_id = o.occurrence_id),
+                       '[]'::jsonb) AS cancellations
+         FROM ${this.schema}.ref_occurrences o JOIN mine ON mine.occurrence_id = o.occurrence_id
+        WHERE o.date BETWEEN $2::date AND $3::date
+          AND o.starts_at IS NOT NULL AND o.ends_at IS NOT NULL AND ($4::uuid IS NULL OR o.vendor_id = $4)`,
       [studentId, from, to, q.vendorId],
     )) as OccurrenceRow[];
     const sessions = (await m.query(
@@ -214,14 +258,7 @@ export class DosageQueries {
       startsAt: o.starts_at.toISOString(),
       endsAt: o.ends_at.toISOString(),
       studentIds: o.student_ids,
-      cancellation:
-        o.cancelled_accountable === 'district' || o.cancelled_accountable === 'vendor'
-          ? {
-              accountable: o.cancelled_accountable,
-              reason: o.cancelled_reason ?? 'other',
-              studentIds: o.cancelled_student_ids ?? [],
-            }
-          : null,
+      cancellations: cancellationsOf(o),
     }));
     const reported = sessions
       .filter((r) => r.started_at !== null && r.ended_at !== null)

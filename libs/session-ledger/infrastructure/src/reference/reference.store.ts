@@ -2,8 +2,8 @@ import type { EntityManager } from 'typeorm';
 import type { ReferenceUpdate } from '@tutoring/session-ledger/domain';
 
 /**
- * Reference tables fed by enrollment and scheduling: idempotent upserts (the latest snapshot wins), always inside
- * the district's tenant transaction (RLS).
+ * Reference tables fed by enrollment and scheduling: idempotent upserts (the latest snapshot wins; cancellations are
+ * kept one row per event, never overwritten), always inside the district's tenant transaction (RLS).
  */
 export class ReferenceStore {
   constructor(private readonly schema: string) {}
@@ -124,12 +124,21 @@ export class ReferenceStore {
         return;
       case 'occurrence_cancelled':
         // A cancellation may arrive before its plan (different partitions): the row is created, the plan fills it in.
+        // The cancelled_* columns of ref_occurrences are a deprecated summary (the last one received); what counts is
+        // every cancellation kept in ref_occurrence_cancellations, once per event id, merged per student at read time.
         await m.query(
           `INSERT INTO ${s}.ref_occurrences (occurrence_id, district_id, group_id, vendor_id, cancelled_reason, cancelled_accountable, cancelled_student_ids)
            VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[])
            ON CONFLICT (occurrence_id) DO UPDATE SET cancelled_reason = EXCLUDED.cancelled_reason,
              cancelled_accountable = EXCLUDED.cancelled_accountable, cancelled_student_ids = EXCLUDED.cancelled_student_ids`,
           [u.occurrenceId, u.districtId, u.groupId, u.vendorId, u.reason, u.accountable, u.studentIds],
+        );
+        await m.query(
+          `INSERT INTO ${s}.ref_occurrence_cancellations (occurrence_id, event_id, district_id, reason, accountable,
+             student_ids, cancelled_at)
+           VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7)
+           ON CONFLICT (occurrence_id, event_id) DO NOTHING`,
+          [u.occurrenceId, u.eventId, u.districtId, u.reason, u.accountable, u.studentIds, u.cancelledAt],
         );
         return;
       default: {
