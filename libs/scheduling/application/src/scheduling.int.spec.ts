@@ -576,6 +576,14 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
       const proposal = await auto.run(abActor, request(false));
       expect(proposal.groups).toHaveLength(2);
       const before = await counts();
+      const audit = async () =>
+        (
+          await inTenantTransaction(ds, ab.districtId, (m) =>
+            AuditLog.query(m, { limit: 200, resourceId: proposal.proposalId }),
+          )
+        ).items;
+      // The stored proposal names every student it placed: on record as it was made.
+      expect((await audit()).map((e) => [e.action, e.resourceType])).toEqual([['create', 'auto_schedule_proposal']]);
       const save = store.saveGroup.bind(store);
       let calls = 0;
       const spy = jest.spyOn(store, 'saveGroup').mockImplementation(async (m, g, e) => {
@@ -589,12 +597,26 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
       }
       expect(calls).toBe(2); // the first group was formed (and its events queued) before the failure
       expect(await counts()).toEqual(before);
+      expect(await audit()).toHaveLength(1); // nor any audit entry of the failed application
       const stored = await inTenantTransaction(ds, ab.districtId, (m) => store.proposal(m, proposal.proposalId));
       expect(stored?.status).toBe('proposed');
 
       // The same proposal, applied again without the fault: every group, then refused a second time.
       const applied = await auto.apply(abActor, proposal.proposalId);
       expect(applied.applied.flatMap((a) => a.studentIds).sort()).toEqual([...split, ...p1].sort());
+      const approved = (await audit()).find((e) => e.action === 'approve');
+      expect(approved).toMatchObject({ actorSub: 'pm-ab', resourceType: 'auto_schedule_proposal' });
+      expect(approved?.resourceIds).toEqual(
+        expect.arrayContaining([proposal.proposalId, ...applied.applied.map((a) => a.groupId), ...split, ...p1]),
+      );
+      // Each group it formed is on record too, as formed through this proposal.
+      const formed = await inTenantTransaction(ds, ab.districtId, (m) =>
+        AuditLog.query(m, { limit: 200, action: 'create', resourceType: 'group' }),
+      );
+      for (const a of applied.applied)
+        expect(formed.items.find((e) => e.resourceIds[0] === a.groupId)?.purpose).toContain(
+          `(proposal ${proposal.proposalId}): group formed`,
+        );
       const again = await auto.apply(abActor, proposal.proposalId).catch((e: unknown) => e);
       expect((again as StaleProposalError).conflicts[0]?.code).toBe('proposal_applied');
     });
