@@ -471,6 +471,16 @@ describe('scheduling service (real Postgres, runtime role, RLS)', () => {
       expect(cancelled.map((r) => r.payload.data)).toContainEqual(
         expect.objectContaining({ occurrenceId: o.occurrenceId, reason: 'closure', accountable: 'district' }),
       );
+    // The cancellations are on record, made by scheduling on the calendar received from enrollment.
+    const entries = await inTenantTransaction(ds, world.districtId, (m) =>
+      AuditLog.query(m, { limit: 200, actorSub: 'service:scheduling', resourceType: 'occurrence' }),
+    );
+    for (const o of planned) {
+      const entry = entries.items.find((e) => e.resourceIds.includes(o.occurrenceId));
+      expect(entry).toMatchObject({ action: 'update', actorRoles: ['service'] });
+      expect(entry?.purpose).toMatch(/^school calendar from enrollment: \d+ occurrence\(s\) of group .* closure/);
+      expect(entry?.resourceIds).toEqual(expect.arrayContaining(o.studentIds));
+    }
   });
 
   it('the background planner rolls the horizon of every district it has heard of, idempotently', async () => {

@@ -15,6 +15,7 @@ import {
 import type { OccurrenceRow, SchedulingStore } from '@tutoring/scheduling/infrastructure';
 import { enqueueOutbox, type OutboxMessage } from '@tutoring/shared/messaging';
 import { cancellationMessages, occurrenceMessages } from '../events/scheduling-events';
+import { occurrenceResourceIds, recordSchedulingAudit, type AuditWho } from '../audit/scheduling-audit';
 
 /** Key prefix of one-off (make-up) occurrences: no slot produces them, they keep their time when the group changes. */
 export const MAKE_UP_KEY = 'makeup:';
@@ -42,7 +43,14 @@ export class OccurrencePlanner {
    * Future occurrences follow the group, its bell schedule and its school calendar: new members, tutor or times are
    * re-published; occurrences nothing produces any more are cancelled (a day no longer instructional: closure).
    */
-  async align(m: EntityManager, group: ScheduledGroup, zone: string, at: string, by: string): Promise<void> {
+  async align(
+    m: EntityManager,
+    group: ScheduledGroup,
+    zone: string,
+    at: string,
+    by: string,
+    who: AuditWho = { by: 'service:scheduling', via: `on behalf of ${by}` },
+  ): Promise<void> {
     const today = localDateAt(Date.parse(at), zone);
     const calendar = await this.store.calendar(m, group.schoolId);
     const future = await this.store.futureOccurrences(m, group.groupId, today);
@@ -61,6 +69,8 @@ export class OccurrencePlanner {
         if (o.key.startsWith(MAKE_UP_KEY) && calendar.instructionalDays.has(o.date))
           wanted.set(o.key, { ...o, studentIds: group.studentIds });
     const outgoing: OutboxMessage[] = [];
+    const cancelledHere: OccurrenceRow[] = [];
+    const notes = new Set<string>();
     for (const o of future) {
       const remaining = o.studentIds.filter((s) => !o.cancelledStudentIds.includes(s));
       if (remaining.length === 0) continue;
@@ -99,6 +109,8 @@ export class OccurrencePlanner {
         const updated = { ...o, cancelledStudentIds: o.studentIds };
         await this.store.updateOccurrencePlan(m, updated);
         outgoing.push(...cancellationMessages(group.districtId, cancelled, this.newId));
+        cancelledHere.push({ ...o, studentIds: cancelled.data.studentIds });
+        notes.add(`${cancelled.data.reason}${cancelled.data.note ? ` (${cancelled.data.note})` : ''}`);
         continue;
       }
       const want = wanted.get(o.key)!;
@@ -123,6 +135,16 @@ export class OccurrencePlanner {
         outgoing.push(...occurrenceMessages(updated, this.newId, at));
     }
     await enqueueOutbox(m, this.store.schema, outgoing);
+    // Cancellations that follow a group, bell schedule or calendar change are on record with that change's actor.
+    if (cancelledHere.length)
+      await recordSchedulingAudit(
+        m,
+        who,
+        'update',
+        'occurrence',
+        occurrenceResourceIds(cancelledHere),
+        `${cancelledHere.length} occurrence(s) of group ${group.groupId} cancelled, accountable district: ${[...notes].join('; ')}`,
+      );
     if (group.status === 'active') await this.planGroup(m, group, today, addDays(today, this.horizonDays), zone, at);
   }
 

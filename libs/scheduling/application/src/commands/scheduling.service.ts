@@ -108,7 +108,7 @@ export class SchedulingService {
     await this.tx(actor.districtId, async (m) => {
       const at = this.clock().toISOString();
       await this.store.saveBellSchedule(m, actor.districtId, schedule, actor.by, at);
-      await this.realignSchoolIn(m, actor.districtId, schedule.schoolId, actor.by, at);
+      await this.realignSchoolIn(m, actor.districtId, schedule.schoolId, actor.by, at, actor);
     });
     return schedule;
   }
@@ -124,11 +124,12 @@ export class SchedulingService {
     schoolId: string,
     by: string,
     at: string = this.clock().toISOString(),
+    who: AuditWho = { by: 'service:scheduling', via: `school calendar from ${by}` },
   ): Promise<number> {
     const zone = await this.store.timeZone(m, districtId);
     if (!zone) return 0;
     const groups = (await this.store.activeGroups(m)).filter((g) => g.schoolId === schoolId);
-    for (const g of groups) await this.planner.align(m, g, zone, at, by);
+    for (const g of groups) await this.planner.align(m, g, zone, at, by, who);
     return groups.length;
   }
 
@@ -323,7 +324,14 @@ export class SchedulingService {
     if (!current) throw new Error('no group');
     await enqueueOutbox(m, this.store.schema, outgoing);
     if (events.length > 0)
-      await this.planner.align(m, current, await this.zone(m, current.districtId), command.data.at, command.data.by);
+      await this.planner.align(
+        m,
+        current,
+        await this.zone(m, current.districtId),
+        command.data.at,
+        command.data.by,
+        who,
+      );
     return current;
   }
 
