@@ -19,6 +19,7 @@ const V1 = '11111111-1111-4111-8111-111111111111';
 const V2 = '44444444-4444-4444-8444-444444444444';
 const D3 = '55555555-5555-4555-8555-555555555555';
 const D4 = '66666666-6666-4666-8666-666666666666';
+const D5 = '77777777-7777-4777-8777-777777777777';
 const uuid = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const TUTORS = [uuid(9001), uuid(9002)];
 const STATUSES = ['present', 'late', 'left_early', 'absent_excused', 'absent_unexcused'] as const;
@@ -267,6 +268,21 @@ describe('ledger projector (real Postgres, runtime role, RLS)', () => {
     );
     expect(snap.dosage).toEqual([`${uuid(700)}|2026-W45|30|1`]); // counted once, not 40 + 30
     expect(snap.sessions).toHaveLength(1);
+  });
+
+  it('reads a transaction once when cut batches end exactly on transactions while the horizon stays below them', async () => {
+    // Transaction ids above every running one keep the horizon (snapshot xmin) below them, as a long transaction
+    // elsewhere would; two entries per transaction and batches of two end exactly on each.
+    const base = BigInt(((await ds.query(`SELECT pg_current_xact_id()::text AS x`)) as { x: string }[])[0]!.x);
+    const tx = (n: number) => String(base + 1_000_000n + BigInt(n));
+    for (const n of [1, 2, 3]) {
+      await rawEntry(D5, `cut-${n}-a`, 1, tx(n), 10);
+      await rawEntry(D5, `cut-${n}-b`, 1, tx(n), 10);
+    }
+    for (let i = 0; i < 3; i++) expect(await projector.projectDistrict(D5, undefined, 2)).toBe(2);
+    expect(await projector.projectDistrict(D5, undefined, 2)).toBe(0);
+    expect(await projector.lag(D5)).toBe(0);
+    expect((await snapshot(D5)).sessions).toHaveLength(6);
   });
 
   it('isolates districts: a tenant transaction sees only its own read-model rows and checkpoints', async () => {

@@ -60,6 +60,12 @@ export const advanceCheckpoint = (
   const horizon = maxOf(cp.horizon, truncated ? minOf(xmin, last.transactionId) : xmin);
   const consumed = new Set(cp.done);
   for (const r of rows) consumed.add(r.transactionId);
+  // The transaction the previous batch was cut in is complete now unless this batch is cut in it again: rows come
+  // in (transaction id, position) order, so its remaining entries (if any) came first. Without this, a batch that
+  // ended exactly on a transaction's last entry followed by another cut batch would forget it, and with the horizon
+  // held below it by a long transaction elsewhere it would be read again.
+  if (cp.partial && !(truncated && last.transactionId === cp.partial.transactionId))
+    consumed.add(cp.partial.transactionId);
   if (truncated) consumed.delete(last.transactionId);
   const done = [...consumed].filter((tx) => big(tx) >= big(horizon)).sort((a, b) => (big(a) < big(b) ? -1 : 1));
   const partial = truncated

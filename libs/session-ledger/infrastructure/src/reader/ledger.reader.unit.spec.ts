@@ -36,4 +36,17 @@ describe('reader checkpoint', () => {
       ).horizon,
     ).toBe('18446744073709551001');
   });
+  it('keeps a transaction a cut batch ended on as consumed when the next batch is cut too (horizon held low)', () => {
+    // A long transaction elsewhere holds the snapshot xmin at 5; each batch of 2 ends exactly on a transaction.
+    const first = advanceCheckpoint(READER_START, [row('10', 1), row('10', 2)], '5', 2);
+    expect(first).toEqual({ horizon: '5', done: [], partial: { transactionId: '10', position: 2 }, position: 2 });
+    const second = advanceCheckpoint(first, [row('11', 3), row('11', 4)], '5', 2);
+    expect(second).toEqual({ horizon: '5', done: ['10'], partial: { transactionId: '11', position: 4 }, position: 4 });
+    // Cut inside the same transaction again: still partial, not done.
+    const again = advanceCheckpoint(second, [row('11', 5), row('11', 6)], '5', 2);
+    expect(again).toEqual({ horizon: '5', done: ['10'], partial: { transactionId: '11', position: 6 }, position: 6 });
+    // Not cut: the partial transaction is complete and joins the consumed set.
+    const done = advanceCheckpoint(again, [row('12', 7)], '5', 2);
+    expect(done).toEqual({ horizon: '5', done: ['10', '11', '12'], partial: null, position: 7 });
+  });
 });
