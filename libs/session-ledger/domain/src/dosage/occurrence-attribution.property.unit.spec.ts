@@ -12,10 +12,18 @@ const BASE = Date.parse('2026-10-26T15:00:00Z'); // the Monday of the week DST e
 const at = (hour: number) => new Date(BASE + hour * 3_600_000).toISOString();
 const dateOf = (hour: number) => new Date(BASE + hour * 3_600_000 - 5 * 3_600_000).toISOString().slice(0, 10);
 
+/**
+ * Hours on a coarse grid (one of three school hours on one of 21 days), so that sessions often overlap occurrences
+ * in time and the time-overlap matching is exercised in every run, not by luck.
+ */
+const hourArb = fc
+  .tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 2 }))
+  .map(([day, hour]) => day * 24 + hour);
+
 const occurrenceArb = (i: number) =>
   fc
     .record({
-      hour: fc.integer({ min: 0, max: 24 * 20 }),
+      hour: hourArb,
       vendor: fc.constantFrom(...VENDORS),
       group: fc.constantFrom(...GROUPS),
       students: fc.subarray(STUDENTS, { minLength: 1 }),
@@ -44,10 +52,10 @@ const occurrenceArb = (i: number) =>
         : [],
     }));
 
-const sessionArb = (i: number, occurrences: number) =>
+const sessionArb = (i: number, occurrences: number, hours: fc.Arbitrary<number>) =>
   fc
     .record({
-      hour: fc.integer({ min: 0, max: 24 * 20 }),
+      hour: hours,
       offsetMin: fc.integer({ min: -40, max: 40 }),
       vendor: fc.constantFrom(...VENDORS),
       group: fc.option(fc.constantFrom(...GROUPS)),
@@ -78,13 +86,22 @@ const sessionArb = (i: number, occurrences: number) =>
       };
     });
 
-const scenarioArb = fc.integer({ min: 0, max: 12 }).chain((n) =>
-  fc.tuple(
-    fc.tuple(...Array.from({ length: n }, (_, i) => occurrenceArb(i))),
-    fc.integer({ min: 0, max: 12 }).chain((m) => fc.tuple(...Array.from({ length: m }, (_, i) => sessionArb(i, n)))),
-    fc.integer({ min: 0, max: 24 * 25 }),
-  ),
-);
+const hourOf = (o: PlannedOccurrence): number => (Date.parse(o.startsAt) - BASE) / 3_600_000;
+
+// Half the sessions start near a planned occurrence (the offset moves them by up to 40 minutes either way).
+const scenarioArb = fc
+  .integer({ min: 0, max: 12 })
+  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => occurrenceArb(i))))
+  .chain((occurrences) => {
+    const hours = occurrences.length ? fc.oneof(hourArb, fc.constantFrom(...occurrences.map(hourOf))) : hourArb;
+    return fc.tuple(
+      fc.constant(occurrences),
+      fc
+        .integer({ min: 0, max: 12 })
+        .chain((m) => fc.tuple(...Array.from({ length: m }, (_, i) => sessionArb(i, occurrences.length, hours)))),
+      fc.integer({ min: 0, max: 24 * 25 }),
+    );
+  });
 
 describe('scheduled versus delivered: properties over random schedules and reports', () => {
   it('attributes every occurrence of the student once, sums per week, and uses each session at most once', () => {
