@@ -68,61 +68,9 @@ export interface StudentTutorRow {
   countedSessions: number;
 }
 
-export type DosageDelta = Omit<DosageWeekRow, 'studentId' | 'isoWeek'>;
-export type PaymentDelta = Omit<PaymentPeriodRow, 'vendorId' | 'period'>;
-
 export const dosageKey = (studentId: string, isoWeek: string): string => `${studentId}|${isoWeek}`;
 export const paymentKey = (vendorId: string, period: string): string => `${vendorId}|${period}`;
 export const studentTutorKey = (studentId: string, tutorId: string): string => `${studentId}|${tutorId}`;
-
-/** What one session version adds to the student-tutor counts (only counted lines of a session with a tutor). */
-export const tutorContributions = (s: SessionRow, sign: 1 | -1): StudentTutorRow[] =>
-  s.tutorId === null
-    ? []
-    : s.lines
-        .filter(countsForDosage)
-        .map((l) => ({ studentId: l.studentId, tutorId: s.tutorId ?? '', countedSessions: sign }));
-
-/** What one session version adds to the weekly dosage rows (sign = -1 to take it back). */
-export const dosageContributions = (s: SessionRow, sign: 1 | -1): Map<string, DosageWeekRow> => {
-  const out = new Map<string, DosageWeekRow>();
-  for (const line of s.lines) {
-    if (!countsForDosage(line)) continue;
-    const key = dosageKey(line.studentId, s.isoWeek);
-    const row = out.get(key) ?? {
-      studentId: line.studentId,
-      isoWeek: s.isoWeek,
-      attendedMinutes: 0,
-      countedSessions: 0,
-    };
-    row.attendedMinutes += sign * line.minutes;
-    row.countedSessions += sign;
-    out.set(key, row);
-  }
-  return out;
-};
-
-/** What one session version adds to its vendor's payment period (billable lines paid, exceptions held back). */
-export const paymentContribution = (s: SessionRow, sign: 1 | -1): PaymentPeriodRow => {
-  const row: PaymentPeriodRow = {
-    vendorId: s.vendorId,
-    period: s.period,
-    billableMinutes: 0,
-    billableSessions: 0,
-    exceptionLines: 0,
-    exceptionMinutes: 0,
-  };
-  for (const line of s.lines) {
-    if (line.billable) {
-      row.billableMinutes += sign * line.minutes;
-      row.billableSessions += sign;
-    } else {
-      row.exceptionLines += sign;
-      row.exceptionMinutes += sign * line.minutes;
-    }
-  }
-  return row;
-};
 
 /** Projection evolve for a weekly row: null deletes (nothing counted any more). */
 export const evolveDosageWeek = (row: DosageWeekRow | null, delta: DosageWeekRow): DosageWeekRow | null => {
@@ -240,8 +188,8 @@ const accumulate = (acc: Accumulator, s: SessionRow, sign: 1 | -1): void => {
 
 /**
  * Folds a batch of entries (ledger order) over the sessions' state before it. Each session version is taken back
- * (sign -1) and its successor added, so the summed deltas are exact whatever the batch boundaries. The same sums as
- * dosageContributions, paymentContribution and tutorContributions (the property test holds them to a reference).
+ * (sign -1) and its successor added, so the summed deltas are exact whatever the batch boundaries (the property test
+ * holds them to a reference written independently).
  */
 export const projectBatch = (
   before: ReadonlyMap<string, SessionRow | null>,
