@@ -4,23 +4,14 @@
  * leader reads only the students and summaries of their schools. Reference facts are seeded in the ledger's
  * reference tables as the enrollment consumers would store them.
  */
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { DevIssuer, startDevIssuer } from '@tutoring/shared/auth';
+import type { DevIssuer } from '@tutoring/shared/auth';
 import { ENROLLMENT_VENDORS_TOPIC, VENDOR_REGISTERED_V1, vendorSessionsTopic } from '@tutoring/shared/contracts';
-import { DEV_AUDIENCE, Stack, startStack } from '@tutoring/shared/dev-stack';
-import { findFreePort } from '@tutoring/shared/local-infra';
-import {
-  freshDatabase,
-  FreshDatabase,
-  sessionData,
-  studentIdOf,
-  testKafkaBrokers,
-  toKafkaMessage,
-  waitFor,
-} from '@tutoring/shared/testing';
+import type { Stack } from '@tutoring/shared/dev-stack';
+import { sessionData, studentIdOf, testKafkaBrokers, toKafkaMessage, waitFor } from '@tutoring/shared/testing';
+import { LedgerAlone, startLedgerAlone } from '../session-ledger/ledger-alone';
 
 describe('dosage and payment routes: scoped by district, vendor and school', () => {
   const brokers = testKafkaBrokers();
@@ -31,42 +22,21 @@ describe('dosage and payment routes: scoped by district, vendor and school', () 
   const otherSchool = randomUUID();
   const program = randomUUID();
   const plan = { vendorId: vendorA, districtId: district, students: 30, termStart: '2026-11-02', weeks: 1 };
-  let db: FreshDatabase;
+  let ledger: LedgerAlone;
   let issuer: DevIssuer;
   let stack: Stack;
   let admin: Client;
 
   beforeAll(async () => {
-    db = await freshDatabase('dosage_routes');
-    issuer = await startDevIssuer({ audience: DEV_AUDIENCE, port: 0, log: () => undefined });
-    stack = await startStack({
-      root: join(__dirname, '..', '..', '..', '..'),
-      postgresAdminUrl: db.url,
-      kafkaBrokers: brokers,
-      issuer,
-      services: ['session-ledger'],
-      ports: { 'session-ledger': await findFreePort() },
-      logDir: join(__dirname, '..', '..', '..', '..', 'tmp', 'e2e-logs', 'dosage-routes'),
-      logLevel: 'warn',
-    });
-    admin = new Client({ connectionString: db.url });
-    await admin.connect();
+    ledger = await startLedgerAlone('dosage-routes', district);
+    ({ issuer, stack, admin } = ledger);
   });
 
   afterAll(async () => {
-    await admin?.end();
-    await stack?.stop();
-    await issuer?.stop();
-    await db?.drop();
+    await ledger?.stop();
   });
 
-  const get = async (path: string, claims: Record<string, unknown>) => {
-    const token = await issuer.mintToken({ sub: randomUUID(), district_id: district, ...claims } as never);
-    const res = await fetch(`${stack.get('session-ledger').url}${path}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> };
-  };
+  const get = (path: string, claims: Record<string, unknown>) => ledger.get(path, claims);
 
   it('serves each caller only their own scope', async () => {
     await stack.get('session-ledger').waitReady();

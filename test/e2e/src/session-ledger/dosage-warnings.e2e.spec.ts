@@ -6,15 +6,13 @@
  * consumers would store them (the consumers are proved in ingest.e2e.spec.ts); the district is registered last, so
  * the worker (1 s interval, no grace) never sees it half-seeded.
  */
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { DevIssuer, startDevIssuer } from '@tutoring/shared/auth';
 import { DOSAGE_TOPIC, DosageBelowTargetV1 } from '@tutoring/shared/contracts';
-import { DEV_AUDIENCE, Stack, startStack } from '@tutoring/shared/dev-stack';
-import { findFreePort } from '@tutoring/shared/local-infra';
-import { freshDatabase, FreshDatabase, testKafkaBrokers, waitFor } from '@tutoring/shared/testing';
+import type { Stack } from '@tutoring/shared/dev-stack';
+import { testKafkaBrokers, waitFor } from '@tutoring/shared/testing';
+import { LedgerAlone, startLedgerAlone } from './ledger-alone';
 
 const ZONE = 'America/Chicago';
 const DAY = 86_400_000;
@@ -49,49 +47,24 @@ describe('dosage warnings and scheduled versus delivered, service as a process',
   const thisMonday = mondayOf(localToday(now));
   const closed = [plusDays(thisMonday, -14), plusDays(thisMonday, -7)];
   const weeks = closed.map(isoWeek);
-  let db: FreshDatabase;
-  let issuer: DevIssuer;
+  let ledger: LedgerAlone;
   let stack: Stack;
   let admin: Client;
 
   beforeAll(async () => {
-    db = await freshDatabase('dosage_warnings_e2e');
-    issuer = await startDevIssuer({ audience: DEV_AUDIENCE, port: 0, log: () => undefined });
-    stack = await startStack({
-      root: join(__dirname, '..', '..', '..', '..'),
-      postgresAdminUrl: db.url,
-      kafkaBrokers: brokers,
-      issuer,
-      services: ['session-ledger'],
-      ports: { 'session-ledger': await findFreePort() },
-      extraEnv: {
-        'session-ledger': {
-          DOSAGE_WEEK_GRACE_HOURS: '0',
-          DOSAGE_CATCHUP_WEEKS: '2',
-          DOSAGE_WARNINGS_INTERVAL_MS: '1000',
-        },
-      },
-      logDir: join(__dirname, '..', '..', '..', '..', 'tmp', 'e2e-logs', 'dosage-warnings'),
-      logLevel: 'warn',
+    ledger = await startLedgerAlone('dosage-warnings', district, {
+      DOSAGE_WEEK_GRACE_HOURS: '0',
+      DOSAGE_CATCHUP_WEEKS: '2',
+      DOSAGE_WARNINGS_INTERVAL_MS: '1000',
     });
-    admin = new Client({ connectionString: db.url });
-    await admin.connect();
+    ({ stack, admin } = ledger);
   });
 
   afterAll(async () => {
-    await admin?.end();
-    await stack?.stop();
-    await issuer?.stop();
-    await db?.drop();
+    await ledger?.stop();
   });
 
-  const get = async (path: string, claims: Record<string, unknown>) => {
-    const token = await issuer.mintToken({ sub: randomUUID(), district_id: district, ...claims } as never);
-    const res = await fetch(`${stack.get('session-ledger').url}${path}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> };
-  };
+  const get = (path: string, claims: Record<string, unknown>) => ledger.get(path, claims);
 
   it('publishes each below-target week once with its streak, and attributes planned occurrences per caller scope', async () => {
     await stack.get('session-ledger').waitReady();
