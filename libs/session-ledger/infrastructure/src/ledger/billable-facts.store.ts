@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { OtherSessionLine, ReferenceFacts, SessionUnderReview } from '@tutoring/session-ledger/domain';
+import { MAX_SESSION_DURATION_MINUTES } from '@tutoring/shared/contracts';
 
 interface FactsRow {
   time_zone: string | null;
@@ -63,6 +64,7 @@ export class BillableFactsStore {
                  'tutorId', tutor_id, 'startsAt', starts_at, 'endsAt', ends_at))
             FROM ${s}.active_session_lines
            WHERE student_id = ANY($3::uuid[])
+             AND starts_at >= $4::timestamptz - make_interval(mins => ${MAX_SESSION_DURATION_MINUTES})
              AND ((starts_at < $5::timestamptz AND ends_at > $4::timestamptz) OR starts_at = $4::timestamptz)) AS others`,
       [districtId, session.tutorId, studentIds, session.startedAt, session.endedAt],
     )) as FactsRow[];

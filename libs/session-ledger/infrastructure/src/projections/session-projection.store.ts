@@ -85,10 +85,11 @@ export class SessionProjectionStore {
     const out = new Map<string, SessionRow>();
     if (keys.length === 0) return out;
     const rows = (await m.query(
+      // LATERAL: one primary-key probe per session, whatever the planner guesses of unnest against a large table.
       `SELECT s.vendor_id, s.session_id, s.local_date::text AS local_date, s.iso_week, s.period, s.tutor_id, s.group_id, s.position, s.lines
-         FROM ${this.t('proj_sessions', slot)} s
-         JOIN unnest($2::uuid[], $3::text[]) AS k(vendor_id, session_id) ON k.vendor_id = s.vendor_id AND k.session_id = s.session_id
-        WHERE s.district_id = $1`,
+         FROM unnest($2::uuid[], $3::text[]) AS k(vendor_id, session_id)
+         JOIN LATERAL (SELECT * FROM ${this.t('proj_sessions', slot)} p
+                        WHERE p.district_id = $1 AND p.vendor_id = k.vendor_id AND p.session_id = k.session_id LIMIT 1) s ON true`,
       [districtId, keys.map((k) => k.vendorId), keys.map((k) => k.sessionId)],
     )) as RawSession[];
     for (const r of rows) {

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { MAX_SESSION_DURATION_MINUTES } from '@tutoring/shared/contracts';
 import type {
   EnrolmentFact,
   OtherSessionLine,
@@ -105,7 +106,10 @@ export class BatchFacts {
          (SELECT json_agg(json_build_object('vendorId', vendor_id, 'sessionId', session_id, 'studentId', student_id,
                  'tutorId', tutor_id, 'startsAt', starts_at, 'endsAt', ends_at))
             FROM ${schema}.active_session_lines
-           WHERE student_id = ANY($3::uuid[]) AND starts_at <= $5::timestamptz AND ends_at >= $4::timestamptz) AS others`,
+           WHERE student_id = ANY($3::uuid[]) AND starts_at <= $5::timestamptz AND ends_at >= $4::timestamptz
+             -- a recorded line lasts at most the contract's maximum, so this bounds the index range on starts_at
+             -- (without it every earlier line of each student is visited, a cost growing with the term)
+             AND starts_at >= $4::timestamptz - make_interval(mins => ${MAX_SESSION_DURATION_MINUTES})) AS others`,
       [districtId, tutors, students, minStart, maxEnd],
     )) as BulkRow[];
     return new BatchFacts(rows[0] ?? empty);
