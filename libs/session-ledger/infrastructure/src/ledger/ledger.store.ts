@@ -42,22 +42,51 @@ export class LedgerStore {
   constructor(private readonly schema: string) {}
 
   async findEvent(m: EntityManager, vendorId: string, eventId: string): Promise<ExistingEvent | null> {
-    const rows = (await m.query(
-      `SELECT position, data, verdicts FROM ${this.schema}.ledger_entries WHERE vendor_id = $1 AND event_id = $2`,
-      [vendorId, eventId],
-    )) as { position: string; data: unknown; verdicts: LineVerdict[] }[];
-    const row = rows[0];
-    return row ? { position: Number(row.position), data: row.data, verdicts: row.verdicts } : null;
+    return (await this.findEvents(m, [{ vendorId, eventId }])).get(`${vendorId}/${eventId}`) ?? null;
+  }
+
+  /** Events already in the ledger among `keys`, by `vendorId/eventId`. */
+  async findEvents(
+    m: EntityManager,
+    keys: readonly { vendorId: string; eventId: string }[],
+  ): Promise<Map<string, ExistingEvent>> {
+    const out = new Map<string, ExistingEvent>();
+    if (!keys.length) return out;
+    const rows = (await keyProbes(
+      m,
+      `SELECT e.vendor_id, e.event_id, e.position, e.data, e.verdicts
+         FROM unnest($1::uuid[], $2::text[]) AS k(vendor_id, event_id)
+         JOIN LATERAL (SELECT l.vendor_id, l.event_id, l.position, l.data, l.verdicts FROM ${this.schema}.ledger_entries l
+                        WHERE l.vendor_id = k.vendor_id AND l.event_id = k.event_id LIMIT 1) e ON true`,
+      [keys.map((k) => k.vendorId), keys.map((k) => k.eventId)],
+    )) as { vendor_id: string; event_id: string; position: string; data: unknown; verdicts: LineVerdict[] }[];
+    for (const r of rows)
+      out.set(`${r.vendor_id}/${r.event_id}`, { position: Number(r.position), data: r.data, verdicts: r.verdicts });
+    return out;
   }
 
   async loadStream(m: EntityManager, vendorId: string, sessionId: string): Promise<SessionStreamState> {
-    const rows = (await m.query(
-      `SELECT stream_version, event_type FROM ${this.schema}.ledger_entries WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1`,
-      [streamIdOf(vendorId, sessionId)],
-    )) as { stream_version: number; event_type: string }[];
-    const last = rows[0];
-    if (!last) return emptySessionStream;
-    return { version: last.stream_version, status: last.event_type.includes('.voided.') ? 'voided' : 'active' };
+    const streamId = streamIdOf(vendorId, sessionId);
+    return (await this.streamHeads(m, [streamId])).get(streamId) ?? emptySessionStream;
+  }
+
+  /** The head (version, voided or not) of each stream that has entries, by stream id. */
+  async streamHeads(m: EntityManager, streamIds: readonly string[]): Promise<Map<string, SessionStreamState>> {
+    const out = new Map<string, SessionStreamState>();
+    if (!streamIds.length) return out;
+    const rows = (await keyProbes(
+      m,
+      `SELECT h.stream_id, h.stream_version, h.event_type FROM unnest($1::text[]) AS k(stream_id)
+         JOIN LATERAL (SELECT l.stream_id, l.stream_version, l.event_type FROM ${this.schema}.ledger_entries l
+                        WHERE l.stream_id = k.stream_id ORDER BY l.stream_version DESC LIMIT 1) h ON true`,
+      [[...new Set(streamIds)]],
+    )) as { stream_id: string; stream_version: number; event_type: string }[];
+    for (const last of rows)
+      out.set(last.stream_id, {
+        version: last.stream_version,
+        status: last.event_type.includes('.voided.') ? 'voided' : 'active',
+      });
+    return out;
   }
 
   async append(m: EntityManager, e: NewLedgerEntry): Promise<number> {
@@ -130,4 +159,19 @@ export class LedgerStore {
       [r.vendorId, r.channel, r.ref, r.eventId, r.sessionId, JSON.stringify(r.errors)],
     );
   }
+}
+
+/**
+ * Runs a lookup by unique keys as one index probe per key (a LATERAL subquery per key, the planner's alternatives
+ * switched off for this one statement). Left to itself, with statistics that predate a burst of writes (a fresh
+ * database, a new district's first catch-up, a server without autovacuum), the planner takes the row-level-security
+ * filter on district_id for a selective one and reads the district's whole ledger through the (district_id,
+ * position) index: measured 6–8 ms for one key and 130–400 ms per 1,000 keys at 200,000 entries, against 0.02 ms
+ * and 2–7 ms for the probes (ADR 0021).
+ */
+async function keyProbes(m: EntityManager, sql: string, params: unknown[]): Promise<unknown[]> {
+  await m.query(`SET LOCAL enable_bitmapscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off`);
+  const rows = (await m.query(sql, params)) as unknown[];
+  await m.query(`SET LOCAL enable_bitmapscan = on; SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on`);
+  return rows;
 }

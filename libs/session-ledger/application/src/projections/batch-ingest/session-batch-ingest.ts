@@ -290,40 +290,17 @@ export class SessionBatchIngest {
 
   private async existingEvents(m: EntityManager, ok: readonly Accepted[]) {
     const out = new Map<string, { json: string; position: number; verdicts: LineVerdict[] }>();
-    if (!ok.length) return out;
-    const rows = (await keyProbes(
-      m,
-      `SELECT e.vendor_id, e.event_id, e.position, e.data, e.verdicts
-         FROM unnest($1::uuid[], $2::text[]) AS k(vendor_id, event_id)
-         JOIN LATERAL (SELECT l.vendor_id, l.event_id, l.position, l.data, l.verdicts FROM ${this.schema}.ledger_entries l
-                        WHERE l.vendor_id = k.vendor_id AND l.event_id = k.event_id LIMIT 1) e ON true`,
-      [ok.map((c) => c.vendorId), ok.map((c) => c.eventId)],
-    )) as { vendor_id: string; event_id: string; position: string; data: unknown; verdicts: LineVerdict[] }[];
-    for (const r of rows)
-      out.set(`${r.vendor_id}/${r.event_id}`, {
-        json: canonicalJson(r.data),
-        position: Number(r.position),
-        verdicts: r.verdicts,
-      });
+    const found = await this.ledger.findEvents(m, ok);
+    for (const [key, e] of found)
+      out.set(key, { json: canonicalJson(e.data), position: e.position, verdicts: e.verdicts });
     return out;
   }
 
-  private async streamHeads(m: EntityManager, ok: readonly Accepted[]): Promise<Map<string, SessionStreamState>> {
-    const out = new Map<string, SessionStreamState>();
-    if (!ok.length) return out;
-    const rows = (await keyProbes(
+  private streamHeads(m: EntityManager, ok: readonly Accepted[]): Promise<Map<string, SessionStreamState>> {
+    return this.ledger.streamHeads(
       m,
-      `SELECT h.stream_id, h.stream_version, h.event_type FROM unnest($1::text[]) AS k(stream_id)
-         JOIN LATERAL (SELECT l.stream_id, l.stream_version, l.event_type FROM ${this.schema}.ledger_entries l
-                        WHERE l.stream_id = k.stream_id ORDER BY l.stream_version DESC LIMIT 1) h ON true`,
-      [[...new Set(ok.map((c) => streamIdOf(c.vendorId, c.sessionId)))]],
-    )) as { stream_id: string; stream_version: number; event_type: string }[];
-    for (const r of rows)
-      out.set(r.stream_id, {
-        version: r.stream_version,
-        status: r.event_type.includes('.voided.') ? 'voided' : 'active',
-      });
-    return out;
+      ok.map((c) => streamIdOf(c.vendorId, c.sessionId)),
+    );
   }
 
   private async appendAll(m: EntityManager, appends: readonly Append[]): Promise<Map<string, number>> {
@@ -437,18 +414,4 @@ export class SessionBatchIngest {
       exceptions: feedbackExceptions(existing.verdicts),
     };
   }
-}
-
-/**
- * Runs a lookup by unique keys as one index probe per key (a LATERAL subquery per key, the planner's alternatives
- * switched off for this statement). Left to itself, with statistics that predate a burst of writes (a new
- * district's first catch-up, a fresh database), the planner reads the row-level-security filter on district_id as
- * selective and scans the district's whole ledger by the (district_id, position) index, per chunk: measured
- * 130–400 ms per 1,000 keys at 200,000 entries against 2–7 ms for the probes (ADR 0021).
- */
-async function keyProbes(m: EntityManager, sql: string, params: unknown[]): Promise<unknown[]> {
-  await m.query(`SET LOCAL enable_bitmapscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off`);
-  const rows = (await m.query(sql, params)) as unknown[];
-  await m.query(`SET LOCAL enable_bitmapscan = on; SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on`);
-  return rows;
 }
