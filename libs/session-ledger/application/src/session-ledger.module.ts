@@ -14,6 +14,7 @@ import { CsvBodyMiddleware } from './http-ingest/csv-body.middleware';
 import { ProjectionsModule } from './projections/projections.module';
 import { BatchSessionsTopicHandler, SessionBatchIngest } from './projections/batch-ingest';
 import { DosageWarningsModule } from './dosage-warnings/dosage-warnings.module';
+import { PublishingModule } from './publishing/publishing.module';
 
 /** A positive integer from the environment, or the default. */
 const envInt = (name: string, fallback: number): number => {
@@ -34,7 +35,7 @@ export const HTTP_INGEST_GROUP = 'session-ledger.http-ingest';
  * Consumers start after the HTTP server is up and stop (finish batch, commit, leave group) on SIGTERM via the runtime.
  */
 @Module({
-  imports: [AuditModule, ProjectionsModule, DosageWarningsModule],
+  imports: [AuditModule, ProjectionsModule, DosageWarningsModule, PublishingModule],
   controllers: [LedgerController, HttpIngestController],
   providers: [
     {

@@ -63,7 +63,9 @@ export async function applyMigrations(config: ServiceDatabaseConfig, migrations:
       await owner.destroy();
     }
   } finally {
-    await lockClient.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrations:${config.schema}`]).catch(() => undefined);
+    await lockClient
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [`migrations:${config.schema}`])
+      .catch(() => undefined);
     await lockClient.end();
   }
 }
@@ -75,6 +77,7 @@ export async function pendingMigrations(dataSource: DataSource): Promise<boolean
 /** The schema a migration runs in (the service's own, from its data source). */
 export function migrationSchema(q: QueryRunner): string {
   const schema = (q.connection.options as { schema?: string }).schema;
-  if (!schema || !/^[a-z][a-z0-9_]*$/.test(schema)) throw new Error(`migration needs a valid schema, got ${String(schema)}`);
+  if (!schema || !/^[a-z][a-z0-9_]*$/.test(schema))
+    throw new Error(`migration needs a valid schema, got ${String(schema)}`);
   return schema;
 }

@@ -1,14 +1,17 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import {
   CheckedSessionMessage,
+  entryKindOf,
   exceptionsOf,
   isAttended,
   LineVerdict,
+  SessionData,
   SessionReview,
   SessionUnderReview,
   sessionRecordedOf,
 } from '@tutoring/session-ledger/domain';
-import { LedgerStore } from '@tutoring/session-ledger/infrastructure';
+import { LedgerStore, WholeLedgerRow } from '@tutoring/session-ledger/infrastructure';
 import {
   FieldError,
   isUuid,
@@ -23,7 +26,7 @@ import {
   validateInternalEvent,
   vendorFeedbackTopic,
 } from '@tutoring/shared/contracts';
-import type { CloudEvent, OutboxMessage } from '@tutoring/shared/messaging';
+import { currentTraceHeaders, type CloudEvent, type OutboxMessage } from '@tutoring/shared/messaging';
 import type { DecodedSessionMessage, IngestOrigin, SessionException } from './session-ingest.service';
 
 /**
@@ -79,44 +82,93 @@ export const sessionUnderReview = (checked: Accepted): SessionUnderReview | null
 export const attendedStudents = (session: SessionUnderReview | null): string[] =>
   session ? session.attendance.filter((l) => isAttended(l.status)).map((l) => l.studentId) : [];
 
-/** Builds the outgoing messages of a verdict: the vendor's feedback and the ledger event for other services. */
+/** Marks a ledger entry whose feedback and ledger event the ledger publisher sends (ADR 0022). */
+export const PUBLISHED_FROM_LEDGER = { events: 'ledger-publisher' } as const;
+
+/** Whether the publisher owns an entry's messages (entries written before ADR 0022 had theirs in the outbox). */
+export const publishedFromLedger = (metadata: Record<string, unknown>): boolean =>
+  metadata['events'] === PUBLISHED_FROM_LEDGER.events;
+
+/**
+ * The metadata stored with an entry: where it came from (channel, message ref, topic, partition, offset), the trace
+ * it was ingested in (so the published events continue it), and that the publisher sends its messages.
+ */
+export const entryMetadata = (origin: IngestOrigin): Record<string, unknown> => {
+  const trace = currentTraceHeaders();
+  return {
+    channel: origin.channel,
+    ref: origin.ref,
+    ...origin.metadata,
+    ...(Object.keys(trace).length ? { trace } : {}),
+    ...PUBLISHED_FROM_LEDGER,
+  };
+};
+
+/** Deterministic message ids: a republished entry (after a crash) carries the same ce_id, so consumers dedupe it. */
+const entryMessageId = (kind: 'accepted' | 'recorded', position: number): string => {
+  const b = createHash('sha256').update(`session-ledger:${kind}:${position}`).digest().subarray(0, 16);
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x80; // RFC 9562 version 8 (custom)
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+};
+
+/**
+ * The messages of one recorded ledger entry: the vendor's feedback `accepted` and the `session-recorded` ledger
+ * event (validated against its own schema). Pure: a function of the stored entry alone, ids and times included.
+ */
+export const entryMessages = (entry: WholeLedgerRow): OutboxMessage[] => {
+  const kind = entryKindOf(entry.eventType);
+  const data = entry.data as SessionData;
+  const verdicts = (Array.isArray(entry.verdicts) ? entry.verdicts : []) as LineVerdict[];
+  const review: SessionReview = { localDate: entry.localDate, verdicts };
+  const accepted: SessionAcceptedV1 = {
+    sessionId: data.sessionId,
+    eventId: entry.eventId,
+    ledgerPosition: entry.position,
+    exceptions: feedbackExceptions(verdicts),
+  };
+  const recorded = sessionRecordedOf({
+    ledgerPosition: entry.position,
+    streamVersion: entry.streamVersion,
+    kind,
+    data,
+    review,
+    recordedAt: entry.recordedAt,
+  });
+  const valid = validateInternalEvent(LEDGER_SESSION_RECORDED_V1, recorded);
+  if (!valid.ok) throw new Error(`ledger event fails its own schema: ${JSON.stringify(valid.errors)}`);
+  const event = <T>(id: string, type: string, payload: T): CloudEvent<T> => ({
+    specversion: '1.0',
+    id,
+    source: FEEDBACK_SOURCE,
+    type,
+    time: entry.recordedAt,
+    subject: data.sessionId,
+    datacontenttype: 'application/json',
+    districtid: entry.districtId,
+    data: payload,
+  });
+  return [
+    {
+      topic: vendorFeedbackTopic(entry.vendorId),
+      key: data.sessionId,
+      event: event(entryMessageId('accepted', entry.position), SESSION_ACCEPTED_V1, accepted),
+    },
+    {
+      topic: LEDGER_TOPIC,
+      key: `${entry.vendorId}:${data.sessionId}`,
+      event: event(entryMessageId('recorded', entry.position), LEDGER_SESSION_RECORDED_V1, recorded),
+    },
+  ];
+};
+
+/** Builds the vendor's `rejected` feedback (a rejection never enters the ledger, so it goes through the outbox). */
 export class IngestMessages {
   constructor(
     private readonly newId: () => string,
     private readonly clock: () => Date,
   ) {}
-
-  /** Feedback `accepted` and the `session-recorded` ledger event (validated against its own schema). */
-  accepted(checked: Accepted, review: SessionReview, version: number, ledgerPosition: number): OutboxMessage[] {
-    const accepted: SessionAcceptedV1 = {
-      sessionId: checked.sessionId,
-      eventId: checked.eventId,
-      ledgerPosition,
-      exceptions: feedbackExceptions(review.verdicts),
-    };
-    const recorded = sessionRecordedOf({
-      ledgerPosition,
-      streamVersion: version + 1,
-      kind: checked.kind,
-      data: checked.data,
-      review,
-      recordedAt: this.clock().toISOString(),
-    });
-    const valid = validateInternalEvent(LEDGER_SESSION_RECORDED_V1, recorded);
-    if (!valid.ok) throw new Error(`ledger event fails its own schema: ${JSON.stringify(valid.errors)}`);
-    return [
-      {
-        topic: vendorFeedbackTopic(checked.vendorId),
-        key: checked.sessionId,
-        event: this.event(SESSION_ACCEPTED_V1, checked.districtId, checked.sessionId, accepted),
-      },
-      {
-        topic: LEDGER_TOPIC,
-        key: `${checked.vendorId}:${checked.sessionId}`,
-        event: this.event(LEDGER_SESSION_RECORDED_V1, checked.districtId, checked.sessionId, recorded),
-      },
-    ];
-  }
 
   rejected(
     vendorId: string,

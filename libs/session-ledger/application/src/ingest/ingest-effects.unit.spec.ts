@@ -1,6 +1,14 @@
 import type { SessionEnvelope } from '@tutoring/session-ledger/domain';
 import { LEDGER_TOPIC } from '@tutoring/shared/contracts';
-import { attendedStudents, IngestMessages, sessionUnderReview, tenantOf, Accepted } from './ingest-effects';
+import {
+  Accepted,
+  attendedStudents,
+  entryMessages,
+  PUBLISHED_FROM_LEDGER,
+  publishedFromLedger,
+  sessionUnderReview,
+  tenantOf,
+} from './ingest-effects';
 import type { IngestOrigin } from './session-ingest.service';
 
 const D1 = '11111111-1111-4111-8111-111111111111';
@@ -73,26 +81,40 @@ describe('session under review and outgoing messages', () => {
     expect(attendedStudents(null)).toEqual([]);
   });
 
-  it('builds the feedback and the schema-valid ledger event with the ledger position and stream version', () => {
-    let n = 0;
-    const messages = new IngestMessages(
-      () => `id-${++n}`,
-      () => new Date('2026-11-02T15:00:00Z'),
-    );
-    const review = {
-      localDate: '2026-11-02',
-      verdicts: [
-        { studentId: data.attendance[0]!.studentId, billable: false, exceptionCodes: ['no_consent' as const] },
-      ],
-    };
-    const [feedback, recorded] = messages.accepted(checked('delivered'), review, 0, 42);
+  const entry = (position: number) => ({
+    position,
+    transactionId: '900',
+    streamVersion: 1,
+    districtId: D1,
+    vendorId: V,
+    eventId: 'e-1',
+    eventType: 'org.tutoring.session.delivered.v1',
+    data,
+    metadata: { channel: 'kafka', ref: 't/0/1', ...PUBLISHED_FROM_LEDGER },
+    verdicts: [{ studentId: data.attendance[0]!.studentId, billable: false, exceptionCodes: ['no_consent'] }],
+    localDate: '2026-11-02',
+    recordedAt: '2026-11-02T15:00:00.000Z',
+  });
+
+  it('builds the feedback and the schema-valid ledger event of a stored entry, ids and times from the entry alone', () => {
+    const [feedback, recorded] = entryMessages(entry(42));
+    expect(feedback).toMatchObject({ topic: `tutoring.vendor.${V}.feedback.v1`, key: 's-1' });
     expect(feedback?.event).toMatchObject({
-      id: 'id-1',
       subject: 's-1',
       districtid: D1,
+      time: '2026-11-02T15:00:00.000Z',
       data: { ledgerPosition: 42, exceptions: [{ studentId: data.attendance[0]!.studentId, code: 'no_consent' }] },
     });
     expect(recorded).toMatchObject({ topic: LEDGER_TOPIC, key: `${V}:s-1` });
-    expect(recorded?.event.data).toMatchObject({ ledgerPosition: 42, streamVersion: 1 });
+    expect(recorded?.event.data).toMatchObject({ ledgerPosition: 42, streamVersion: 1, localDate: '2026-11-02' });
+    // A republished entry carries the same ce_ids (consumers dedupe); another entry gets others.
+    const again = entryMessages(entry(42));
+    expect(again.map((x) => x.event.id)).toEqual([feedback?.event.id, recorded?.event.id]);
+    expect(new Set([...again, ...entryMessages(entry(43))].map((x) => x.event.id)).size).toBe(4);
+  });
+
+  it('leaves entries written before the ledger publisher to the outbox that already holds their messages', () => {
+    expect(publishedFromLedger(entry(1).metadata)).toBe(true);
+    expect(publishedFromLedger({ channel: 'kafka', ref: 't/0/1' })).toBe(false);
   });
 });

@@ -135,23 +135,22 @@ describe('SessionIngestService (real Postgres as the runtime role, RLS on)', () 
     await db?.drop();
   });
 
-  it('records a billable session with its verdicts, local date, interval index, feedback and ledger event in one transaction', async () => {
+  it('records a billable session with its verdicts, local date and interval index in one transaction, its messages left to the ledger publisher', async () => {
     const outcome = await ingest(session('s-ok'));
     expect(outcome).toMatchObject({ status: 'accepted', sessionId: 's-ok', exceptions: [] });
     const [entry] = (await tenant((m) =>
-      m.query(`SELECT verdicts, local_date::text AS d FROM ${SCHEMA}.ledger_entries WHERE event_id = $1`, [
-        outcome.eventId,
-      ]),
+      m.query(
+        `SELECT verdicts, local_date::text AS d, metadata->>'events' AS events FROM ${SCHEMA}.ledger_entries WHERE event_id = $1`,
+        [outcome.eventId],
+      ),
     )) as unknown[];
-    expect(entry).toEqual({ verdicts: [{ studentId: ana, billable: true, exceptionCodes: [] }], d: '2026-11-03' });
-    const outbox = (await ds.query(`SELECT topic, message_key FROM ${SCHEMA}.outbox ORDER BY id`)) as {
-      topic: string;
-      message_key: string;
-    }[];
-    expect(outbox).toEqual([
-      { topic: `tutoring.vendor.${vendor}.feedback.v1`, message_key: 's-ok' },
-      { topic: 'tutoring.ledger.sessions.v1', message_key: `${vendor}:s-ok` },
-    ]);
+    expect(entry).toEqual({
+      verdicts: [{ studentId: ana, billable: true, exceptionCodes: [] }],
+      d: '2026-11-03',
+      events: 'ledger-publisher',
+    });
+    // The feedback and the ledger event are the publisher's (publishing/ledger-publisher.int.spec.ts), not the outbox's.
+    expect(await ds.query(`SELECT topic FROM ${SCHEMA}.outbox`)).toEqual([]);
     expect(await tenant((m) => m.query(`SELECT session_id FROM ${SCHEMA}.active_session_lines`))).toEqual([
       { session_id: 's-ok' },
     ]);

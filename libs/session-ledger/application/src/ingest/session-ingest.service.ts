@@ -17,6 +17,7 @@ import {
   Accepted,
   attendedStudents,
   CE_ID_CONFLICT,
+  entryMetadata,
   feedbackExceptions,
   IngestMessages,
   NO_REVIEW,
@@ -148,7 +149,7 @@ export class SessionIngestService {
       schemaVersion: 1,
       districtId: checked.districtId,
       data: checked.data,
-      metadata: { channel: origin.channel, ref: origin.ref, ...origin.metadata },
+      metadata: entryMetadata(origin),
       verdicts: review.verdicts,
       localDate: review.localDate,
     });
@@ -167,8 +168,8 @@ export class SessionIngestService {
           }
         : null,
     );
+    // The feedback and the ledger event are sent by the ledger publisher, which follows the ledger (ADR 0022).
     const exceptions = feedbackExceptions(review.verdicts);
-    await enqueueOutbox(m, this.schema, this.messages.accepted(checked, review, version, ledgerPosition));
     return { status: 'accepted', sessionId: checked.sessionId, eventId: checked.eventId, ledgerPosition, exceptions };
   }
 

@@ -54,11 +54,17 @@ export class SessionProjectionStore {
     return assertSlot(rows[0]?.active ?? 'a');
   }
 
-  async checkpoint(m: EntityManager, districtId: string, slot: ProjectionSlot): Promise<ReaderCheckpoint> {
+  /** A reader's checkpoint: the read models' (default) or another follower's of the ledger (e.g. the publisher). */
+  async checkpoint(
+    m: EntityManager,
+    districtId: string,
+    slot: ProjectionSlot,
+    projection: string = SESSIONS_PROJECTION,
+  ): Promise<ReaderCheckpoint> {
     const rows = (await m.query(
       `SELECT transaction_id::text AS horizon, done::text[] AS done, partial_transaction_id::text AS partial_tx, partial_position, position
          FROM ${this.schema}.proj_checkpoints WHERE district_id = $1 AND projection = $2 AND slot = $3`,
-      [districtId, SESSIONS_PROJECTION, slot],
+      [districtId, projection, slot],
     )) as {
       horizon: string;
       done: string[];
@@ -134,6 +140,7 @@ export class SessionProjectionStore {
     districtId: string,
     slot: ProjectionSlot,
     reached: ReaderCheckpoint,
+    projection: string = SESSIONS_PROJECTION,
   ): Promise<void> {
     await m.query(
       `INSERT INTO ${this.schema}.proj_checkpoints
@@ -144,7 +151,7 @@ export class SessionProjectionStore {
              partial_position = EXCLUDED.partial_position, position = EXCLUDED.position, updated_at = now()`,
       [
         districtId,
-        SESSIONS_PROJECTION,
+        projection,
         slot,
         reached.horizon,
         reached.done,

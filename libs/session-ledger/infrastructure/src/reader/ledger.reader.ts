@@ -23,6 +23,39 @@ export interface ReadLedgerRow extends StoredLedgerRow {
   startedAt: string | null;
 }
 
+/** A ledger entry as stored, in reader order. */
+export interface WholeLedgerRow {
+  position: number;
+  transactionId: string;
+  streamVersion: number;
+  districtId: string;
+  vendorId: string;
+  eventId: string;
+  eventType: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  verdicts: unknown;
+  localDate: string | null;
+  /** RFC 3339, UTC, milliseconds. */
+  recordedAt: string;
+}
+
+interface RawWhole {
+  xmin: string;
+  position: string | null;
+  tx: string;
+  stream_version: number;
+  district_id: string;
+  vendor_id: string;
+  event_id: string;
+  event_type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  verdicts: unknown;
+  local_date: string | null;
+  recorded_at: string;
+}
+
 interface Raw {
   xmin: string;
   position: string | null;
@@ -94,34 +127,18 @@ export class LedgerReader {
     cp: ReaderCheckpoint,
     limit: number,
   ): Promise<{ rows: ReadLedgerRow[]; next: ReaderCheckpoint }> {
-    // One statement, so the xmin and the rows come from the same snapshot. The order is on the table's columns
-    // (an output column named transaction_id would be sorted as text, and 10000 sorts before 9999) and must come
-    // from the (district_id, transaction_id, position) index, so the LIMIT stops the scan after one batch: with
-    // statistics that predate a backlog, the planner would otherwise fetch and sort the whole backlog on every batch
-    // (quadratic catch-up). Hence no sort for this one statement; the batch is picked on the narrow keys and only
-    // its rows are fetched whole. Only the fields the projection reads are sent; the start time only where no
-    // local date was recorded.
-    await m.query(`SET LOCAL enable_sort = off`);
-    const raw = (await m.query(
-      `WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin)
-       SELECT s.xmin, e.* FROM s LEFT JOIN LATERAL (
-         SELECT l.position, l.stream_version, l.transaction_id::text AS tx, l.district_id, l.vendor_id,
+    // Only the fields the projection reads; the start time only where no local date was recorded.
+    const raw = (await this.pick(
+      m,
+      `l.position, l.stream_version, l.transaction_id::text AS tx, l.district_id, l.vendor_id,
                 l.data->>'sessionId' AS session_id, l.event_type, l.data->>'tutorId' AS tutor_id,
                 l.data->>'groupId' AS group_id, l.data->'attendance' AS attendance, l.verdicts,
                 l.local_date::text AS local_date,
-                CASE WHEN l.local_date IS NULL THEN l.data->>'startedAt' END AS started_at
-           FROM (SELECT k.transaction_id, k.position FROM ${this.schema}.ledger_entries k
-                  WHERE k.district_id = $1
-                    AND k.transaction_id >= $2::xid8
-                    AND k.transaction_id <> ALL($3::xid8[])
-                    AND NOT (k.transaction_id = $4::xid8 AND k.position <= $5::bigint)
-                  ORDER BY k.transaction_id, k.position
-                  LIMIT $6) o
-           JOIN ${this.schema}.ledger_entries l ON l.position = o.position
-          ORDER BY o.transaction_id, o.position) e ON true`,
-      [districtId, cp.horizon, cp.done, cp.partial?.transactionId ?? '0', cp.partial?.position ?? 0, limit],
+                CASE WHEN l.local_date IS NULL THEN l.data->>'startedAt' END AS started_at`,
+      districtId,
+      cp,
+      limit,
     )) as Raw[];
-    await m.query(`SET LOCAL enable_sort = on`);
     const xmin = raw[0]?.xmin ?? cp.horizon;
     const rows: ReadLedgerRow[] = [];
     for (const r of raw) {
@@ -141,6 +158,82 @@ export class LedgerReader {
       });
     }
     return { rows, next: advanceCheckpoint(cp, rows, xmin, limit) };
+  }
+
+  /**
+   * The next entries after `cp`, whole (data, metadata, time recorded): what the ledger publisher turns into the
+   * events other services and the vendor receive. Same order and checkpoint rule as `readBatch`.
+   */
+  async readEntries(
+    m: EntityManager,
+    districtId: string,
+    cp: ReaderCheckpoint,
+    limit: number,
+  ): Promise<{ rows: WholeLedgerRow[]; next: ReaderCheckpoint }> {
+    const raw = (await this.pick(
+      m,
+      `l.position, l.stream_version, l.transaction_id::text AS tx, l.district_id, l.vendor_id, l.event_id,
+                l.event_type, l.data, l.metadata, l.verdicts, l.local_date::text AS local_date,
+                to_char(l.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at`,
+      districtId,
+      cp,
+      limit,
+    )) as RawWhole[];
+    const xmin = raw[0]?.xmin ?? cp.horizon;
+    const rows: WholeLedgerRow[] = [];
+    for (const r of raw) {
+      if (r.position === null) continue;
+      rows.push({
+        position: Number(r.position),
+        transactionId: r.tx,
+        streamVersion: r.stream_version,
+        districtId: r.district_id,
+        vendorId: r.vendor_id,
+        eventId: r.event_id,
+        eventType: r.event_type,
+        data: r.data,
+        metadata: r.metadata,
+        verdicts: r.verdicts,
+        localDate: r.local_date,
+        recordedAt: r.recorded_at,
+      });
+    }
+    return { rows, next: advanceCheckpoint(cp, rows, xmin, limit) };
+  }
+
+  /**
+   * One statement, so the xmin and the rows come from the same snapshot. The order is on the table's columns (an
+   * output column named transaction_id would be sorted as text, and 10000 sorts before 9999) and must come from the
+   * (district_id, transaction_id, position) index, so the LIMIT stops the scan after one batch: with statistics
+   * that predate a backlog, the planner would otherwise fetch and sort the whole backlog on every batch (quadratic
+   * catch-up). Hence no sort for this one statement; the batch is picked on the narrow keys and only its rows are
+   * fetched whole, with the columns `select` names (of `l`).
+   */
+  private async pick(
+    m: EntityManager,
+    select: string,
+    districtId: string,
+    cp: ReaderCheckpoint,
+    limit: number,
+  ): Promise<unknown[]> {
+    await m.query(`SET LOCAL enable_sort = off`);
+    const raw = (await m.query(
+      `WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin)
+       SELECT s.xmin, e.* FROM s LEFT JOIN LATERAL (
+         SELECT ${select}
+           FROM (SELECT k.transaction_id, k.position FROM ${this.schema}.ledger_entries k
+                  WHERE k.district_id = $1
+                    AND k.transaction_id >= $2::xid8
+                    AND k.transaction_id <> ALL($3::xid8[])
+                    AND NOT (k.transaction_id = $4::xid8 AND k.position <= $5::bigint)
+                  ORDER BY k.transaction_id, k.position
+                  LIMIT $6) o
+           JOIN ${this.schema}.ledger_entries l ON l.position = o.position
+          ORDER BY o.transaction_id, o.position) e ON true`,
+      [districtId, cp.horizon, cp.done, cp.partial?.transactionId ?? '0', cp.partial?.position ?? 0, limit],
+    )) as unknown[];
+    await m.query(`SET LOCAL enable_sort = on`);
+    return raw;
   }
 
   /** Committed entries the checkpoint has not consumed yet (projection lag), in the district's tenant transaction. */

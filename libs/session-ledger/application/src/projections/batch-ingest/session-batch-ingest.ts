@@ -22,6 +22,7 @@ import {
   Accepted,
   attendedStudents,
   CE_ID_CONFLICT,
+  entryMetadata,
   feedbackExceptions,
   IngestMessages,
   NO_REVIEW,
@@ -279,12 +280,7 @@ export class SessionBatchIngest {
     this.timer.mark('activeLines');
     await this.recordRejections(m, run, rejections, vendorDistrict, elsewhere);
     this.timer.mark('rejections');
-    const messages = appends.flatMap((a) =>
-      this.messages.accepted(a.checked, a.review, a.version, positions.get(a.checked.eventId) ?? 0),
-    );
-    this.timer.mark('buildOutbox');
-    await enqueueOutbox(m, s, messages);
-    this.timer.mark('outbox');
+    // The feedback and the ledger event of each appended entry are sent by the ledger publisher (ADR 0022).
     return outcomes;
   }
 
@@ -315,7 +311,7 @@ export class SessionBatchIngest {
       district_id: a.checked.districtId,
       vendor_id: a.checked.vendorId,
       data: a.checked.data,
-      metadata: { channel: a.origin.channel, ref: a.origin.ref, ...a.origin.metadata },
+      metadata: entryMetadata(a.origin),
       verdicts: a.review.verdicts,
       local_date: a.review.localDate,
     }));
