@@ -104,9 +104,14 @@ export const entryMetadata = (origin: IngestOrigin): Record<string, unknown> => 
   };
 };
 
-/** Deterministic message ids: a republished entry (after a crash) carries the same ce_id, so consumers dedupe it. */
-const entryMessageId = (kind: 'accepted' | 'recorded', position: number): string => {
-  const b = createHash('sha256').update(`session-ledger:${kind}:${position}`).digest().subarray(0, 16);
+/**
+ * Deterministic message ids: a republished entry (after a crash) carries the same ce_id, so consumers dedupe it.
+ * Derived from the vendor's event id as well as the position: positions repeat across databases (another
+ * environment, a restore) sharing a broker, and a consumer would take such an event for one it already processed.
+ */
+const entryMessageId = (kind: 'accepted' | 'recorded', entry: WholeLedgerRow): string => {
+  const key = `session-ledger:${kind}:${entry.districtId}:${entry.vendorId}:${entry.eventId}:${entry.position}`;
+  const b = createHash('sha256').update(key).digest().subarray(0, 16);
   b[6] = ((b[6] ?? 0) & 0x0f) | 0x80; // RFC 9562 version 8 (custom)
   b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
   const h = b.toString('hex');
@@ -153,12 +158,12 @@ export const entryMessages = (entry: WholeLedgerRow): OutboxMessage[] => {
     {
       topic: vendorFeedbackTopic(entry.vendorId),
       key: data.sessionId,
-      event: event(entryMessageId('accepted', entry.position), SESSION_ACCEPTED_V1, accepted),
+      event: event(entryMessageId('accepted', entry), SESSION_ACCEPTED_V1, accepted),
     },
     {
       topic: LEDGER_TOPIC,
       key: `${entry.vendorId}:${data.sessionId}`,
-      event: event(entryMessageId('recorded', entry.position), LEDGER_SESSION_RECORDED_V1, recorded),
+      event: event(entryMessageId('recorded', entry), LEDGER_SESSION_RECORDED_V1, recorded),
     },
   ];
 };
