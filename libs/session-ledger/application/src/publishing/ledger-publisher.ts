@@ -1,11 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { LedgerReader, SessionProjectionStore } from '@tutoring/session-ledger/infrastructure';
+import { LEDGER_EVENTS_FOLLOWER, LedgerReader, SessionProjectionStore } from '@tutoring/session-ledger/infrastructure';
 import type { MessageProducer, MessagingLogger, OutgoingMessage } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { entryMessages, publishedFromLedger } from '../ingest/ingest-effects';
 
-/** The publisher's checkpoint row (a follower of the ledger like the read models; it has no second slot). */
-export const LEDGER_EVENTS_FOLLOWER = 'ledger-events';
 const SLOT = 'a';
 
 export interface LedgerPublisherOptions {

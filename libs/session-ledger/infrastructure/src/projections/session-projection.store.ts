@@ -10,6 +10,8 @@ import { PROJECTION_SLOTS, ProjectionSlot } from '../migrations/1700000000301-pr
 import { READER_START, ReaderCheckpoint } from '../reader/ledger.reader';
 
 export const SESSIONS_PROJECTION = 'sessions';
+/** The ledger publisher's checkpoint row (ADR 0022): a follower of the ledger with no second slot. */
+export const LEDGER_EVENTS_FOLLOWER = 'ledger-events';
 
 export interface ReadModelSnapshot {
   sessions: string[];
