@@ -1,6 +1,15 @@
 import { Client } from 'pg';
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { freshDatabase } from '@tutoring/shared/testing';
+import { createDatabase, dropDatabase } from '@tutoring/shared/local-infra';
+
+// Not the testing lib's freshDatabase: that lib builds on this one (migratedServiceDatabase).
+const freshDatabase = async (prefix: string) => {
+  const adminUrl = process.env['TEST_POSTGRES_ADMIN_URL'];
+  if (!adminUrl) throw new Error('TEST_POSTGRES_ADMIN_URL is not set: run this suite through the int jest project');
+  const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const url = await createDatabase(adminUrl, name);
+  return { url, drop: () => dropDatabase(adminUrl, name) };
+};
 import { applyMigrations, createServiceDataSource } from './data-source';
 import { provisionServiceDatabase } from './provisioning';
 
@@ -25,7 +34,12 @@ describe('service persistence (real Postgres)', () => {
 
   it('applies migrations as the owner once, and the runtime role uses but cannot alter the schema', async () => {
     const urls = await provisionServiceDatabase(db.url, 'widgets_svc');
-    const config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema: 'widgets_svc', applicationName: 'test' };
+    const config = {
+      url: urls.runtimeUrl,
+      migrationUrl: urls.migrationUrl,
+      schema: 'widgets_svc',
+      applicationName: 'test',
+    };
 
     expect(await applyMigrations(config, [CreateWidgets1700000000000])).toEqual(['CreateWidgets1700000000000']);
     expect(await applyMigrations(config, [CreateWidgets1700000000000])).toEqual([]);
@@ -45,9 +59,8 @@ describe('service persistence (real Postgres)', () => {
 
     const admin = new Client({ connectionString: db.url });
     await admin.connect();
-    const [role] = (
-      await admin.query("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'widgets_svc_app'")
-    ).rows as { rolsuper: boolean; rolbypassrls: boolean }[];
+    const [role] = (await admin.query("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'widgets_svc_app'"))
+      .rows as { rolsuper: boolean; rolbypassrls: boolean }[];
     await admin.end();
     expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
   });

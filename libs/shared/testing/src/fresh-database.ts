@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
 import { createDatabase, dropDatabase } from '@tutoring/shared/local-infra';
+import { applyMigrations, createServiceDataSource, provisionServiceDatabase } from '@tutoring/shared/persistence';
 
 export interface FreshDatabase {
   url: string;
@@ -20,7 +22,12 @@ export function testPostgresAdminUrl(): string {
 
 /** `prefix` lower-cased to identifier characters, plus a random suffix: unique across suites and runs. */
 export function uniqueDatabaseName(prefix: string): string {
-  const clean = prefix.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z_]+/, '').slice(0, 40) || 'test';
+  const clean =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9_]+/g, '_')
+      .replace(/^[^a-z_]+/, '')
+      .slice(0, 40) || 'test';
   return `${clean}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 }
 
@@ -30,4 +37,31 @@ export async function freshDatabase(prefix: string): Promise<FreshDatabase> {
   const name = uniqueDatabaseName(prefix);
   const url = await createDatabase(adminUrl, name);
   return { url, name, drop: () => dropDatabase(adminUrl, name) };
+}
+
+export interface MigratedServiceDatabase {
+  db: FreshDatabase;
+  /** Initialised, as the service's runtime role (RLS applies), confined to `schema`. */
+  dataSource: DataSource;
+  runtimeUrl: string;
+  migrationUrl: string;
+}
+
+/**
+ * A fresh database provisioned as a service's is (owner and runtime roles), migrated as the owner, with a data
+ * source as the runtime role: what every service's integration suite starts from. Tear down with
+ * `dataSource.destroy()` then `db.drop()`.
+ */
+export async function migratedServiceDatabase(
+  prefix: string,
+  schema: string,
+  migrations: Parameters<typeof applyMigrations>[1],
+): Promise<MigratedServiceDatabase> {
+  const db = await freshDatabase(prefix);
+  const urls = await provisionServiceDatabase(db.url, schema);
+  const config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema, applicationName: 'test' };
+  await applyMigrations(config, migrations);
+  const dataSource = createServiceDataSource(config);
+  await dataSource.initialize();
+  return { db, dataSource, runtimeUrl: urls.runtimeUrl, migrationUrl: urls.migrationUrl };
 }

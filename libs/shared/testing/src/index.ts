@@ -1,5 +1,12 @@
 // Test infrastructure shared by int and e2e suites. Servers are always real (see libs/shared/local-infra).
-export { freshDatabase, uniqueDatabaseName, testPostgresAdminUrl, type FreshDatabase } from './fresh-database';
+export {
+  freshDatabase,
+  migratedServiceDatabase,
+  uniqueDatabaseName,
+  testPostgresAdminUrl,
+  type FreshDatabase,
+  type MigratedServiceDatabase,
+} from './fresh-database';
 export { waitFor, type WaitForOptions } from './wait-for';
 export {
   uniqueTopic,

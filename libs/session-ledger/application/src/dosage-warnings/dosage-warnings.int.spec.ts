@@ -10,13 +10,8 @@ import {
   SESSION_LEDGER_MIGRATIONS,
 } from '@tutoring/session-ledger/infrastructure';
 import { contractsTesting, DOSAGE_TOPIC, DosageBelowTargetV1 } from '@tutoring/shared/contracts';
-import {
-  applyMigrations,
-  createServiceDataSource,
-  inTenantTransaction,
-  provisionServiceDatabase,
-} from '@tutoring/shared/persistence';
-import { freshDatabase, FreshDatabase } from '@tutoring/shared/testing';
+import { inTenantTransaction } from '@tutoring/shared/persistence';
+import { FreshDatabase, migratedServiceDatabase } from '@tutoring/shared/testing';
 import { SessionIngestService } from '../ingest/session-ingest.service';
 import { DosageWarningsWorker } from './dosage-warnings.worker';
 
@@ -263,12 +258,7 @@ describe('dosage warnings and scheduled versus delivered (real Postgres, RLS)', 
     });
 
   beforeAll(async () => {
-    db = await freshDatabase('dosage_warnings');
-    const urls = await provisionServiceDatabase(db.url, SCHEMA);
-    const config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema: SCHEMA, applicationName: 'test' };
-    await applyMigrations(config, SESSION_LEDGER_MIGRATIONS);
-    ds = createServiceDataSource(config);
-    await ds.initialize();
+    ({ db, dataSource: ds } = await migratedServiceDatabase('dosage_warnings', SCHEMA, SESSION_LEDGER_MIGRATIONS));
     ingestService = new SessionIngestService(ds, SCHEMA, randomUUID);
     projector = new LedgerProjector(ds, SCHEMA, { batchSize: 50 });
     const ref = new ReferenceStore(SCHEMA);

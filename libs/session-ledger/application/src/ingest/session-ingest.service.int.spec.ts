@@ -2,13 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ReferenceStore, SESSION_LEDGER_MIGRATIONS } from '@tutoring/session-ledger/infrastructure';
 import { contractsTesting, SessionDeliveredV1 } from '@tutoring/shared/contracts';
-import {
-  applyMigrations,
-  createServiceDataSource,
-  inTenantTransaction,
-  provisionServiceDatabase,
-} from '@tutoring/shared/persistence';
-import { freshDatabase, FreshDatabase } from '@tutoring/shared/testing';
+import { inTenantTransaction } from '@tutoring/shared/persistence';
+import { FreshDatabase, migratedServiceDatabase } from '@tutoring/shared/testing';
 import { IngestOrigin, SessionIngestService } from './session-ingest.service';
 
 const SCHEMA = 'session_ledger';
@@ -66,12 +61,7 @@ describe('SessionIngestService (real Postgres as the runtime role, RLS on)', () 
     inTenantTransaction(ds, district, work);
 
   beforeAll(async () => {
-    db = await freshDatabase('ledger_ingest_svc');
-    const urls = await provisionServiceDatabase(db.url, SCHEMA);
-    const config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema: SCHEMA, applicationName: 'test' };
-    await applyMigrations(config, SESSION_LEDGER_MIGRATIONS);
-    ds = createServiceDataSource(config);
-    await ds.initialize();
+    ({ db, dataSource: ds } = await migratedServiceDatabase('ledger_ingest_svc', SCHEMA, SESSION_LEDGER_MIGRATIONS));
     service = new SessionIngestService(ds, SCHEMA, randomUUID);
     const ref = new ReferenceStore(SCHEMA);
     await tenant(async (m) => {

@@ -3,13 +3,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { LedgerStore, ReferenceStore, SESSION_LEDGER_MIGRATIONS } from '@tutoring/session-ledger/infrastructure';
 import { contractsTesting, LEDGER_TOPIC, vendorFeedbackTopic } from '@tutoring/shared/contracts';
 import { createKafka, KafkaAdmin, KafkaMessageProducer } from '@tutoring/shared/messaging';
-import {
-  applyMigrations,
-  createServiceDataSource,
-  inTenantTransaction,
-  provisionServiceDatabase,
-} from '@tutoring/shared/persistence';
-import { collectMessages, freshDatabase, FreshDatabase, testKafkaBrokers } from '@tutoring/shared/testing';
+import { inTenantTransaction } from '@tutoring/shared/persistence';
+import { collectMessages, FreshDatabase, migratedServiceDatabase, testKafkaBrokers } from '@tutoring/shared/testing';
 import { SessionIngestService } from '../ingest/session-ingest.service';
 import { LedgerPublisher } from './ledger-publisher';
 
@@ -28,12 +23,7 @@ describe('LedgerPublisher (real Postgres and Kafka): the ledger is the outbox of
   const tenant = <T>(work: (m: EntityManager) => Promise<T>) => inTenantTransaction(ds, district, work);
 
   beforeAll(async () => {
-    db = await freshDatabase('ledger_publisher');
-    const urls = await provisionServiceDatabase(db.url, SCHEMA);
-    const config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema: SCHEMA, applicationName: 'test' };
-    await applyMigrations(config, SESSION_LEDGER_MIGRATIONS);
-    ds = createServiceDataSource(config);
-    await ds.initialize();
+    ({ db, dataSource: ds } = await migratedServiceDatabase('ledger_publisher', SCHEMA, SESSION_LEDGER_MIGRATIONS));
     const kafka = createKafka({ brokers: testKafkaBrokers().split(','), clientId: 'ledger-publisher-int' });
     await new KafkaAdmin(kafka).ensureTopics([{ topic: vendorFeedbackTopic(vendor) }, { topic: LEDGER_TOPIC }]);
     producer = new KafkaMessageProducer(kafka);

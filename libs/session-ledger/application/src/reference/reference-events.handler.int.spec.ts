@@ -13,13 +13,8 @@ import {
   SCHEDULING_TOPIC,
 } from '@tutoring/shared/contracts';
 import { encodeBinary, IncomingMessage, silentLogger } from '@tutoring/shared/messaging';
-import {
-  applyMigrations,
-  createServiceDataSource,
-  inTenantTransaction,
-  provisionServiceDatabase,
-} from '@tutoring/shared/persistence';
-import { freshDatabase, FreshDatabase } from '@tutoring/shared/testing';
+import { inTenantTransaction } from '@tutoring/shared/persistence';
+import { FreshDatabase, migratedServiceDatabase } from '@tutoring/shared/testing';
 import { ReferenceEventsHandler } from './reference-events.handler';
 
 const SCHEMA = 'session_ledger';
@@ -98,12 +93,11 @@ describe('reference handler: several cancellations of one occurrence, and a re-p
   let handler: ReferenceEventsHandler;
 
   beforeAll(async () => {
-    db = await freshDatabase('reference_cancellations');
-    const urls = await provisionServiceDatabase(db.url, SCHEMA);
-    const config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema: SCHEMA, applicationName: 'test' };
-    await applyMigrations(config, SESSION_LEDGER_MIGRATIONS);
-    ds = createServiceDataSource(config);
-    await ds.initialize();
+    ({ db, dataSource: ds } = await migratedServiceDatabase(
+      'reference_cancellations',
+      SCHEMA,
+      SESSION_LEDGER_MIGRATIONS,
+    ));
     handler = new ReferenceEventsHandler(
       ds,
       SCHEMA,

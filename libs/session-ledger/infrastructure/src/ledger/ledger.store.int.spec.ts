@@ -1,11 +1,6 @@
 import { DataSource } from 'typeorm';
-import {
-  applyMigrations,
-  createServiceDataSource,
-  inTenantTransaction,
-  provisionServiceDatabase,
-} from '@tutoring/shared/persistence';
-import { freshDatabase, FreshDatabase } from '@tutoring/shared/testing';
+import { inTenantTransaction } from '@tutoring/shared/persistence';
+import { FreshDatabase, migratedServiceDatabase } from '@tutoring/shared/testing';
 import { SESSION_LEDGER_MIGRATIONS } from '../migrations/1700000000101-ledger.migration';
 import { ConcurrencyConflict, LedgerStore } from './ledger.store';
 
@@ -29,17 +24,7 @@ describe('ledger store (real Postgres, runtime role)', () => {
   });
 
   beforeAll(async () => {
-    db = await freshDatabase('ledger');
-    const urls = await provisionServiceDatabase(db.url, 'session_ledger');
-    const config = {
-      url: urls.runtimeUrl,
-      migrationUrl: urls.migrationUrl,
-      schema: 'session_ledger',
-      applicationName: 'test',
-    };
-    await applyMigrations(config, SESSION_LEDGER_MIGRATIONS);
-    ds = createServiceDataSource(config);
-    await ds.initialize();
+    ({ db, dataSource: ds } = await migratedServiceDatabase('ledger', 'session_ledger', SESSION_LEDGER_MIGRATIONS));
   });
   afterAll(async () => {
     await ds?.destroy();

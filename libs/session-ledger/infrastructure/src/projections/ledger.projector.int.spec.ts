@@ -1,12 +1,7 @@
 import { DataSource } from 'typeorm';
 import { projectBatch, projectedEntryOf, ProjectionBatch } from '@tutoring/session-ledger/domain';
-import {
-  applyMigrations,
-  createServiceDataSource,
-  inTenantTransaction,
-  provisionServiceDatabase,
-} from '@tutoring/shared/persistence';
-import { freshDatabase, FreshDatabase } from '@tutoring/shared/testing';
+import { inTenantTransaction } from '@tutoring/shared/persistence';
+import { FreshDatabase, migratedServiceDatabase } from '@tutoring/shared/testing';
 import { LedgerStore } from '../ledger/ledger.store';
 import { SESSION_LEDGER_MIGRATIONS } from '../migrations/1700000000101-ledger.migration';
 import { READER_START } from '../reader/ledger.reader';
@@ -93,17 +88,7 @@ describe('ledger projector (real Postgres, runtime role, RLS)', () => {
     );
 
   beforeAll(async () => {
-    db = await freshDatabase('projector');
-    const urls = await provisionServiceDatabase(db.url, 'session_ledger');
-    const config = {
-      url: urls.runtimeUrl,
-      migrationUrl: urls.migrationUrl,
-      schema: 'session_ledger',
-      applicationName: 'test',
-    };
-    await applyMigrations(config, SESSION_LEDGER_MIGRATIONS);
-    ds = createServiceDataSource(config);
-    await ds.initialize();
+    ({ db, dataSource: ds } = await migratedServiceDatabase('projector', 'session_ledger', SESSION_LEDGER_MIGRATIONS));
     ledger = new LedgerStore('session_ledger');
     // Small batches (live 7, growing to 11 behind a backlog; rebuilds 11) put batch boundaries everywhere.
     projector = new LedgerProjector(ds, 'session_ledger', { batchSize: 7, rebuildBatchSize: 11 });
