@@ -55,7 +55,9 @@ describe('broker outage', () => {
     if (duringOutage === 'rejected') await producer.publish([{ topic, key: 'k', event: event(2) }]);
     await producer.publish([{ topic, key: 'k', event: event(3) }]);
     await waitFor(() => numbers(received).includes(3), 120_000, 'messages after recovery');
-    expect(numbers(received)).toEqual([1, 2, 3]);
+    // Nothing lost. Delivery is at least once: an offset commit cut by the kill redelivers its message (seen: 1
+    // twice in a full-suite run), which consumers dedupe by ce_id; so the distinct messages are compared.
+    expect([...new Set(numbers(received))]).toEqual([1, 2, 3]);
     await waitFor(() => runner.isHealthy(), 30_000, 'healthy consumer');
     await runner.stop();
     await producer.disconnect();
