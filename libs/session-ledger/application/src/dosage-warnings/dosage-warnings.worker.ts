@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { deterministicUuid } from '../deterministic-uuid';
 import type { DataSource } from 'typeorm';
 import {
   DOSAGE_BELOW_TARGET_V1,
@@ -42,15 +42,6 @@ const OUTBOX_CHUNK = 1000;
 
 /** The week has no enrolment to judge yet (see `closeWeek`). */
 class NoEnrolmentYet extends Error {}
-
-/** A UUID (version 8, RFC 9562) from the sha-256 of `key`: the same key always gives the same event id. */
-export const deterministicUuid = (key: string): string => {
-  const b = createHash('sha256').update(key).digest().subarray(0, 16);
-  b[6] = ((b[6] ?? 0) & 0x0f) | 0x80;
-  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-};
 
 /**
  * Closes ISO weeks per district and publishes `dosage-below-target` for each student below target in a closed

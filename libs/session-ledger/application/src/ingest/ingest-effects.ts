@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import {
   CheckedSessionMessage,
@@ -27,12 +26,14 @@ import {
   vendorFeedbackTopic,
 } from '@tutoring/shared/contracts';
 import { currentTraceHeaders, type CloudEvent, type OutboxMessage } from '@tutoring/shared/messaging';
+import { deterministicUuid } from '../deterministic-uuid';
 import type { DecodedSessionMessage, IngestOrigin, SessionException } from './session-ingest.service';
 
 /**
  * What the per-message path (SessionIngestService: HTTP, CSV) and the batched Kafka path (SessionBatchIngest) share
  * besides the domain functions: which tenant handles a message, what a session under review is, and the exact
- * effects of a verdict (rejection record, feedback, ledger event). One definition, so both give the same verdicts.
+ * effects of a verdict (entry metadata, rejection record and its feedback; the publisher's messages of a recorded
+ * entry). One definition, so both give the same verdicts.
  */
 
 export type Accepted = Extract<CheckedSessionMessage, { ok: true }>;
@@ -109,14 +110,8 @@ export const entryMetadata = (origin: IngestOrigin): Record<string, unknown> => 
  * Derived from the vendor's event id as well as the position: positions repeat across databases (another
  * environment, a restore) sharing a broker, and a consumer would take such an event for one it already processed.
  */
-const entryMessageId = (kind: 'accepted' | 'recorded', entry: WholeLedgerRow): string => {
-  const key = `session-ledger:${kind}:${entry.districtId}:${entry.vendorId}:${entry.eventId}:${entry.position}`;
-  const b = createHash('sha256').update(key).digest().subarray(0, 16);
-  b[6] = ((b[6] ?? 0) & 0x0f) | 0x80; // RFC 9562 version 8 (custom)
-  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-};
+const entryMessageId = (kind: 'accepted' | 'recorded', entry: WholeLedgerRow): string =>
+  deterministicUuid(`session-ledger:${kind}:${entry.districtId}:${entry.vendorId}:${entry.eventId}:${entry.position}`);
 
 /**
  * The messages of one recorded ledger entry: the vendor's feedback `accepted` and the `session-recorded` ledger

@@ -59,9 +59,10 @@ export type DecodedSessionMessage =
 
 /**
  * The one code path every session event takes, whatever its transport (Kafka, HTTP, CSV): contract check, stream
- * rules, billable-line review, ledger append with its verdicts, the per-student interval index, the vendor's
- * feedback and the ledger event for other services — all in one tenant transaction (messages through the
- * outbox). Redelivery of the same delivery, or the same ce_id with the same data, changes nothing.
+ * rules, billable-line review, ledger append with its verdicts and the per-student interval index — all in one
+ * tenant transaction. The vendor's feedback and the ledger event are then sent from the ledger by the publisher
+ * (ADR 0022); a rejection's feedback goes through the outbox. Redelivery of the same delivery, or the same ce_id
+ * with the same data, changes nothing.
  */
 export class SessionIngestService {
   private readonly ledger: LedgerStore;

@@ -59,7 +59,7 @@ const CONSUMER = 'session-ingest';
  * Ingest of many session events in one tenant transaction: the same checks, stream rules, billable-line review
  * and effects as SessionIngestService.ingest, message by message in order, but read with one query per kind
  * (vendor, processed refs, existing ce_ids, stream heads, reference facts) and written with one multi-row
- * statement per table (processed refs, ledger, interval index, rejections, outbox). Exactly once as before: the
+ * statement per table (processed refs, ledger, interval index, rejections and their outbox rows). Exactly once: the
  * processed refs commit with the effects, and the Kafka offsets are committed only after the transaction.
  * Messages without a tenant (undecodable) go through the per-message path.
  */
