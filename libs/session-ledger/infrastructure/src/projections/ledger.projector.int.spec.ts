@@ -5,7 +5,7 @@ import { FreshDatabase, migratedServiceDatabase } from '@tutoring/shared/testing
 import { LedgerStore } from '../ledger/ledger.store';
 import { SESSION_LEDGER_MIGRATIONS } from '../migrations/1700000000101-ledger.migration';
 import { READER_START } from '../reader/ledger.reader';
-import { LedgerProjector } from './ledger.projector';
+import { LedgerProjector, RebuildInProgress } from './ledger.projector';
 import { ReadModelSnapshot } from './session-projection.store';
 
 const D1 = '22222222-2222-4222-8222-222222222222';
@@ -192,6 +192,19 @@ describe('ledger projector (real Postgres, runtime role, RLS)', () => {
     // A second rebuild lands in the first slot again: both slots equal, row for row.
     await projector.rebuild();
     for (const districtId of [D1, D2]) expect(await snapshot(districtId, 'a')).toEqual(await snapshot(districtId, 'b'));
+  });
+
+  it('runs one rebuild at a time: a second one started meanwhile is refused and the first completes', async () => {
+    const slotBefore = await inTenantTransaction(ds, D1, (m) => projector.store.activeSlot(m));
+    const outcomes = await Promise.allSettled([projector.rebuild(), projector.rebuild()]);
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    const done = outcomes.filter((o) => o.status === 'fulfilled');
+    expect(refused).toHaveLength(1);
+    expect((refused[0] as PromiseRejectedResult).reason).toBeInstanceOf(RebuildInProgress);
+    expect(done).toHaveLength(1);
+    // Exactly one flip happened, and the lock is free again afterwards.
+    expect(await inTenantTransaction(ds, D1, (m) => projector.store.activeSlot(m))).not.toBe(slotBefore);
+    await expect(projector.rebuild()).resolves.toMatchObject({ slot: slotBefore });
   });
 
   /** A ledger entry written with a chosen (historical) writer transaction id, as a slow or reordered writer leaves it. */

@@ -56,6 +56,23 @@ const sameCheckpoint = (a: ReaderCheckpoint, b: ReaderCheckpoint): boolean =>
 
 /** Live batches hold this shared; the blue/green flip takes it exclusively, so no batch straddles a flip. */
 const SLOT_LOCK = "hashtext('session_ledger.proj_slots')";
+/** Held (session level, on a connection of its own) for the whole of a rebuild: one rebuild at a time. */
+const REBUILD_LOCK = "hashtext('session_ledger.proj_rebuild')";
+
+/** Another process (or this one) is rebuilding the read models: a second rebuild would empty its slot under it. */
+export class RebuildInProgress extends Error {
+  constructor() {
+    super('a rebuild of the session read models is already running');
+    this.name = 'RebuildInProgress';
+  }
+}
+
+export interface RebuildResult {
+  entries: number;
+  ms: number;
+  /** The slot rebuilt and now serving reads. */
+  slot: ProjectionSlot;
+}
 
 /**
  * Keeps the dosage and payment read models up to date with the ledger: per district, inside that district's tenant
@@ -256,19 +273,46 @@ export class LedgerProjector {
   /**
    * Blue/green rebuild: empties the inactive slot, replays the whole ledger into it from position 0 while the live
    * projector keeps the active slot current, catches up once more and flips. Reads and live batches move to the new
-   * slot from its own checkpoint, so nothing is skipped or counted twice around the flip.
+   * slot from its own checkpoint, so nothing is skipped or counted twice around the flip. One rebuild at a time,
+   * across replicas and processes: the lock lives as long as the rebuild's own connection, so a rebuild whose
+   * process dies frees it (the half-built slot is inactive, and the next rebuild empties it first).
    */
-  async rebuild(): Promise<{ entries: number; ms: number; slot: ProjectionSlot }> {
+  async rebuild(): Promise<RebuildResult> {
+    const lock = this.dataSource.createQueryRunner();
+    await lock.connect();
+    try {
+      const got = (await lock.query(`SELECT pg_try_advisory_lock(${REBUILD_LOCK}) AS ok`)) as { ok: boolean }[];
+      if (!got[0]?.ok) throw new RebuildInProgress();
+      try {
+        return await this.rebuildLocked();
+      } finally {
+        await lock.query(`SELECT pg_advisory_unlock(${REBUILD_LOCK})`);
+      }
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async rebuildLocked(): Promise<RebuildResult> {
     const started = process.hrtime.bigint();
     const active = await this.store.activeSlot(this.dataSource.manager);
     const slot: ProjectionSlot = active === 'a' ? 'b' : 'a';
     await this.dataSource.query(`UPDATE ${this.schema}.proj_slots SET rebuilding = $1 WHERE projection = 'sessions'`, [
       slot,
     ]);
-    for (const districtId of await this.districts()) {
+    const districts = await this.districts();
+    this.options.logger?.info({ slot, districts: districts.length }, 'projection rebuild started');
+    for (const districtId of districts) {
       await inTenantTransaction(this.dataSource, districtId, (m) => this.store.clearSlot(m, districtId, slot));
     }
-    let entries = await this.catchUp(slot, this.rebuildBatchSize);
+    let entries = 0;
+    for (const districtId of districts) {
+      const replayed = await this.drain(districtId, slot, this.rebuildBatchSize);
+      entries += replayed;
+      this.options.logger?.info({ districtId, entries: replayed }, 'district replayed into the rebuilt slot');
+    }
+    // Districts whose first entry was committed during the replay.
+    entries += await this.catchUp(slot, this.rebuildBatchSize);
     await this.dataSource.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(${SLOT_LOCK})`);
       await m.query(
