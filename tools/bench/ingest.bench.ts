@@ -372,7 +372,8 @@ async function main(): Promise<void> {
     await stack?.stop();
     await admin.end();
     await issuer.stop();
-    await dropDatabase(pg.adminUrl, name).catch(() => undefined);
+    // BENCH_KEEP_DB=1 keeps the filled database (its name is logged) for EXPLAIN ANALYZE of the ingest's statements.
+    if (!process.env['BENCH_KEEP_DB']) await dropDatabase(pg.adminUrl, name).catch(() => undefined);
     await kafka.stop();
     await pg.stop();
   }

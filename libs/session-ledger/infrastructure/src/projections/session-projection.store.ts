@@ -229,7 +229,8 @@ export class SessionProjectionStore {
                      $11::int[], $12::int[], $13::int[], $14::bigint[]) WITH ORDINALITY
               AS x(vendor_id, session_id, local_date, iso_week, period, tutor_id, group_id, group_size, counted_lines,
                    counted_minutes, billable_lines, exception_lines, position, n)
-         JOIN json_array_elements($15::json) WITH ORDINALITY AS j(lines, n) ON j.n = x.n`;
+         JOIN json_array_elements($15::json) WITH ORDINALITY AS j(lines, n) ON j.n = x.n
+        ORDER BY x.vendor_id, x.session_id`;
     const cols = `(district_id, vendor_id, session_id, local_date, iso_week, period, tutor_id, group_id, group_size, counted_lines,
           counted_minutes, billable_lines, exception_lines, position, lines)`;
     if (freshGone.length) {
@@ -290,7 +291,8 @@ export class SessionProjectionStore {
     if (!all.length) return;
     await m.query(
       `INSERT INTO ${table} AS w (district_id, student_id, iso_week, attended_minutes, counted_sessions)
-       SELECT $1::uuid, x.* FROM unnest($2::uuid[], $3::text[], $4::int[], $5::int[]) AS x
+       SELECT $1::uuid, x.* FROM unnest($2::uuid[], $3::text[], $4::int[], $5::int[]) AS x(student_id, iso_week, m, c)
+        ORDER BY x.student_id, x.iso_week
        ON CONFLICT (district_id, student_id, iso_week) DO UPDATE
          SET attended_minutes = w.attended_minutes + EXCLUDED.attended_minutes, counted_sessions = w.counted_sessions + EXCLUDED.counted_sessions`,
       [districtId, ...all.arrays()],
@@ -322,7 +324,8 @@ export class SessionProjectionStore {
     if (!all.length) return;
     await m.query(
       `INSERT INTO ${table} AS w (district_id, student_id, tutor_id, counted_sessions)
-       SELECT $1::uuid, x.* FROM unnest($2::uuid[], $3::uuid[], $4::int[]) AS x
+       SELECT $1::uuid, x.* FROM unnest($2::uuid[], $3::uuid[], $4::int[]) AS x(student_id, tutor_id, c)
+        ORDER BY x.student_id, x.tutor_id
        ON CONFLICT (district_id, student_id, tutor_id) DO UPDATE SET counted_sessions = w.counted_sessions + EXCLUDED.counted_sessions`,
       [districtId, ...all.arrays()],
     );

@@ -55,6 +55,12 @@ interface Append {
 
 const CONSUMER = 'session-ingest';
 
+/** The canonical JSON of an event's data, computed only if a duplicate ce_id asks for it (rare; costly per event). */
+const canonicalJsonOnce = (data: unknown): (() => string) => {
+  let json: string | undefined;
+  return () => (json ??= canonicalJson(data));
+};
+
 /**
  * Ingest of many session events in one tenant transaction: the same checks, stream rules, billable-line review
  * and effects as SessionIngestService.ingest, message by message in order, but read with one query per kind
@@ -136,7 +142,7 @@ export class SessionBatchIngest {
     const fresh = new Set(
       (
         (await m.query(
-          `INSERT INTO ${s}.processed_messages (consumer, message_id) SELECT $1, r FROM unnest($2::text[]) r
+          `INSERT INTO ${s}.processed_messages (consumer, message_id) SELECT $1, r FROM unnest($2::text[]) r ORDER BY r
          ON CONFLICT DO NOTHING RETURNING message_id`,
           [CONSUMER, [...new Set(run.map((r) => r.origin.ref))]],
         )) as { message_id: string }[]
@@ -201,7 +207,7 @@ export class SessionBatchIngest {
       const existing = events.get(eventKey);
       if (existing) {
         outcomes.push(
-          existing.json === canonicalJson(checked.data)
+          existing.json() === canonicalJson(checked.data)
             ? this.duplicate(checked, existing)
             : reject(index, checked.sessionId, checked.eventId, [CE_ID_CONFLICT]),
         );
@@ -240,7 +246,7 @@ export class SessionBatchIngest {
         })),
       );
       streams.set(streamKey, recorded.reduce(evolve, stream));
-      const entry = { json: canonicalJson(checked.data), position: 0, verdicts: review.verdicts };
+      const entry = { json: canonicalJsonOnce(checked.data), position: 0, verdicts: review.verdicts };
       events.set(eventKey, entry);
       appends.push({
         item: index,
@@ -285,10 +291,10 @@ export class SessionBatchIngest {
   }
 
   private async existingEvents(m: EntityManager, ok: readonly Accepted[]) {
-    const out = new Map<string, { json: string; position: number; verdicts: LineVerdict[] }>();
+    const out = new Map<string, { json: () => string; position: number; verdicts: LineVerdict[] }>();
     const found = await this.ledger.findEvents(m, ok);
     for (const [key, e] of found)
-      out.set(key, { json: canonicalJson(e.data), position: e.position, verdicts: e.verdicts });
+      out.set(key, { json: canonicalJsonOnce(e.data), position: e.position, verdicts: e.verdicts });
     return out;
   }
 
@@ -370,7 +376,8 @@ export class SessionBatchIngest {
     await m.query(
       `INSERT INTO ${this.schema}.active_session_lines (district_id, vendor_id, session_id, student_id, tutor_id, starts_at, ends_at)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(district_id uuid, vendor_id uuid, session_id text, student_id uuid, tutor_id uuid,
-              starts_at timestamptz, ends_at timestamptz)`,
+              starts_at timestamptz, ends_at timestamptz)
+        ORDER BY x.student_id, x.starts_at`,
       [JSON.stringify(lines)],
     );
   }
