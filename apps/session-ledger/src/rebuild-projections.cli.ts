@@ -6,8 +6,8 @@
  * session_ledger), DATABASE_SSL, optional DATABASE_MIGRATION_URL (migrations are applied first when given).
  *
  * Progress goes to stderr as JSON log lines; the result to stdout as JSON. Exit 0 when swapped in, 75 when another
- * rebuild is running (try again later), 78 on a configuration error, 1 on failure (the active slot is untouched:
- * run it again).
+ * rebuild is running (try again later), 78 on a configuration error, 1 on failure (reads stay consistent: before
+ * the swap the serving slot was never touched, after it the rebuilt one serves; run it again).
  */
 import 'reflect-metadata';
 import pino from 'pino';
