@@ -11,6 +11,7 @@ export * from './bootstrap/openapi';
 export * from './bootstrap/route-access';
 export * from './bootstrap/graceful-shutdown';
 export * from './bootstrap/bootstrap-service';
+export * from './bootstrap/validation-pipe';
 export * from './limits/token-bucket';
 export * from './limits/rate-limit.interceptor';
 export * from './limits/pagination';

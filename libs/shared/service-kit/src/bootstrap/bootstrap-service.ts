@@ -1,7 +1,6 @@
 import {
   Module,
   RequestMethod,
-  ValidationPipe,
   type DynamicModule,
   type INestApplication,
   type Type,
@@ -21,6 +20,7 @@ import { gracefulShutdown, stopAccepting, type ShutdownHook } from './graceful-s
 import { DOCS_PATH, setupOpenApi } from './openapi';
 import { pageSizeCapMiddleware } from '../limits/pagination';
 import { RateLimitInterceptor } from '../limits/rate-limit.interceptor';
+import { validationPipe } from './validation-pipe';
 
 export const API_PREFIX = 'v1';
 export const BODY_LIMIT = '1mb';
@@ -98,16 +98,6 @@ const rootModule = (options: BootstrapOptions): DynamicModule => ({
     },
   ],
 });
-
-export const validationPipe = (): ValidationPipe =>
-  new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    // Error messages name the field ("property x should not exist", "a.b must be a string"),
-    // never echo the submitted value (it may be PII).
-    validationError: { target: false, value: false },
-  });
 
 /** Everything a main.ts needs after config and telemetry: returns the listening app. */
 export const bootstrapService = async (options: BootstrapOptions): Promise<INestApplication> => {

@@ -4,3 +4,4 @@ export * from './payout.dto';
 export * from './session.dto';
 export * from './validate-with-decorators';
 export * from './vendor.dto';
+export * from './prototype-keys';

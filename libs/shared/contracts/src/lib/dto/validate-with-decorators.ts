@@ -24,6 +24,7 @@ import {
   type ValidationResult,
 } from '../validation/field-error';
 import { isPlainObject } from './decorators';
+import { prototypeKeyPaths } from './prototype-keys';
 import { SessionAcceptedV1Dto, SessionRejectedV1Dto } from './feedback.dto';
 import { StatementApprovedV1Dto, StatementIssuedV1Dto } from './payout.dto';
 import { SessionCorrectedV1Dto, SessionDeliveredV1Dto, SessionVoidedV1Dto } from './session.dto';
@@ -103,7 +104,13 @@ export const validateWithDecorators = (type: string, data: unknown): ValidationR
     return { ok: false, errors: [fieldError('type', 'unknown_type', 'is not a known event type')] };
   if (!isPlainObject(data)) return { ok: false, errors: [fieldError('', 'type', 'must be of type object')] };
   const instance = plainToInstance(EVENT_DTO_CLASSES[type], data);
-  const found = withoutErrorsInsideWrongTypes(flatten(validateSync(instance, CONTRACT_VALIDATOR_OPTIONS), '', false));
+  const reported = flatten(validateSync(instance, CONTRACT_VALIDATOR_OPTIONS), '', false);
+  // Keys class-transformer never copies (they name Object.prototype members), except inside a key already refused.
+  const refused = reported.filter((e) => e.code === 'not_allowed').map((e) => e.path);
+  const prototypeKeys = prototypeKeyPaths(data)
+    .filter((path) => !refused.some((p) => path.startsWith(`${p}.`) || path.startsWith(`${p}[`)))
+    .map((path) => fieldError(path, 'not_allowed', 'should not exist'));
+  const found = withoutErrorsInsideWrongTypes([...prototypeKeys, ...reported]);
   const errors = found.flatMap((error) => (error.path === CROSS_FIELD_MARK ? crossFieldErrors(type, data) : [error]));
   return errors.length === 0 ? { ok: true, value: data as unknown as EventData } : { ok: false, errors };
 };
