@@ -21,9 +21,9 @@ export interface LedgerPublisherOptions {
  * ledger with the gap-free reader (ADR 0022): the ledger is the outbox of its own events. Per district, in its
  * tenant transaction: read the next entries after the checkpoint, publish their messages (acks = all), then move
  * the checkpoint and commit. At least once: a crash between the broker's ack and the commit sends the same
- * messages again, with the same ce_ids (derived from the entry: district, vendor, event id, position), which consumers dedupe. Per key order
- * holds: a stream's entries are read in (transaction, position) order and sent in one ordered batch. Replicas take
- * a district each with a try-lock, so one sender per district at a time.
+ * messages again, with the same ce_ids (derived from the entry: district, vendor, event id, position), which
+ * consumers dedupe. Per key order holds: a stream's entries are read in (transaction, position) order and sent in
+ * one ordered batch. Replicas take a district each with a try-lock, so one sender per district at a time.
  */
 export class LedgerPublisher {
   private readonly reader: LedgerReader;

@@ -311,7 +311,7 @@ export class LedgerProjector {
       entries += replayed;
       this.options.logger?.info({ districtId, entries: replayed }, 'district replayed into the rebuilt slot');
     }
-    // Districts whose first entry was committed during the replay.
+    // What was committed during the replay, including districts that had no entry when it began.
     entries += await this.catchUp(slot, this.rebuildBatchSize);
     await this.dataSource.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(${SLOT_LOCK})`);
