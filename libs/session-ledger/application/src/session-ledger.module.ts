@@ -12,7 +12,7 @@ import { HttpIngestController } from './http-ingest/http-ingest.controller';
 import { HttpIngestService } from './http-ingest/http-ingest.service';
 import { CsvBodyMiddleware } from './http-ingest/csv-body.middleware';
 import { ProjectionsModule } from './projections/projections.module';
-import { BatchSessionsTopicHandler, SessionBatchIngest } from './projections/batch-ingest';
+import { BatchSessionsTopicHandler, SessionBatchIngest } from './ingest/batch';
 import { DosageWarningsModule } from './dosage-warnings/dosage-warnings.module';
 import { PublishingModule } from './publishing/publishing.module';
 

@@ -7,6 +7,7 @@ export * from './migrations/1700000000302-reader-checkpoint.migration';
 export * from './reader';
 export * from './projections';
 export * from './ledger/billable-facts.store';
+export * from './ledger/batch-facts';
 export * from './ledger/ledger.queries';
 export * from './migrations/1700000000701-dosage-warnings.migration';
 export * from './dosage';

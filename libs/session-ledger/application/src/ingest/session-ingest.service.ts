@@ -9,7 +9,12 @@ import {
   SessionStreamRejection,
   LineVerdict,
 } from '@tutoring/session-ledger/domain';
-import { BillableFactsStore, ConcurrencyConflict, LedgerStore } from '@tutoring/session-ledger/infrastructure';
+import {
+  BatchFacts,
+  BillableFactsStore,
+  ConcurrencyConflict,
+  LedgerStore,
+} from '@tutoring/session-ledger/infrastructure';
 import { FieldError, SessionAcceptedV1 } from '@tutoring/shared/contracts';
 import { enqueueOutbox, processOnce } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
@@ -25,6 +30,7 @@ import {
   sessionUnderReview,
   tenantOf,
 } from './ingest-effects';
+
 
 /** Where a message came from: enough to answer the vendor and to find the original again. */
 export interface IngestOrigin {
@@ -179,8 +185,8 @@ export class SessionIngestService {
     const session = sessionUnderReview(checked);
     if (!session) return NO_REVIEW;
     await this.facts.lockStudents(m, attendedStudents(session));
-    const studentIds = session.attendance.map((l) => l.studentId);
-    return reviewSession(session, await this.facts.load(m, checked.districtId, session, studentIds));
+    const facts = await BatchFacts.load(m, this.schema, checked.districtId, [session]);
+    return reviewSession(session, facts.for(session));
   }
 
   private duplicate(

@@ -1,3 +1,2 @@
 export * from './projections.module';
 export * from './dosage.controller';
-export * from './batch-ingest';

@@ -1,3 +1,2 @@
 export * from './session-batch-ingest';
 export * from './batch-sessions-topic.handler';
-export * from './batch-facts.loader';

@@ -4,7 +4,7 @@ import { vendorSessionsTopic } from '@tutoring/shared/contracts';
 import { applyMigrations, createServiceDataSource, provisionServiceDatabase } from '@tutoring/shared/persistence';
 import { freshDatabase, FreshDatabase } from '@tutoring/shared/testing';
 import { SESSION_LEDGER_MIGRATIONS } from '@tutoring/session-ledger/infrastructure';
-import { DecodedSessionMessage, IngestOrigin, SessionIngestService } from '../../ingest/session-ingest.service';
+import { DecodedSessionMessage, IngestOrigin, SessionIngestService } from '../session-ingest.service';
 import { BatchItem, SessionBatchIngest } from './session-batch-ingest';
 
 const DISTRICT = '22222222-2222-4222-8222-222222222222';

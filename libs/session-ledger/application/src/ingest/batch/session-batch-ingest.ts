@@ -29,14 +29,14 @@ import {
   recordRejection,
   sessionUnderReview,
   tenantOf,
-} from '../../ingest/ingest-effects';
+} from '../ingest-effects';
 import type {
   DecodedSessionMessage,
   IngestOrigin,
   IngestOutcome,
   SessionIngestService,
-} from '../../ingest/session-ingest.service';
-import { BatchFacts } from './batch-facts.loader';
+} from '../session-ingest.service';
+import { BatchFacts } from '@tutoring/session-ledger/infrastructure';
 import { StageTimer } from './stage-timer';
 
 export interface BatchItem {

@@ -7,7 +7,7 @@ import {
   MessageBatchHandler,
   MessagingLogger,
 } from '@tutoring/shared/messaging';
-import { asContractError } from '../../ingest/sessions-topic.handler';
+import { asContractError } from '../sessions-topic.handler';
 import { BatchItem, SessionBatchIngest } from './session-batch-ingest';
 import { StageTimer } from './stage-timer';
 

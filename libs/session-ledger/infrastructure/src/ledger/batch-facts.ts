@@ -23,9 +23,10 @@ const utcDate = (instant: string, shiftDays = 0): string =>
   new Date(Date.parse(instant) + shiftDays * DAY).toISOString().slice(0, 10);
 
 /**
- * The reference facts of a whole batch of sessions in one round trip, then cut per session exactly as
- * BillableFactsStore.load reads them for one session. Lines written earlier in the same batch are overlaid on the
- * per-student interval index, so the overlap and duplicate rules see them as a later transaction would.
+ * Every reference fact the billable-line rules need (roster, consent, programs, calendars, tutors, the interval
+ * index), for one session or a whole batch, in one round trip inside the district's tenant transaction; then cut
+ * per session by `for`. Lines written earlier in the same batch are overlaid on the per-student interval index, so
+ * the overlap and duplicate rules see them as a later transaction would.
  */
 export class BatchFacts {
   /** Sessions rewritten in this batch → their current attended lines; and the same lines by student. */
