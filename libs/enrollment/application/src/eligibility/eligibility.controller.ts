@@ -20,10 +20,10 @@ import {
 } from '@tutoring/enrollment/infrastructure';
 import { auditActor } from '@tutoring/shared/audit';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
-import { MAX_PAGE_SIZE, pageSize } from '@tutoring/shared/service-kit';
+import { OffsetPageQueryDto, pageSize } from '@tutoring/shared/service-kit';
 import { ASSESSMENT_STORE } from '../assessments/assessments.controller';
 
-export class EligibilityQueryDto {
+export class EligibilityQueryDto extends OffsetPageQueryDto {
   @ApiProperty({ example: '2026-2027' })
   @Matches(/^\d{4}-\d{4}$/)
   schoolYear: string;
@@ -46,22 +46,6 @@ export class EligibilityQueryDto {
   @MinLength(3)
   @MaxLength(200)
   purpose: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
-
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(10_000_000)
-  offset?: number;
 }
 
 /** The program's eligible students, ranked by need with reasons, and how many the tutors can serve. */

@@ -15,25 +15,13 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { ENROLMENT_STATUSES } from '@tutoring/shared/contracts';
 import { EnrolmentRuleViolation } from '@tutoring/enrollment/domain';
 import { EnrolmentConflict, PostgresEnrolmentStore } from '@tutoring/enrollment/infrastructure';
 import { auditActor } from '@tutoring/shared/audit';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
-import { MAX_PAGE_SIZE, pageSize } from '@tutoring/shared/service-kit';
+import { OffsetPageQueryDto, pageSize } from '@tutoring/shared/service-kit';
 import { isOnly, mapErrors, teacherScope } from '../common/http';
 import { EnrolmentHandler, type LifecycleStep } from './enrolment.handler';
 
@@ -93,7 +81,7 @@ export class EndDto {
   reason: string;
 }
 
-export class EnrolmentListDto {
+export class EnrolmentListDto extends OffsetPageQueryDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsUUID()
@@ -108,22 +96,6 @@ export class EnrolmentListDto {
   @IsOptional()
   @IsIn([...ENROLMENT_STATUSES])
   status?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
-
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(10_000_000)
-  offset?: number;
 }
 
 const MANAGE = ['district_admin', 'program_manager'] as const;

@@ -15,9 +15,8 @@ import {
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { PostgresOrganisationStore } from '@tutoring/enrollment/infrastructure';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
-import { pageSize } from '@tutoring/shared/service-kit';
+import { OffsetPageQueryDto, pageSize } from '@tutoring/shared/service-kit';
 import { mapErrors } from '../common/http';
-import { OffsetPageDto } from '../common/page.dto';
 import { ConfigureDistrictDto, CreateSchoolDto, DefineProgramDto, SetCalendarDto } from './organisation.dto';
 import { OrganisationHandler } from './organisation.handler';
 
@@ -60,7 +59,7 @@ export class OrganisationController {
 
   @Get('schools')
   @Roles('district_admin', 'program_manager', 'school_leader', 'teacher', 'vendor', 'finance')
-  schools(@Query() q: OffsetPageDto, @CurrentPrincipal() p: Principal) {
+  schools(@Query() q: OffsetPageQueryDto, @CurrentPrincipal() p: Principal) {
     const limit = pageSize(q.limit);
     const offset = q.offset ?? 0;
     return this.store.listSchools(p.districtId, limit, offset).then((page) => ({ ...page, limit, offset }));
@@ -111,7 +110,7 @@ export class OrganisationController {
 
   @Get('programs')
   @Roles('district_admin', 'program_manager', 'school_leader', 'teacher', 'vendor', 'finance')
-  async programs(@Query() q: OffsetPageDto, @CurrentPrincipal() p: Principal) {
+  async programs(@Query() q: OffsetPageQueryDto, @CurrentPrincipal() p: Principal) {
     const limit = pageSize(q.limit);
     const offset = q.offset ?? 0;
     const items = await this.store.listPrograms(p.districtId, limit, offset);

@@ -1,11 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags, IntersectionType } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { PostgresStudentStore } from '@tutoring/enrollment/infrastructure';
 import { auditActor } from '@tutoring/shared/audit';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
-import { MAX_PAGE_SIZE, pageSize } from '@tutoring/shared/service-kit';
+import { OffsetPageQueryDto, pageSize } from '@tutoring/shared/service-kit';
 import { randomUUID } from 'node:crypto';
 import { isOnly, mapErrors, requireCrypto, teacherScope } from '../common/http';
 import { ENROLLMENT_CONFIG, type EnrollmentConfig } from '../common/enrollment.config';
@@ -18,7 +17,7 @@ export class PurposeDto {
   purpose: string;
 }
 
-export class StudentListQueryDto extends PurposeDto {
+export class StudentListQueryDto extends IntersectionType(PurposeDto, OffsetPageQueryDto) {
   @ApiPropertyOptional()
   @IsOptional()
   @IsUUID()
@@ -28,22 +27,6 @@ export class StudentListQueryDto extends PurposeDto {
   @IsOptional()
   @Matches(/^(PK|K|[1-9]|1[0-2])$/)
   grade?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
-
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(10_000_000)
-  offset?: number;
 }
 
 export class EraseStudentDto {

@@ -37,9 +37,8 @@ import {
   TutorOfAnotherVendor,
 } from '@tutoring/enrollment/infrastructure';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
-import { pageSize } from '@tutoring/shared/service-kit';
+import { OffsetPageQueryDto, pageSize } from '@tutoring/shared/service-kit';
 import { isOnly } from '../common/http';
-import { OffsetPageDto } from '../common/page.dto';
 import { GradeBandDto } from '../organisation/organisation.dto';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -115,7 +114,7 @@ export class TutorDto {
   active?: boolean;
 }
 
-export class TutorListDto extends OffsetPageDto {
+export class TutorListDto extends OffsetPageQueryDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsUUID()

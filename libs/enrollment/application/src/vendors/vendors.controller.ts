@@ -10,13 +10,13 @@ import {
   Query,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsString, MaxLength, MinLength } from 'class-validator';
 import { VENDOR_NAME_MAX, VendorRuleViolation } from '@tutoring/enrollment/domain';
 import { DuplicateVendorName, PostgresVendorRepository, VendorPage } from '@tutoring/enrollment/infrastructure';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
 import { vendorAssignmentsTopic, vendorFeedbackTopic, vendorSessionsTopic } from '@tutoring/shared/contracts';
+import { PageQueryDto } from '@tutoring/shared/service-kit';
 import { VendorKafkaAccess } from '../vendor-access/vendor-kafka-access';
 import { RegisterVendorHandler } from './register-vendor.handler';
 
@@ -26,22 +26,6 @@ export class RegisterVendorDto {
   @MinLength(2)
   @MaxLength(VENDOR_NAME_MAX)
   name: string;
-}
-
-export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
 }
 
 @ApiTags('vendors')
