@@ -31,7 +31,6 @@ import {
   tenantOf,
 } from './ingest-effects';
 
-
 /** Where a message came from: enough to answer the vendor and to find the original again. */
 export interface IngestOrigin {
   channel: 'kafka' | 'http' | 'csv';

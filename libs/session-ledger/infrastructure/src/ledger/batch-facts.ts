@@ -36,7 +36,7 @@ export class BatchFacts {
   /** Bulk-loaded interval index lines by student, with parsed instants. */
   private readonly othersByStudent = new Map<string, { line: OtherSessionLine; s: number; e: number }[]>();
 
-  /** Reference rows by key, each list in the order the bulk query returned it (as the per-session read would). */
+  /** Reference rows by key, each list in the order the bulk query returned it. */
   private readonly enrolmentsByStudent = new Map<string, EnrolmentFact[]>();
   private readonly studentsById = new Map<string, { studentId: string; schoolId: string }[]>();
   private readonly programsById = new Map<string, ProgramFact>();
