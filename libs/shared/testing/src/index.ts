@@ -12,6 +12,8 @@ export {
   uniqueTopic,
   createTopics,
   collectMessages,
+  consumeFirstMessage,
+  coordinatorStillStarting,
   testKafkaBrokers,
   type CollectedMessage,
   type CollectOptions,

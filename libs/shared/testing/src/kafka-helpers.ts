@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type IHeaders, type KafkaConfig } from 'kafkajs';
+import { Kafka, logLevel, type IHeaders, type KafkaConfig, type KafkaMessage } from 'kafkajs';
 
 /** A topic name no other test (or earlier run on a persistent broker) uses. Kafka allows [a-zA-Z0-9._-]. */
 export function uniqueTopic(prefix: string): string {
@@ -70,8 +70,21 @@ function headersToStrings(headers: IHeaders | undefined): Record<string, string>
   return out;
 }
 
+const collected = (topic: string, partition: number, message: KafkaMessage): CollectedMessage => ({
+  topic,
+  partition,
+  offset: message.offset,
+  key: message.key?.toString() ?? null,
+  value: message.value?.toString() ?? null,
+  headers: headersToStrings(message.headers),
+});
+
 /** Reads messages with a fresh consumer group (so nothing is skipped by earlier commits) and returns them. */
-export async function collectMessages(brokers: string, topic: string, opts: CollectOptions = {}): Promise<CollectedMessage[]> {
+export async function collectMessages(
+  brokers: string,
+  topic: string,
+  opts: CollectOptions = {},
+): Promise<CollectedMessage[]> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const consumer = client(brokers, opts.kafkaConfig).consumer({
     groupId: `test-collector-${randomBytes(6).toString('hex')}`,
@@ -87,14 +100,7 @@ export async function collectMessages(brokers: string, topic: string, opts: Coll
     await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
     await consumer.run({
       eachMessage: async ({ topic: t, partition, message }) => {
-        messages.push({
-          topic: t,
-          partition,
-          offset: message.offset,
-          key: message.key?.toString() ?? null,
-          value: message.value?.toString() ?? null,
-          headers: headersToStrings(message.headers),
-        });
+        messages.push(collected(t, partition, message));
         if (opts.count !== undefined && messages.length >= opts.count) onEnough();
       },
     });
@@ -103,9 +109,70 @@ export async function collectMessages(brokers: string, topic: string, opts: Coll
     const outcome = await Promise.race([enough.then(() => 'enough' as const), timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout' && opts.count !== undefined) {
-      throw new Error(`collectMessages(${topic}): got ${messages.length} of ${opts.count} messages within ${timeoutMs} ms`);
+      throw new Error(
+        `collectMessages(${topic}): got ${messages.length} of ${opts.count} messages within ${timeoutMs} ms`,
+      );
     }
     return opts.count !== undefined ? messages.slice(0, opts.count) : messages;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** Errors of a group coordinator that is still starting (offsets topic created or loading): worth a restart. */
+const COORDINATOR_STARTING = new Set(['COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR']);
+
+/** A consumer's crash worth a restart: its root cause is a group coordinator still starting on a fresh broker. */
+export const coordinatorStillStarting = (error: unknown): boolean => {
+  let e = error as { cause?: unknown; type?: unknown } | null;
+  while (e && typeof e === 'object' && e.cause) e = e.cause as typeof e;
+  return COORDINATOR_STARTING.has(String(e?.type));
+};
+
+/**
+ * The first message of `topic` read with `config` (e.g. a vendor's own SASL credentials) in consumer group `groupId`.
+ * A coordinator still starting on a fresh broker is ridden over (kafkajs restarts the consumer); any other crash of
+ * the consumer, an authorization refusal above all, rejects at once with its error, for a test to assert.
+ */
+export async function consumeFirstMessage(
+  config: KafkaConfig,
+  topic: string,
+  groupId: string,
+  timeoutMs = 30_000,
+): Promise<CollectedMessage> {
+  const consumer = new Kafka({ ...config, retry: { retries: 6, initialRetryTime: 300 } }).consumer({
+    groupId,
+    retry: {
+      retries: 6,
+      initialRetryTime: 300,
+      restartOnFailure: async (error) => coordinatorStillStarting(error),
+    },
+  });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    return await new Promise<CollectedMessage>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`nothing consumed from ${topic} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart) return;
+        clearTimeout(timer);
+        reject(new Error(String(payload.error)));
+      });
+      void consumer
+        .run({
+          eachMessage: async ({ topic: t, partition, message }) => {
+            clearTimeout(timer);
+            resolve(collected(t, partition, message));
+          },
+        })
+        .catch((error: unknown) => {
+          clearTimeout(timer);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        });
+    });
   } finally {
     await consumer.disconnect();
   }

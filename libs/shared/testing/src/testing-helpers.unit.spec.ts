@@ -1,5 +1,6 @@
 import { uniqueDatabaseName } from './fresh-database';
-import { uniqueTopic } from './kafka-helpers';
+import { KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
+import { coordinatorStillStarting, uniqueTopic } from './kafka-helpers';
 import { waitFor } from './wait-for';
 
 describe('unique names', () => {
@@ -37,5 +38,26 @@ describe('waitFor', () => {
     await expect(waitFor(() => expect(1).toBe(2), { timeoutMs: 50, intervalMs: 10 })).rejects.toThrow(
       /waitFor timed out after 50 ms; last error: [\s\S]*Expected: 2/,
     );
+  });
+});
+
+describe('which consumer crashes a test rides over', () => {
+  const protocolError = (type: string, code: number) =>
+    new KafkaJSProtocolError({ message: type, type, code, retriable: true } as never);
+
+  it('a coordinator still loading or not yet available, also once retries ran out', () => {
+    const loading = protocolError('COORDINATOR_LOAD_IN_PROGRESS', 14);
+    expect(coordinatorStillStarting(loading)).toBe(true);
+    expect(coordinatorStillStarting(new KafkaJSNumberOfRetriesExceeded(loading, { retryCount: 6 } as never))).toBe(
+      true,
+    );
+    expect(coordinatorStillStarting(protocolError('COORDINATOR_NOT_AVAILABLE', 15))).toBe(true);
+  });
+
+  it('never an authorization refusal or anything else', () => {
+    expect(coordinatorStillStarting(protocolError('GROUP_AUTHORIZATION_FAILED', 30))).toBe(false);
+    expect(coordinatorStillStarting(protocolError('TOPIC_AUTHORIZATION_FAILED', 29))).toBe(false);
+    expect(coordinatorStillStarting(new Error('boom'))).toBe(false);
+    expect(coordinatorStillStarting(null)).toBe(false);
   });
 });

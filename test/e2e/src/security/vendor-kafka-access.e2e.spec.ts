@@ -21,7 +21,7 @@ import { vendorFeedbackTopic, vendorSessionsTopic } from '@tutoring/shared/contr
 import { DEV_AUDIENCE, startStack, type Stack } from '@tutoring/shared/dev-stack';
 import { findFreePort, startKafka, type LocalKafka } from '@tutoring/shared/local-infra';
 import { KafkaScramAdmin } from '@tutoring/shared/messaging';
-import { freshDatabase, waitFor, type FreshDatabase } from '@tutoring/shared/testing';
+import { consumeFirstMessage, freshDatabase, waitFor, type FreshDatabase } from '@tutoring/shared/testing';
 
 const root = join(__dirname, '..', '..', '..', '..');
 const logDir = join(root, 'tmp', 'e2e-logs', 'vendor-kafka-access', randomUUID());
@@ -94,27 +94,8 @@ describe('per-vendor Kafka credentials on a SASL broker (services as their own S
       await producer.disconnect();
     }
   };
-  const consumeOne = async (config: KafkaConfig, topic: string, groupId: string): Promise<Record<string, string>> => {
-    const consumer = new Kafka({ ...config, retry: { retries: 6, initialRetryTime: 300 } }).consumer({ groupId });
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic, fromBeginning: true });
-      return await new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('nothing consumed within 30 s')), 30_000);
-        consumer.on(consumer.events.CRASH, (e) => (clearTimeout(timer), reject(new Error(String(e.payload.error)))));
-        void consumer
-          .run({
-            eachMessage: async ({ message }) => {
-              clearTimeout(timer);
-              resolve(Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])));
-            },
-          })
-          .catch(reject);
-      });
-    } finally {
-      await consumer.disconnect();
-    }
-  };
+  const consumeOne = async (config: KafkaConfig, topic: string, groupId: string): Promise<Record<string, string>> =>
+    (await consumeFirstMessage(config, topic, groupId)).headers;
 
   beforeAll(async () => {
     kafka = await startKafka({ sasl: ADMIN });

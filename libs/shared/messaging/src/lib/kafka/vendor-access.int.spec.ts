@@ -3,7 +3,7 @@ import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { vendorAssignmentsTopic, vendorFeedbackTopic, vendorSessionsTopic } from '@tutoring/shared/contracts';
 import { startKafka, type LocalKafka } from '@tutoring/shared/local-infra';
-import { waitFor } from '@tutoring/shared/testing';
+import { consumeFirstMessage, waitFor } from '@tutoring/shared/testing';
 import type { DataSource } from 'typeorm';
 import { dropSchema, openDataSource, uniqueName } from '../../testing/int-env';
 import {
@@ -46,26 +46,8 @@ describe('Kafka credentials per vendor (SASL/SCRAM broker, ACLs)', () => {
     }
   };
 
-  const consumeOne = async (config: KafkaConfig, topic: string, groupId: string): Promise<string> => {
-    // Retries cover the offsets topic being created on first use; authorization errors are never retried.
-    const consumer = new Kafka({ ...config, retry: { retries: 6, initialRetryTime: 300 } }).consumer({
-      groupId,
-      retry: { retries: 6, initialRetryTime: 300 },
-    });
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic, fromBeginning: true });
-      return await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('nothing consumed')), 20_000);
-        consumer.on(consumer.events.CRASH, (e) => (clearTimeout(timer), reject(new Error(String(e.payload.error)))));
-        void consumer
-          .run({ eachMessage: async ({ message }) => (clearTimeout(timer), resolve(String(message.value))) })
-          .catch(reject);
-      });
-    } finally {
-      await consumer.disconnect();
-    }
-  };
+  const consumeOne = async (config: KafkaConfig, topic: string, groupId: string): Promise<string | null> =>
+    (await consumeFirstMessage(config, topic, groupId, 20_000)).value;
 
   beforeAll(async () => {
     kafka = await startKafka({ sasl: ADMIN });
