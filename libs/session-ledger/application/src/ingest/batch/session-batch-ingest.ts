@@ -14,7 +14,7 @@ import {
   streamIdOf,
   SessionUnderReview,
 } from '@tutoring/session-ledger/domain';
-import { ConcurrencyConflict, LedgerStore } from '@tutoring/session-ledger/infrastructure';
+import { BatchFacts, ConcurrencyConflict, LedgerStore } from '@tutoring/session-ledger/infrastructure';
 import { FieldError } from '@tutoring/shared/contracts';
 import { enqueueOutbox, OutboxMessage } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
@@ -36,7 +36,6 @@ import type {
   IngestOutcome,
   SessionIngestService,
 } from '../session-ingest.service';
-import { BatchFacts } from '@tutoring/session-ledger/infrastructure';
 import { StageTimer } from './stage-timer';
 
 export interface BatchItem {
