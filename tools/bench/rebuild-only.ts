@@ -148,7 +148,9 @@ export async function rebuildOnly(events: number): Promise<void> {
     );
   } finally {
     await admin.end();
-    await dropDatabase(pg.adminUrl, name).catch(() => undefined);
+    // BENCH_KEEP_DB=1 keeps the filled database (its name is logged) for EXPLAIN ANALYZE of the rebuild's statements.
+    if (process.env['BENCH_KEEP_DB']) log(`kept database ${name}`);
+    else await dropDatabase(pg.adminUrl, name).catch(() => undefined);
     await pg.stop();
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));

@@ -30,6 +30,9 @@ export interface ProjectedEntry {
   lines: ProjectedLine[];
 }
 
+/** Statuses that give dose (DESIGN.md §2), with minutes > 0. A rebuild's SQL sums lines by this list. */
+export const DOSE_STATUSES: readonly AttendanceStatus[] = ['present', 'late', 'left_early'];
+
 /** Status that gives dose (DESIGN.md §2): present, late or left early, with minutes > 0. */
 export const countsForDosage = (line: Pick<ProjectedLine, 'status' | 'minutes'>): boolean =>
   (line.status === 'present' || line.status === 'late' || line.status === 'left_early') && line.minutes > 0;

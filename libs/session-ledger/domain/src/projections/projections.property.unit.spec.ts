@@ -6,7 +6,14 @@ import {
   SessionStreamState,
   evolve as evolveStream,
 } from '../ingest/session-stream.decider';
-import { AttendanceStatus, EntryKind, ProjectedEntry, sessionKeyOf } from './projected-entry';
+import {
+  AttendanceStatus,
+  countsForDosage,
+  DOSE_STATUSES,
+  EntryKind,
+  ProjectedEntry,
+  sessionKeyOf,
+} from './projected-entry';
 import {
   DosageWeekRow,
   evolveDosageWeek,
@@ -241,6 +248,26 @@ describe('dosage and payment projections (property)', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('folds the same sessions without aggregates (a rebuild derives those from the session rows), with no deltas', () => {
+    fc.assert(
+      fc.property(streamArb, (messages) => {
+        const entries = admit(messages);
+        const full = projectBatch(new Map(), entries);
+        const lean = projectBatch(new Map(), entries, { aggregates: false });
+        expect(lean.sessions).toEqual(full.sessions);
+        expect([lean.dosage.size, lean.tutors.size, lean.payment.size]).toEqual([0, 0, 0]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('lists in DOSE_STATUSES exactly the statuses countsForDosage counts (the SQL of a rebuild sums by that list)', () => {
+    for (const status of STATUSES) {
+      expect(countsForDosage({ status, minutes: 1 })).toBe(DOSE_STATUSES.includes(status));
+      expect(countsForDosage({ status, minutes: 0 })).toBe(false);
+    }
   });
 
   it('never keeps an empty row and never goes negative', () => {

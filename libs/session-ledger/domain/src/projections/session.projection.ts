@@ -189,11 +189,13 @@ const accumulate = (acc: Accumulator, s: SessionRow, sign: 1 | -1): void => {
 /**
  * Folds a batch of entries (ledger order) over the sessions' state before it. Each session version is taken back
  * (sign -1) and its successor added, so the summed deltas are exact whatever the batch boundaries (the property test
- * holds them to a reference written independently).
+ * holds them to a reference written independently). With `aggregates: false` only the sessions are folded and the
+ * deltas come back empty: a rebuild derives its aggregate rows from the session rows once it has replayed them all.
  */
 export const projectBatch = (
   before: ReadonlyMap<string, SessionRow | null>,
   entries: readonly ProjectedEntry[],
+  { aggregates = true }: { aggregates?: boolean } = {},
 ): ProjectionBatch => {
   const sessions = new Map<string, SessionRow | null>();
   const acc: Accumulator = { dosage: new TwoLevel(), tutors: new TwoLevel(), payment: new TwoLevel() };
@@ -202,8 +204,8 @@ export const projectBatch = (
     const prev = sessions.has(key) ? (sessions.get(key) ?? null) : (before.get(key) ?? null);
     const next = evolveSession(prev, entry);
     if (prev === next) continue;
-    if (prev) accumulate(acc, prev, -1);
-    if (next) accumulate(acc, next, 1);
+    if (aggregates && prev) accumulate(acc, prev, -1);
+    if (aggregates && next) accumulate(acc, next, 1);
     sessions.set(key, next);
   }
   return {

@@ -188,6 +188,11 @@ describe('ledger projector (real Postgres, runtime role, RLS)', () => {
         )
         .sort();
       expect(snap.payment).toEqual(refPayment);
+      const refTutors = [...ref.tutors.values()]
+        .filter((t) => t.countedSessions !== 0)
+        .map((t) => `${t.studentId}|${t.tutorId}|${t.countedSessions}`)
+        .sort();
+      expect(snap.tutors).toEqual(refTutors);
     }
     // A second rebuild lands in the first slot again: both slots equal, row for row.
     await projector.rebuild();

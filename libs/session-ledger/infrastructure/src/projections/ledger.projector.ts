@@ -142,12 +142,18 @@ export class LedgerProjector {
    * Node and another backend prepare the next. The read-ahead folds over the state the written batch leaves (its
    * sessions, kept in memory) and the committed rows; its write checks that slot and checkpoint are still exactly
    * the ones it was read from, so a flip, another replica or a session wrongly taken as new only costs a replay
-   * through the one-transaction path.
+   * through the one-transaction path. With `aggregates` off (a rebuild's replay) batches fold and write the
+   * sessions only; the caller derives the aggregate rows from them afterwards.
    */
-  private async drain(districtId: string, target: ProjectionSlot | undefined, first: number): Promise<number> {
+  private async drain(
+    districtId: string,
+    target: ProjectionSlot | undefined,
+    first: number,
+    aggregates = true,
+  ): Promise<number> {
     let total = 0;
     let limit = first;
-    let ahead = await this.readAhead(districtId, target, null, limit);
+    let ahead = await this.readAhead(districtId, target, null, limit, aggregates);
     while (ahead.count > 0) {
       const current = ahead;
       // A full batch means a backlog: the next ones grow (up to the rebuild size) so it drains in fewer, larger
@@ -155,14 +161,14 @@ export class LedgerProjector {
       if (current.count >= limit) limit = Math.min(limit * 2, Math.max(first, this.rebuildBatchSize));
       const [written, next] = await Promise.allSettled([
         this.writePrepared(districtId, target, current),
-        this.readAhead(districtId, target, current, limit),
+        this.readAhead(districtId, target, current, limit, aggregates),
       ]);
       if (written.status === 'rejected') {
         if (!(written.reason instanceof StaleBatch || written.reason instanceof PriorStateFound)) throw written.reason;
         const n = await this.projectDistrict(districtId, target, limit);
         total += n;
         if (n === 0) return total;
-        ahead = await this.readAhead(districtId, target, null, limit);
+        ahead = await this.readAhead(districtId, target, null, limit, aggregates);
         continue;
       }
       total += current.count;
@@ -183,11 +189,12 @@ export class LedgerProjector {
     target: ProjectionSlot | undefined,
     previous: Prepared | null,
     limit: number,
+    aggregates: boolean,
   ): Promise<Prepared> {
     return inTenantTransaction(this.dataSource, districtId, async (m) => {
       const slot = previous?.slot ?? target ?? (await this.store.activeSlot(m));
       const from = previous?.next ?? (await this.store.checkpoint(m, districtId, slot));
-      return this.prepare(m, districtId, slot, from, limit, previous?.batch.sessions ?? null, true);
+      return this.prepare(m, districtId, slot, from, limit, previous?.batch.sessions ?? null, true, aggregates);
     });
   }
 
@@ -217,7 +224,7 @@ export class LedgerProjector {
   /**
    * Reads the entries after `from` and folds them over the sessions' prior state: `overlay` (the state a batch not
    * yet committed leaves, when reading ahead) first, then the slot's rows, loaded only for sessions that are not new
-   * by their stream version unless `trustVersions` is off.
+   * by their stream version unless `trustVersions` is off. Without `aggregates`, the batch's deltas stay empty.
    */
   private async prepare(
     m: EntityManager,
@@ -227,6 +234,7 @@ export class LedgerProjector {
     limit: number,
     overlay: ReadonlyMap<string, SessionRow | null> | null,
     trustVersions: boolean,
+    aggregates = true,
   ): Promise<Prepared> {
     const { rows, next } = await this.reader.readBatch(m, districtId, from, limit);
     if (rows.length === 0) return { slot, from, next, count: 0, batch: projectBatch(new Map(), []), fresh: new Set() };
@@ -245,7 +253,7 @@ export class LedgerProjector {
       else fresh.add(key);
     }
     for (const [key, row] of await this.store.loadSessions(m, districtId, slot, load)) before.set(key, row);
-    return { slot, from, next, count: rows.length, batch: projectBatch(before, entries), fresh };
+    return { slot, from, next, count: rows.length, batch: projectBatch(before, entries, { aggregates }), fresh };
   }
 
   private async write(m: EntityManager, districtId: string, p: Prepared): Promise<void> {
@@ -307,7 +315,14 @@ export class LedgerProjector {
     }
     let entries = 0;
     for (const districtId of districts) {
-      const replayed = await this.drain(districtId, slot, this.rebuildBatchSize);
+      // Sessions first, batch by batch; then each aggregate row once, summed from them (ADR 0023). Until then the
+      // slot's aggregates lag its checkpoint: nothing reads an inactive slot, and a rebuild that dies leaves it
+      // inactive, to be emptied by the next one.
+      const replayed = await this.drain(districtId, slot, this.rebuildBatchSize, false);
+      await inTenantTransaction(this.dataSource, districtId, async (m) => {
+        await this.lockSlot(m, districtId, slot);
+        await this.store.deriveAggregates(m, districtId, slot);
+      });
       entries += replayed;
       this.options.logger?.info({ districtId, entries: replayed }, 'district replayed into the rebuilt slot');
     }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import {
   countsForDosage,
+  DOSE_STATUSES,
   ProjectedLine,
   ProjectionBatch,
   sessionKeyOf,
@@ -135,6 +136,48 @@ export class SessionProjectionStore {
     await this.writeTutors(m, districtId, slot, batch);
     await this.writePayment(m, districtId, slot, batch);
     await this.writeCheckpoint(m, districtId, slot, reached);
+  }
+
+  /**
+   * Replaces one district's aggregate rows in `slot` with sums over its session rows there: what a rebuild does
+   * once it has replayed the district's sessions (ADR 0023). The same sums as the fold's deltas (`accumulate`):
+   * dosage and tutor counts over the lines that give dose (`DOSE_STATUSES`, minutes > 0), payment over every line
+   * by its verdict. Each aggregate row is written once, in key order, instead of once per batch that touches it.
+   */
+  async deriveAggregates(m: EntityManager, districtId: string, slot: ProjectionSlot): Promise<void> {
+    // One sort or hash of every line of the district: memory for it, and no JIT (compiling costs more than it saves).
+    await m.query(`SET LOCAL work_mem = '128MB'`);
+    await m.query(`SET LOCAL jit = off`);
+    for (const table of ['proj_dosage_weeks', 'proj_student_tutors', 'proj_payment_periods']) {
+      await m.query(`DELETE FROM ${this.t(table, slot)} WHERE district_id = $1`, [districtId]);
+    }
+    const sessions = this.t('proj_sessions', slot);
+    const doseLines = `FROM ${sessions} s
+         CROSS JOIN LATERAL jsonb_to_recordset(s.lines) AS l("studentId" uuid, status text, minutes int)
+        WHERE s.district_id = $1 AND l.status = ANY($2::text[]) AND l.minutes > 0`;
+    await m.query(
+      `INSERT INTO ${this.t('proj_dosage_weeks', slot)} (district_id, student_id, iso_week, attended_minutes, counted_sessions)
+       SELECT $1::uuid, l."studentId", s.iso_week, sum(l.minutes), count(*) ${doseLines}
+        GROUP BY l."studentId", s.iso_week ORDER BY l."studentId", s.iso_week`,
+      [districtId, DOSE_STATUSES],
+    );
+    await m.query(
+      `INSERT INTO ${this.t('proj_student_tutors', slot)} (district_id, student_id, tutor_id, counted_sessions)
+       SELECT $1::uuid, l."studentId", s.tutor_id, count(*) ${doseLines} AND s.tutor_id IS NOT NULL
+        GROUP BY l."studentId", s.tutor_id ORDER BY l."studentId", s.tutor_id`,
+      [districtId, DOSE_STATUSES],
+    );
+    await m.query(
+      `INSERT INTO ${this.t('proj_payment_periods', slot)}
+         (district_id, vendor_id, period, billable_minutes, billable_sessions, exception_lines, exception_minutes)
+       SELECT $1::uuid, s.vendor_id, s.period,
+              coalesce(sum(l.minutes) FILTER (WHERE l.billable), 0), count(*) FILTER (WHERE l.billable),
+              count(*) FILTER (WHERE NOT l.billable), coalesce(sum(l.minutes) FILTER (WHERE NOT l.billable), 0)
+         FROM ${sessions} s CROSS JOIN LATERAL jsonb_to_recordset(s.lines) AS l(billable boolean, minutes int)
+        WHERE s.district_id = $1
+        GROUP BY s.vendor_id, s.period`,
+      [districtId],
+    );
   }
 
   async writeCheckpoint(
