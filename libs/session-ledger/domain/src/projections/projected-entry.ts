@@ -72,32 +72,44 @@ export interface StoredLedgerRow {
 
 /**
  * A stored row as the projections see it. A line without a recorded verdict is not billable (exception
- * `no_verdict`): money is never paid on a line whose rules were not checked.
+ * `no_verdict`): money is never paid on a line whose rules were not checked. Called once per entry a rebuild
+ * replays, so it builds the entry directly (no intermediate objects, verdicts found by a scan of the few lines).
  */
 export const projectedEntryOf = (row: StoredLedgerRow): ProjectedEntry => {
   const kind = entryKindOf(row.eventType);
-  const base = {
-    position: row.position,
-    districtId: row.districtId,
-    vendorId: row.vendorId,
-    sessionId: row.sessionId,
-    ...(row.streamVersion === undefined ? {} : { streamVersion: row.streamVersion }),
-    kind,
-  };
-  if (kind === 'voided') return { ...base, localDate: null, tutorId: null, groupId: null, lines: [] };
-  const data = (row.data ?? {}) as StoredSession;
-  const verdicts = new Map(
-    ((Array.isArray(row.verdicts) ? row.verdicts : []) as StoredVerdict[]).map((v) => [v.studentId, v]),
-  );
-  const lines = (data.attendance ?? []).map((a): ProjectedLine => {
-    const v = verdicts.get(a.studentId);
-    return {
+  const voided = kind === 'voided';
+  const data = (voided ? {} : (row.data ?? {})) as StoredSession;
+  const verdicts = (Array.isArray(row.verdicts) ? row.verdicts : []) as StoredVerdict[];
+  const attendance = data.attendance ?? [];
+  const lines = new Array<ProjectedLine>(attendance.length);
+  for (let i = 0; i < attendance.length; i++) {
+    const a = attendance[i]!;
+    const v = verdictOf(verdicts, a.studentId);
+    lines[i] = {
       studentId: a.studentId,
       status: a.status,
       minutes: a.minutes,
       billable: v?.billable ?? false,
       exceptionCodes: v ? (v.exceptionCodes ?? []) : ['no_verdict'],
     };
-  });
-  return { ...base, localDate: row.localDate, tutorId: data.tutorId ?? null, groupId: data.groupId ?? null, lines };
+  }
+  const entry: ProjectedEntry = {
+    position: row.position,
+    districtId: row.districtId,
+    vendorId: row.vendorId,
+    sessionId: row.sessionId,
+    kind,
+    localDate: voided ? null : row.localDate,
+    tutorId: data.tutorId ?? null,
+    groupId: data.groupId ?? null,
+    lines,
+  };
+  if (row.streamVersion !== undefined) entry.streamVersion = row.streamVersion;
+  return entry;
+};
+
+/** The verdict recorded for a student (the last one, should a row hold two). */
+const verdictOf = (verdicts: readonly StoredVerdict[], studentId: string): StoredVerdict | undefined => {
+  for (let i = verdicts.length - 1; i >= 0; i--) if (verdicts[i]!.studentId === studentId) return verdicts[i];
+  return undefined;
 };

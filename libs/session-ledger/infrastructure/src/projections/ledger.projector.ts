@@ -12,7 +12,7 @@ import {
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { ProjectionSlot } from '../migrations/1700000000301-projections.migration';
 import { LedgerReader, ReadLedgerRow, ReaderCheckpoint } from '../reader/ledger.reader';
-import { PriorStateFound, SessionProjectionStore } from './session-projection.store';
+import { DERIVED_AGGREGATES, PriorStateFound, SessionProjectionStore } from './session-projection.store';
 
 export interface ProjectorLogger {
   info(obj: object, msg: string): void;
@@ -319,10 +319,7 @@ export class LedgerProjector {
       // slot's aggregates lag its checkpoint: nothing reads an inactive slot, and a rebuild that dies leaves it
       // inactive, to be emptied by the next one.
       const replayed = await this.drain(districtId, slot, this.rebuildBatchSize, false);
-      await inTenantTransaction(this.dataSource, districtId, async (m) => {
-        await this.lockSlot(m, districtId, slot);
-        await this.store.deriveAggregates(m, districtId, slot);
-      });
+      await this.deriveAggregates(districtId, slot);
       entries += replayed;
       this.options.logger?.info({ districtId, entries: replayed }, 'district replayed into the rebuilt slot');
     }
@@ -339,6 +336,22 @@ export class LedgerProjector {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     this.options.logger?.info({ entries, ms, slot }, 'projection rebuilt and swapped in');
     return { entries, ms, slot };
+  }
+
+  /**
+   * A rebuild's aggregate rows of one district, from the session rows it replayed: the three aggregates side by side,
+   * each in a transaction of its own (no per-district slot lock, which would queue them: the rebuild lock already
+   * keeps every other writer off the slot being rebuilt).
+   */
+  private async deriveAggregates(districtId: string, slot: ProjectionSlot): Promise<void> {
+    await Promise.all(
+      DERIVED_AGGREGATES.map((aggregate) =>
+        inTenantTransaction(this.dataSource, districtId, async (m) => {
+          await m.query(`SET LOCAL synchronous_commit = off`);
+          await this.store.deriveAggregate(m, districtId, slot, aggregate);
+        }),
+      ),
+    );
   }
 
   /** Polls every district; a full batch is followed at once by the next. */

@@ -11,6 +11,9 @@ import { PROJECTION_SLOTS, ProjectionSlot } from '../migrations/1700000000301-pr
 import { READER_START, ReaderCheckpoint } from '../reader/ledger.reader';
 
 export const SESSIONS_PROJECTION = 'sessions';
+/** The aggregate rows of the sessions projection, each derivable from the session rows (`deriveAggregate`). */
+export const DERIVED_AGGREGATES = ['dosage', 'tutors', 'payment'] as const;
+export type DerivedAggregate = (typeof DERIVED_AGGREGATES)[number];
 /** The ledger publisher's checkpoint row (ADR 0022): a follower of the ledger with no second slot. */
 export const LEDGER_EVENTS_FOLLOWER = 'ledger-events';
 
@@ -139,45 +142,68 @@ export class SessionProjectionStore {
   }
 
   /**
-   * Replaces one district's aggregate rows in `slot` with sums over its session rows there: what a rebuild does
-   * once it has replayed the district's sessions (ADR 0023). The same sums as the fold's deltas (`accumulate`):
-   * dosage and tutor counts over the lines that give dose (`DOSE_STATUSES`, minutes > 0), payment over every line
-   * by its verdict. Each aggregate row is written once, in key order, instead of once per batch that touches it.
+   * Replaces one district's rows of one aggregate in `slot` with sums over its session rows there: what a rebuild
+   * does once it has replayed the district's sessions (ADR 0023), each aggregate in a transaction of its own so the
+   * three run side by side. The same sums as the fold's deltas (`accumulate`): dosage and tutor counts over the
+   * lines that give dose (`DOSE_STATUSES`, minutes > 0), payment over every line by its verdict. Each row is
+   * written once, in key order, instead of once per batch that touches it.
    */
-  async deriveAggregates(m: EntityManager, districtId: string, slot: ProjectionSlot): Promise<void> {
-    // One sort or hash of every line of the district: memory for it, and no JIT (compiling costs more than it saves).
+  async deriveAggregate(
+    m: EntityManager,
+    districtId: string,
+    slot: ProjectionSlot,
+    aggregate: DerivedAggregate,
+  ): Promise<void> {
+    // One hash or sort of every line of the district: memory for it, and no JIT (compiling costs more than it saves).
     await m.query(`SET LOCAL work_mem = '128MB'`);
     await m.query(`SET LOCAL jit = off`);
-    for (const table of ['proj_dosage_weeks', 'proj_student_tutors', 'proj_payment_periods']) {
-      await m.query(`DELETE FROM ${this.t(table, slot)} WHERE district_id = $1`, [districtId]);
-    }
     const sessions = this.t('proj_sessions', slot);
     const doseLines = `FROM ${sessions} s
          CROSS JOIN LATERAL jsonb_to_recordset(s.lines) AS l("studentId" uuid, status text, minutes int)
         WHERE s.district_id = $1 AND l.status = ANY($2::text[]) AND l.minutes > 0`;
-    await m.query(
-      `INSERT INTO ${this.t('proj_dosage_weeks', slot)} (district_id, student_id, iso_week, attended_minutes, counted_sessions)
-       SELECT $1::uuid, l."studentId", s.iso_week, sum(l.minutes), count(*) ${doseLines}
-        GROUP BY l."studentId", s.iso_week ORDER BY l."studentId", s.iso_week`,
-      [districtId, DOSE_STATUSES],
-    );
-    await m.query(
-      `INSERT INTO ${this.t('proj_student_tutors', slot)} (district_id, student_id, tutor_id, counted_sessions)
-       SELECT $1::uuid, l."studentId", s.tutor_id, count(*) ${doseLines} AND s.tutor_id IS NOT NULL
-        GROUP BY l."studentId", s.tutor_id ORDER BY l."studentId", s.tutor_id`,
-      [districtId, DOSE_STATUSES],
-    );
-    await m.query(
-      `INSERT INTO ${this.t('proj_payment_periods', slot)}
-         (district_id, vendor_id, period, billable_minutes, billable_sessions, exception_lines, exception_minutes)
-       SELECT $1::uuid, s.vendor_id, s.period,
-              coalesce(sum(l.minutes) FILTER (WHERE l.billable), 0), count(*) FILTER (WHERE l.billable),
-              count(*) FILTER (WHERE NOT l.billable), coalesce(sum(l.minutes) FILTER (WHERE NOT l.billable), 0)
-         FROM ${sessions} s CROSS JOIN LATERAL jsonb_to_recordset(s.lines) AS l(billable boolean, minutes int)
-        WHERE s.district_id = $1
-        GROUP BY s.vendor_id, s.period`,
-      [districtId],
-    );
+    switch (aggregate) {
+      case 'dosage': {
+        const table = this.t('proj_dosage_weeks', slot);
+        await m.query(`DELETE FROM ${table} WHERE district_id = $1`, [districtId]);
+        await m.query(
+          `INSERT INTO ${table} (district_id, student_id, iso_week, attended_minutes, counted_sessions)
+           SELECT $1::uuid, l."studentId", s.iso_week, sum(l.minutes), count(*) ${doseLines}
+            GROUP BY l."studentId", s.iso_week ORDER BY l."studentId", s.iso_week`,
+          [districtId, DOSE_STATUSES],
+        );
+        return;
+      }
+      case 'tutors': {
+        const table = this.t('proj_student_tutors', slot);
+        await m.query(`DELETE FROM ${table} WHERE district_id = $1`, [districtId]);
+        await m.query(
+          `INSERT INTO ${table} (district_id, student_id, tutor_id, counted_sessions)
+           SELECT $1::uuid, l."studentId", s.tutor_id, count(*) ${doseLines} AND s.tutor_id IS NOT NULL
+            GROUP BY l."studentId", s.tutor_id ORDER BY l."studentId", s.tutor_id`,
+          [districtId, DOSE_STATUSES],
+        );
+        return;
+      }
+      case 'payment': {
+        const table = this.t('proj_payment_periods', slot);
+        await m.query(`DELETE FROM ${table} WHERE district_id = $1`, [districtId]);
+        await m.query(
+          `INSERT INTO ${table} (district_id, vendor_id, period, billable_minutes, billable_sessions, exception_lines, exception_minutes)
+           SELECT $1::uuid, s.vendor_id, s.period,
+                  coalesce(sum(l.minutes) FILTER (WHERE l.billable), 0), count(*) FILTER (WHERE l.billable),
+                  count(*) FILTER (WHERE NOT l.billable), coalesce(sum(l.minutes) FILTER (WHERE NOT l.billable), 0)
+             FROM ${sessions} s CROSS JOIN LATERAL jsonb_to_recordset(s.lines) AS l(billable boolean, minutes int)
+            WHERE s.district_id = $1
+            GROUP BY s.vendor_id, s.period`,
+          [districtId],
+        );
+        return;
+      }
+      default: {
+        const _exhaustive: never = aggregate;
+        throw new Error(`unknown aggregate ${String(_exhaustive)}`);
+      }
+    }
   }
 
   async writeCheckpoint(
@@ -432,6 +458,8 @@ const uniqueViolation = (error: unknown): boolean => {
 const sessionColumns = () => {
   const rows = columns(13);
   const lines: SessionRow['lines'][] = [];
+  // `push` copies a row into the column arrays, so one row array serves every session (a rebuild adds 25,000).
+  const row = new Array<unknown>(13);
   return {
     get length(): number {
       return rows.length;
@@ -447,21 +475,20 @@ const sessionColumns = () => {
         }
         if (l.billable) billable++;
       }
-      rows.push([
-        s.vendorId,
-        s.sessionId,
-        s.localDate,
-        s.isoWeek,
-        s.period,
-        s.tutorId,
-        s.groupId,
-        s.lines.length,
-        countedLines,
-        countedMinutes,
-        billable,
-        s.lines.length - billable,
-        s.position,
-      ]);
+      row[0] = s.vendorId;
+      row[1] = s.sessionId;
+      row[2] = s.localDate;
+      row[3] = s.isoWeek;
+      row[4] = s.period;
+      row[5] = s.tutorId;
+      row[6] = s.groupId;
+      row[7] = s.lines.length;
+      row[8] = countedLines;
+      row[9] = countedMinutes;
+      row[10] = billable;
+      row[11] = s.lines.length - billable;
+      row[12] = s.position;
+      rows.push(row);
       lines.push(s.lines);
     },
     arrays(): string[] {
