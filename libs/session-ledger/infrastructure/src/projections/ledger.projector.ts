@@ -344,7 +344,7 @@ export class LedgerProjector {
    * keeps every other writer off the slot being rebuilt).
    */
   private async deriveAggregates(districtId: string, slot: ProjectionSlot): Promise<void> {
-    await Promise.all(
+    const derived = await Promise.allSettled(
       DERIVED_AGGREGATES.map((aggregate) =>
         inTenantTransaction(this.dataSource, districtId, async (m) => {
           await m.query(`SET LOCAL synchronous_commit = off`);
@@ -352,6 +352,8 @@ export class LedgerProjector {
         }),
       ),
     );
+    // All three have ended (committed or rolled back) before a failure frees the rebuild lock for the next rebuild.
+    for (const d of derived) if (d.status === 'rejected') throw d.reason;
   }
 
   /** Polls every district; a full batch is followed at once by the next. */
