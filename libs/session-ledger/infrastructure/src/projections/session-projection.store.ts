@@ -157,6 +157,16 @@ export class SessionProjectionStore {
     // One hash or sort of every line of the district: memory for it, and no JIT (compiling costs more than it saves).
     await m.query(`SET LOCAL work_mem = '128MB'`);
     await m.query(`SET LOCAL jit = off`);
+    const { table, insert, byDose } = this.derivationOf(slot, aggregate);
+    await m.query(`DELETE FROM ${table} WHERE district_id = $1`, [districtId]);
+    await m.query(insert, byDose ? [districtId, DOSE_STATUSES] : [districtId]);
+  }
+
+  /** The statement that derives one aggregate from the session rows; `byDose`: it takes the dose statuses as $2. */
+  private derivationOf(
+    slot: ProjectionSlot,
+    aggregate: DerivedAggregate,
+  ): { table: string; insert: string; byDose: boolean } {
     const sessions = this.t('proj_sessions', slot);
     const doseLines = `FROM ${sessions} s
          CROSS JOIN LATERAL jsonb_to_recordset(s.lines) AS l("studentId" uuid, status text, minutes int)
@@ -164,40 +174,29 @@ export class SessionProjectionStore {
     switch (aggregate) {
       case 'dosage': {
         const table = this.t('proj_dosage_weeks', slot);
-        await m.query(`DELETE FROM ${table} WHERE district_id = $1`, [districtId]);
-        await m.query(
-          `INSERT INTO ${table} (district_id, student_id, iso_week, attended_minutes, counted_sessions)
+        const insert = `INSERT INTO ${table} (district_id, student_id, iso_week, attended_minutes, counted_sessions)
            SELECT $1::uuid, l."studentId", s.iso_week, sum(l.minutes), count(*) ${doseLines}
-            GROUP BY l."studentId", s.iso_week ORDER BY l."studentId", s.iso_week`,
-          [districtId, DOSE_STATUSES],
-        );
-        return;
+            GROUP BY l."studentId", s.iso_week ORDER BY l."studentId", s.iso_week`;
+        return { table, insert, byDose: true };
       }
       case 'tutors': {
         const table = this.t('proj_student_tutors', slot);
-        await m.query(`DELETE FROM ${table} WHERE district_id = $1`, [districtId]);
-        await m.query(
-          `INSERT INTO ${table} (district_id, student_id, tutor_id, counted_sessions)
+        const insert = `INSERT INTO ${table} (district_id, student_id, tutor_id, counted_sessions)
            SELECT $1::uuid, l."studentId", s.tutor_id, count(*) ${doseLines} AND s.tutor_id IS NOT NULL
-            GROUP BY l."studentId", s.tutor_id ORDER BY l."studentId", s.tutor_id`,
-          [districtId, DOSE_STATUSES],
-        );
-        return;
+            GROUP BY l."studentId", s.tutor_id ORDER BY l."studentId", s.tutor_id`;
+        return { table, insert, byDose: true };
       }
       case 'payment': {
         const table = this.t('proj_payment_periods', slot);
-        await m.query(`DELETE FROM ${table} WHERE district_id = $1`, [districtId]);
-        await m.query(
-          `INSERT INTO ${table} (district_id, vendor_id, period, billable_minutes, billable_sessions, exception_lines, exception_minutes)
+        const insert = `INSERT INTO ${table}
+             (district_id, vendor_id, period, billable_minutes, billable_sessions, exception_lines, exception_minutes)
            SELECT $1::uuid, s.vendor_id, s.period,
                   coalesce(sum(l.minutes) FILTER (WHERE l.billable), 0), count(*) FILTER (WHERE l.billable),
                   count(*) FILTER (WHERE NOT l.billable), coalesce(sum(l.minutes) FILTER (WHERE NOT l.billable), 0)
              FROM ${sessions} s CROSS JOIN LATERAL jsonb_to_recordset(s.lines) AS l(billable boolean, minutes int)
             WHERE s.district_id = $1
-            GROUP BY s.vendor_id, s.period`,
-          [districtId],
-        );
-        return;
+            GROUP BY s.vendor_id, s.period`;
+        return { table, insert, byDose: false };
       }
       default: {
         const _exhaustive: never = aggregate;
