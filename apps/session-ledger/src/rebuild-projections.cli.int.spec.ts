@@ -110,6 +110,7 @@ describe('npm run ledger:rebuild (CLI against a real Postgres)', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ rebuilt: true, activeSlot: 'b', entries });
     // Progress is logged per district on stderr, as JSON lines.
     expect(result.stderr).toContain('district replayed into the rebuilt slot');
+    expect(result.stderr).toContain('aggregate rows derived from the replayed sessions');
 
     const after = [await snapshot(D1), await snapshot(D2)];
     expect(after.map((s) => s.slot)).toEqual(['b', 'b']);

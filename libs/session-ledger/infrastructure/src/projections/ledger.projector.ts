@@ -319,9 +319,12 @@ export class LedgerProjector {
       // slot's aggregates lag its checkpoint: nothing reads an inactive slot, and a rebuild that dies leaves it
       // inactive, to be emptied by the next one.
       const replayed = await this.drain(districtId, slot, this.rebuildBatchSize, false);
-      await this.deriveAggregates(districtId, slot);
-      entries += replayed;
       this.options.logger?.info({ districtId, entries: replayed }, 'district replayed into the rebuilt slot');
+      const deriving = process.hrtime.bigint();
+      await this.deriveAggregates(districtId, slot);
+      const ms = Math.round(Number(process.hrtime.bigint() - deriving) / 1e6);
+      this.options.logger?.info({ districtId, ms }, 'aggregate rows derived from the replayed sessions');
+      entries += replayed;
     }
     // What was committed during the replay, including districts that had no entry when it began.
     entries += await this.catchUp(slot, this.rebuildBatchSize);
