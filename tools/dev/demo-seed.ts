@@ -153,8 +153,13 @@ async function seedRoster(
     body: form,
   });
   if (imported.status === 503) return null; // no ENROLLMENT_MASTER_KEY: no student can be stored
-  const report = (await imported.json()) as { applied?: boolean; errors?: unknown[] };
-  if (!report.applied) throw new Error(`demo roster import failed: ${JSON.stringify(report.errors)}`);
+  const answer = await imported.text();
+  const report = (answer.startsWith('{') ? JSON.parse(answer) : {}) as { applied?: boolean; errors?: unknown[] };
+  if (!report.applied) {
+    throw new Error(
+      `demo roster import answered ${imported.status}: ${answer} (enrollment log: .cache/logs/enrollment.log)`,
+    );
+  }
   const schools = (await must('GET', '/v1/schools?limit=200')) as unknown as {
     items: { schoolId: string; sourcedId: string | null }[];
   };

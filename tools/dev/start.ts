@@ -10,13 +10,20 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { startDevIssuer } from '@tutoring/shared/auth';
-import { DEMO_DISTRICT_ID, DEV_AUDIENCE, DEV_ISSUER_PORT, SERVICES, startStack, Stack } from '@tutoring/shared/dev-stack';
+import {
+  DEMO_DISTRICT_ID,
+  DEV_AUDIENCE,
+  DEV_ISSUER_PORT,
+  SERVICES,
+  startStack,
+  Stack,
+} from '@tutoring/shared/dev-stack';
 import { createDatabase, resolveKafka, resolvePostgres } from '@tutoring/shared/local-infra';
 import { seedDemoDistrict } from './demo-seed';
+import { devDatabaseName } from './dev-database';
 import { formatServiceLine } from './log-format';
 
 const root = join(__dirname, '..', '..');
-const DATABASE = 'tutoring';
 const cleanups: (() => Promise<void>)[] = [];
 let stopping = false;
 
@@ -37,7 +44,8 @@ async function shutdown(code: number): Promise<never> {
   if (stopping) process.exit(code);
   stopping = true;
   say('\nstopping: services finish their batch and commit, then Kafka and Postgres stop...');
-  for (const cleanup of cleanups.reverse()) await cleanup().catch((e: unknown) => say(`  (while stopping: ${String(e)})`));
+  for (const cleanup of cleanups.reverse())
+    await cleanup().catch((e: unknown) => say(`  (while stopping: ${String(e)})`));
   say('stopped.');
   process.exit(code);
 }
@@ -69,7 +77,10 @@ async function main(): Promise<void> {
   cleanups.push(() => kafka.stop());
   say(`  Kafka (${kafka.source}) at ${kafka.brokers}`);
 
-  const databaseUrl = await ensureDatabase(postgres.adminUrl, DATABASE);
+  const masterKey = devMasterKey(join(root, '.cache', 'dev-secrets', 'enrollment-master-key'));
+  const database = devDatabaseName(masterKey);
+  const databaseUrl = await ensureDatabase(postgres.adminUrl, database);
+  say(`  database ${database} (this checkout's: its students are encrypted under .cache/dev-secrets/)`);
   const issuer = await startDevIssuer({
     audience: DEV_AUDIENCE,
     port: Number(process.env.DEV_ISSUER_PORT ?? DEV_ISSUER_PORT),
@@ -86,7 +97,7 @@ async function main(): Promise<void> {
     issuer,
     logDir: join(root, '.cache', 'logs'),
     logLevel: process.env.LOG_LEVEL ?? 'info',
-    enrollmentMasterKey: devMasterKey(join(root, '.cache', 'dev-secrets', 'enrollment-master-key')),
+    enrollmentMasterKey: masterKey,
     onLine: (service, line) => {
       const formatted = formatServiceLine(service, line);
       if (formatted) say(formatted);
