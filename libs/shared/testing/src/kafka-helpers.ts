@@ -120,13 +120,18 @@ export async function collectMessages(
 }
 
 /** Errors of a group coordinator that is still starting (offsets topic created or loading): worth a restart. */
-const COORDINATOR_STARTING = new Set(['COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR']);
+/**
+ * Kafka's error codes for a group coordinator still starting: COORDINATOR_LOAD_IN_PROGRESS (14), COORDINATOR_NOT_AVAILABLE
+ * (15), NOT_COORDINATOR (16). By code, not name: kafkajs names them GROUP_LOAD_IN_PROGRESS,
+ * GROUP_COORDINATOR_NOT_AVAILABLE and NOT_COORDINATOR_FOR_GROUP (matching on Kafka's names missed them all).
+ */
+const COORDINATOR_STARTING = new Set([14, 15, 16]);
 
 /** A consumer's crash worth a restart: its root cause is a group coordinator still starting on a fresh broker. */
 export const coordinatorStillStarting = (error: unknown): boolean => {
-  let e = error as { cause?: unknown; type?: unknown } | null;
+  let e = error as { cause?: unknown; code?: unknown } | null;
   while (e && typeof e === 'object' && e.cause) e = e.cause as typeof e;
-  return COORDINATOR_STARTING.has(String(e?.type));
+  return typeof e?.code === 'number' && COORDINATOR_STARTING.has(e.code);
 };
 
 /**

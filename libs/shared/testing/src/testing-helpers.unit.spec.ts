@@ -45,13 +45,15 @@ describe('which consumer crashes a test rides over', () => {
   const protocolError = (type: string, code: number) =>
     new KafkaJSProtocolError({ message: type, type, code, retriable: true } as never);
 
+  // As kafkajs decodes them (its names, src/protocol/error.js), not as Kafka's documentation names them.
   it('a coordinator still loading or not yet available, also once retries ran out', () => {
-    const loading = protocolError('COORDINATOR_LOAD_IN_PROGRESS', 14);
+    const loading = protocolError('GROUP_LOAD_IN_PROGRESS', 14);
     expect(coordinatorStillStarting(loading)).toBe(true);
     expect(coordinatorStillStarting(new KafkaJSNumberOfRetriesExceeded(loading, { retryCount: 6 } as never))).toBe(
       true,
     );
-    expect(coordinatorStillStarting(protocolError('COORDINATOR_NOT_AVAILABLE', 15))).toBe(true);
+    expect(coordinatorStillStarting(protocolError('GROUP_COORDINATOR_NOT_AVAILABLE', 15))).toBe(true);
+    expect(coordinatorStillStarting(protocolError('NOT_COORDINATOR_FOR_GROUP', 16))).toBe(true);
   });
 
   it('never an authorization refusal or anything else', () => {
