@@ -119,11 +119,10 @@ export async function collectMessages(
   }
 }
 
-/** Errors of a group coordinator that is still starting (offsets topic created or loading): worth a restart. */
 /**
- * Kafka's error codes for a group coordinator still starting: COORDINATOR_LOAD_IN_PROGRESS (14), COORDINATOR_NOT_AVAILABLE
- * (15), NOT_COORDINATOR (16). By code, not name: kafkajs names them GROUP_LOAD_IN_PROGRESS,
- * GROUP_COORDINATOR_NOT_AVAILABLE and NOT_COORDINATOR_FOR_GROUP (matching on Kafka's names missed them all).
+ * Errors of a group coordinator that is still starting (offsets topic created or loading): worth a restart. Kafka's
+ * codes COORDINATOR_LOAD_IN_PROGRESS (14), COORDINATOR_NOT_AVAILABLE (15) and NOT_COORDINATOR (16); by code, not
+ * name, since kafkajs names them GROUP_LOAD_IN_PROGRESS, GROUP_COORDINATOR_NOT_AVAILABLE and NOT_COORDINATOR_FOR_GROUP.
  */
 const COORDINATOR_STARTING = new Set([14, 15, 16]);
 
