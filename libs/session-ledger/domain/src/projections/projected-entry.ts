@@ -35,7 +35,7 @@ export const DOSE_STATUSES: readonly AttendanceStatus[] = ['present', 'late', 'l
 
 /** Status that gives dose (DESIGN.md §2): present, late or left early, with minutes > 0. */
 export const countsForDosage = (line: Pick<ProjectedLine, 'status' | 'minutes'>): boolean =>
-  (line.status === 'present' || line.status === 'late' || line.status === 'left_early') && line.minutes > 0;
+  DOSE_STATUSES.includes(line.status) && line.minutes > 0;
 
 export const sessionKeyOf = (vendorId: string, sessionId: string): string => `${vendorId}/${sessionId}`;
 
