@@ -117,7 +117,12 @@ export async function rebuildOnly(events: number): Promise<void> {
     const ds = createServiceDataSource({ ...config, applicationName: 'bench' });
     await ds.initialize();
     const liveBatch = Number(process.env['PROJECTION_BATCH_SIZE'] ?? 2000);
-    const projector = new LedgerProjector(ds, 'session_ledger', { batchSize: liveBatch });
+    // The projector's own log lines show the rebuild's two phases: the replay, then the aggregates derived (ADR 0023).
+    const say = (fields: object, msg: string) => log(`${msg} ${JSON.stringify(fields)}`);
+    const projector = new LedgerProjector(ds, 'session_ledger', {
+      batchSize: liveBatch,
+      logger: { info: say, warn: say },
+    });
     const live = await measure(admin, name, () => projector.catchUp());
     log(`live catch-up: ${live.entries} entries in ${live.seconds.toFixed(1)} s`);
     const rebuild = await measure(admin, name, async () => (await projector.rebuild()).entries);
