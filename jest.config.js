@@ -42,6 +42,7 @@ const config = {
       testMatch: ['**/*.int.spec.ts'],
       globalSetup: '<rootDir>/libs/shared/testing/src/jest/global-setup.ts',
       globalTeardown: '<rootDir>/libs/shared/testing/src/jest/global-teardown.ts',
+      setupFiles: [...common.setupFiles, '<rootDir>/libs/shared/testing/src/jest/worker-kafka.ts'],
       setupFilesAfterEnv: ['<rootDir>/libs/shared/testing/src/jest/slow-tier-timeout.ts'],
     },
     {
@@ -50,6 +51,7 @@ const config = {
       testMatch: ['**/*.e2e.spec.ts'],
       globalSetup: '<rootDir>/libs/shared/testing/src/jest/global-setup.ts',
       globalTeardown: '<rootDir>/libs/shared/testing/src/jest/global-teardown.ts',
+      setupFiles: [...common.setupFiles, '<rootDir>/libs/shared/testing/src/jest/worker-kafka.ts'],
       setupFilesAfterEnv: ['<rootDir>/libs/shared/testing/src/jest/slow-tier-timeout.ts'],
     },
   ],

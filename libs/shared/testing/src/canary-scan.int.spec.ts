@@ -75,14 +75,14 @@ describe('canary scanner', () => {
       const baseline = canaryBaseline(dir);
       const lines: string[] = [];
       appendFileSync(join(dir, 'e2e-logs', 'svc', 'enrollment.log'), '{"msg":"clean"}\n');
-      expect(await runCanaryCheck(baseline, undefined, (l) => lines.push(l), dir)).toBeNull();
+      expect(await runCanaryCheck(baseline, [], (l) => lines.push(l), dir)).toBeNull();
       const workerLogs = join(dir, 'test-logs', baseline.runId);
       mkdirSync(workerLogs, { recursive: true });
       writeFileSync(join(workerLogs, 'worker-1.log'), `a\nb\n{"student":"${CANARY_NAMES[5]}"}\n`);
       // another run's worker output in the same tree is that run's to check
       mkdirSync(join(dir, 'test-logs', 'another-run'), { recursive: true });
       writeFileSync(join(dir, 'test-logs', 'another-run', 'worker-2.log'), `${CANARY_NAMES[6]}\n`);
-      const failure = await runCanaryCheck(baseline, undefined, (l) => lines.push(l), dir);
+      const failure = await runCanaryCheck(baseline, [], (l) => lines.push(l), dir);
       expect(failure).toContain('CANARY STUDENT NAME FOUND');
       expect(failure).toContain(`test-logs/${baseline.runId}/worker-1.log:3: "${CANARY_NAMES[5]}"`);
       expect(failure).not.toContain(CANARY_NAMES[6]);

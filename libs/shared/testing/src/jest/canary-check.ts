@@ -82,7 +82,7 @@ const describeHits = (hits: CanaryHit[]): string =>
 /** Runs the check; returns the failure message, or null when nothing was found. Logs what it read. */
 export async function runCanaryCheck(
   baseline: CanaryBaseline,
-  brokers: string | undefined,
+  brokers: readonly string[],
   log: (line: string) => void,
   dir = TMP,
 ): Promise<string | null> {
@@ -97,13 +97,18 @@ export async function runCanaryCheck(
     else if (size > before) fresh.set(path, before);
   }
   const fileHits = scanFiles(fresh, dir === TMP ? REPO_ROOT : dir);
-  let kafka = { topics: 0, messages: 0, hits: [] as CanaryHit[] };
+  const kafka = { topics: 0, messages: 0, hits: [] as CanaryHit[] };
   let kafkaError: string | null = null;
-  if (brokers) {
+  for (const broker of brokers) {
     try {
-      kafka = await scanKafka(brokers, { timeoutMs: Number(process.env['TEST_CANARY_SCAN_TIMEOUT_MS'] ?? 180_000) });
+      const scan = await scanKafka(broker, {
+        timeoutMs: Number(process.env['TEST_CANARY_SCAN_TIMEOUT_MS'] ?? 180_000),
+      });
+      kafka.topics += scan.topics;
+      kafka.messages += scan.messages;
+      kafka.hits.push(...scan.hits);
     } catch (error) {
-      kafkaError = error instanceof Error ? error.message : String(error);
+      kafkaError = `${broker}: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
   log(

@@ -1,5 +1,9 @@
-// Jest global setup of the int and e2e projects: one real Kafka and one real Postgres for the whole run, handed to
-// the test workers through process.env (workers are forked after this and inherit it).
+// Jest global setup of the int and e2e projects: real Kafka and one real Postgres for the whole run, handed to the
+// test workers through process.env (workers are forked after this and inherit it). Started locally, there is one
+// broker per Jest worker (`KAFKA_BROKERS_WORKER_<id>`, picked up by worker-kafka.ts): every service stack uses the
+// same topic names (the contracts) and consumer group ids, so two suites side by side on one broker would split each
+// other's partitions and read each other's events.
+import type { Config } from '@jest/types';
 import { getHandles, infraLog, setHandles, type TestInfraHandles } from './infra-handles';
 import { loadLocalInfra } from './load-local-infra';
 import { canaryBaseline, canaryCheckEnabled, startTraceSink } from './canary-check';
@@ -9,23 +13,32 @@ function setEnv(handles: TestInfraHandles, name: string, value: string): void {
   process.env[name] = value;
 }
 
-async function startLocal(handles: TestInfraHandles): Promise<void> {
+async function startLocal(handles: TestInfraHandles, workers: number): Promise<void> {
   const infra = loadLocalInfra();
-  const [kafka, postgres] = await Promise.allSettled([
-    infra.resolveKafka({ log: infraLog }),
+  // KAFKA_BROKERS from the environment is one broker for every worker: then run the suites one at a time (--runInBand).
+  const count = process.env['KAFKA_BROKERS']?.trim() ? 1 : workers;
+  const [postgres, ...kafkas] = await Promise.allSettled([
     // its own data dir and port, so tests never collide with a dev cluster from `npm start`
-    infra.findFreePort().then((port) =>
-      infra.resolvePostgres({ log: infraLog, port, dataDir: infra.cachePath('postgres', 'test-data') }),
-    ),
+    infra
+      .findFreePort()
+      .then((port) =>
+        infra.resolvePostgres({ log: infraLog, port, dataDir: infra.cachePath('postgres', 'test-data') }),
+      ),
+    ...Array.from({ length: count }, () => infra.resolveKafka({ log: infraLog })),
   ]);
-  if (kafka.status === 'fulfilled') handles.stops.push({ name: 'kafka', stop: kafka.value.stop });
+  for (const kafka of kafkas)
+    if (kafka.status === 'fulfilled') handles.stops.push({ name: 'kafka', stop: kafka.value.stop });
   if (postgres.status === 'fulfilled') handles.stops.push({ name: 'postgres', stop: postgres.value.stop });
-  if (kafka.status === 'rejected') throw kafka.reason;
+  for (const kafka of kafkas) if (kafka.status === 'rejected') throw kafka.reason;
   if (postgres.status === 'rejected') throw postgres.reason;
-  setEnv(handles, 'KAFKA_BROKERS', kafka.value.brokers);
+  const brokers = kafkas.flatMap((k) => (k.status === 'fulfilled' ? [k.value] : []));
+  handles.kafkaBrokers = brokers.map((k) => k.brokers);
+  setEnv(handles, 'KAFKA_BROKERS', handles.kafkaBrokers[0] ?? '');
+  if (count > 1) handles.kafkaBrokers.forEach((b, i) => setEnv(handles, `KAFKA_BROKERS_WORKER_${i + 1}`, b));
   setEnv(handles, 'TEST_POSTGRES_ADMIN_URL', postgres.value.adminUrl);
   infraLog(
-    `Kafka ${kafka.value.brokers} (${kafka.value.source}), Postgres ${infra.redactPassword(postgres.value.adminUrl)} (${postgres.value.source})`,
+    `Kafka ${brokers.map((k) => `${k.brokers} (${k.source})`).join(', ')}${count > 1 ? ', one per worker' : ''}, ` +
+      `Postgres ${infra.redactPassword(postgres.value.adminUrl)} (${postgres.value.source})`,
   );
 }
 
@@ -38,7 +51,7 @@ async function startWithContainers(handles: TestInfraHandles): Promise<void> {
   infraLog(`Testcontainers: Kafka ${brokers}, Postgres ${infra.redactPassword(adminUrl)}`);
 }
 
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
   if (getHandles()) return; // int and e2e in one run share one setup
   const handles: TestInfraHandles = { stops: [], setEnv: [] };
   setHandles(handles);
@@ -47,7 +60,7 @@ export default async function globalSetup(): Promise<void> {
   const began = Date.now();
   try {
     if (process.env['TEST_INFRA'] === 'containers') await startWithContainers(handles);
-    else await startLocal(handles);
+    else await startLocal(handles, Math.max(1, globalConfig.maxWorkers));
   } catch (err) {
     // jest does not run the teardown when setup fails: release what did start
     const { default: teardown } = await import('./global-teardown');

@@ -10,7 +10,8 @@ export default async function globalTeardown(): Promise<void> {
   let canaryFailure: string | null = null;
   if (handles.canary) {
     try {
-      canaryFailure = await runCanaryCheck(handles.canary, process.env['KAFKA_BROKERS'], infraLog);
+      const brokers = handles.kafkaBrokers ?? [process.env['KAFKA_BROKERS'] ?? ''];
+      canaryFailure = await runCanaryCheck(handles.canary, brokers.filter(Boolean), infraLog);
     } catch (error) {
       canaryFailure = `canary check failed to run: ${String(error)}`;
     }

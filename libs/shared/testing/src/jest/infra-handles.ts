@@ -3,6 +3,8 @@ export interface TestInfraHandles {
   stops: Array<{ name: string; stop: () => Promise<void> }>;
   /** Env vars the setup set itself (to unset on teardown, so watch mode does not reuse a stopped server). */
   setEnv: string[];
+  /** Every broker the setup uses (one per worker when started locally); the canary check reads them all. */
+  kafkaBrokers?: string[];
   /** What the canary check compares against (log and trace file sizes before the run); see canary-check.ts. */
   canary?: import('./canary-check').CanaryBaseline;
 }
