@@ -35,6 +35,7 @@ import { DosageQueries, LEDGER_EVENTS_FOLLOWER, LedgerProjector } from '@tutorin
 import { naiveSaved, startNaiveConsumer } from './naive-handler';
 import { rebuildOnly } from './rebuild-only';
 import { idFor, SessionPlan, sessionWorkload, studentIdOf, toKafkaMessage } from '@tutoring/shared/testing';
+import { benchDistrictPlan } from './bench-plan';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const NAIVE_EVENTS = Number(process.env['NAIVE_EVENTS'] ?? 4_000);
@@ -148,13 +149,7 @@ async function main(): Promise<void> {
   const name = `bench_ingest_${Date.now().toString(36)}`;
   const dbUrl = await createDatabase(pg.adminUrl, name);
   const issuer = await startDevIssuer({ audience: DEV_AUDIENCE, port: 0, log: () => undefined });
-  const plan: SessionPlan = {
-    vendorId: randomUUID(),
-    districtId: randomUUID(),
-    students: 33_000,
-    termStart: '2026-09-07',
-    weeks: 18,
-  };
+  const plan = benchDistrictPlan();
   const admin = new Client({ connectionString: dbUrl });
   await admin.connect();
   const results: Record<string, number> = {};

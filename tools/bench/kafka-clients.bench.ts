@@ -21,7 +21,8 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { resolveKafka } from '@tutoring/shared/local-infra';
-import { SessionPlan, sessionWorkload, toKafkaMessage } from '@tutoring/shared/testing';
+import { sessionWorkload, toKafkaMessage } from '@tutoring/shared/testing';
+import { benchDistrictPlan } from './bench-plan';
 
 const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 100_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -39,13 +40,7 @@ interface Figure {
   cpuSeconds: number;
 }
 
-const plan: SessionPlan = {
-  vendorId: randomUUID(),
-  districtId: randomUUID(),
-  students: 33_000,
-  termStart: '2026-09-07',
-  weeks: 18,
-};
+const plan = benchDistrictPlan();
 const messagesOf = (n: number): Message[] => sessionWorkload(plan, n, false).events.map((e) => toKafkaMessage(plan, e));
 
 /** The part of `@platformatic/kafka` this bench uses (it is not a project dependency, so no types come with it). */

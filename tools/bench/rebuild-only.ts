@@ -13,13 +13,13 @@ import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { createDatabase, dropDatabase, resolvePostgres } from '@tutoring/shared/local-infra';
 import { applyMigrations, createServiceDataSource, provisionServiceDatabase } from '@tutoring/shared/persistence';
 import { LedgerProjector, SESSION_LEDGER_MIGRATIONS } from '@tutoring/session-ledger/infrastructure';
-import { SessionPlan, sessionWorkload } from '@tutoring/shared/testing';
+import { sessionWorkload } from '@tutoring/shared/testing';
+import { benchDistrictPlan } from './bench-plan';
 
 const log = (msg: string): void => void process.stderr.write(`[bench] ${msg}\n`);
 
@@ -78,13 +78,7 @@ export async function rebuildOnly(events: number): Promise<void> {
     const urls = await provisionServiceDatabase(dbUrl, 'session_ledger');
     const config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema: 'session_ledger' };
     await applyMigrations({ ...config, applicationName: 'bench' }, SESSION_LEDGER_MIGRATIONS);
-    const plan: SessionPlan = {
-      vendorId: randomUUID(),
-      districtId: randomUUID(),
-      students: 33_000,
-      termStart: '2026-09-07',
-      weeks: 18,
-    };
+    const plan = benchDistrictPlan();
     await admin.query(`INSERT INTO session_ledger.ref_districts VALUES ($1, 'America/Chicago')`, [plan.districtId]);
     const { events: generated } = sessionWorkload(plan, events, false);
     const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
