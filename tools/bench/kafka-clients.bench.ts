@@ -4,7 +4,8 @@
  * grounds"), on the same broker, the same messages and in the same run.
  *
  * The messages are the ingest benchmark's: delivered sessions of 3 students as CloudEvents in binary mode (key,
- * JSON value, eight `ce_*` headers). Each figure is one child process doing one thing, so its CPU is that client's:
+ * JSON value, six `ce_*` headers and content-type). Each figure is one child process doing one thing, so its CPU
+ * is that client's:
  *  - consume: read every message of a 3-partition topic from the start, each partition concurrently, and decode it
  *    as the sessions consumer does (key and headers to strings, value parsed as JSON);
  *  - produce: send the same messages in batches of 500, idempotent, acks = all, one request in flight (the
