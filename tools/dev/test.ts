@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { oneKafkaBrokerForAllWorkers } from '@tutoring/shared/testing';
 
 const root = join(__dirname, '..', '..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
@@ -18,7 +19,6 @@ interface Stage {
   jestResults?: string;
 }
 
-const oneBrokerForAll = Boolean(process.env['KAFKA_BROKERS']?.trim()) || process.env['TEST_INFRA'] === 'containers';
 const resultsDir = join(root, 'tmp', 'test-results');
 mkdirSync(resultsDir, { recursive: true });
 const jest = (name: string, extra: string[]): Stage => ({
@@ -37,9 +37,12 @@ const stages: Stage[] = [
   jest('unit', ['--selectProjects', 'unit', '--maxWorkers=2']),
   jest('integration', ['--selectProjects', 'int', '--maxWorkers=2']),
   // End-to-end suites wait on processes more than they compute: two at a time, each worker with a broker of its own
-  // (global setup), 452 → 254–260 s on a 2-core machine. One broker for all (KAFKA_BROKERS given, or Testcontainers' one) means one suite at a time: every
-  // stack uses the same topic names and consumer groups, and two side by side would split each other's partitions.
-  jest('end-to-end', ['--selectProjects', 'e2e', ...(oneBrokerForAll ? ['--runInBand'] : ['--maxWorkers=2'])]),
+  // (global setup), 452 → 254–260 s on a 2-core machine; one at a time when one broker serves every worker.
+  jest('end-to-end', [
+    '--selectProjects',
+    'e2e',
+    ...(oneKafkaBrokerForAllWorkers() ? ['--runInBand'] : ['--maxWorkers=2']),
+  ]),
 ];
 
 let passed = 0;

@@ -19,6 +19,7 @@ export {
   type CollectOptions,
 } from './kafka-helpers';
 export { CANARY_NAMES } from './canary-names';
+export { oneKafkaBrokerForAllWorkers } from './jest/infra-handles';
 export { canaryPattern, findCanaries, scanFiles, scanKafka, type CanaryHit, type KafkaScan } from './canary-scan';
 
 /**

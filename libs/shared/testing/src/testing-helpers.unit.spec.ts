@@ -2,6 +2,7 @@ import { uniqueDatabaseName } from './fresh-database';
 import { KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { coordinatorStillStarting, uniqueTopic } from './kafka-helpers';
 import { waitFor } from './wait-for';
+import { oneKafkaBrokerForAllWorkers } from './jest/infra-handles';
 
 describe('unique names', () => {
   it('makes legal, distinct topic names from any prefix', () => {
@@ -61,5 +62,15 @@ describe('which consumer crashes a test rides over', () => {
     expect(coordinatorStillStarting(protocolError('TOPIC_AUTHORIZATION_FAILED', 29))).toBe(false);
     expect(coordinatorStillStarting(new Error('boom'))).toBe(false);
     expect(coordinatorStillStarting(null)).toBe(false);
+  });
+});
+
+describe('how many brokers a run has', () => {
+  it('one per worker unless a broker is given or Testcontainers starts the one', () => {
+    expect(oneKafkaBrokerForAllWorkers({})).toBe(false);
+    expect(oneKafkaBrokerForAllWorkers({ KAFKA_BROKERS: '  ' })).toBe(false);
+    expect(oneKafkaBrokerForAllWorkers({ KAFKA_BROKERS: 'k1:9092' })).toBe(true);
+    expect(oneKafkaBrokerForAllWorkers({ TEST_INFRA: 'containers' })).toBe(true);
+    expect(oneKafkaBrokerForAllWorkers({ TEST_INFRA: 'local' })).toBe(false);
   });
 });

@@ -4,7 +4,7 @@
 // same topic names (the contracts) and consumer group ids, so two suites side by side on one broker would split each
 // other's partitions and read each other's events.
 import type { Config } from '@jest/types';
-import { getHandles, infraLog, setHandles, type TestInfraHandles } from './infra-handles';
+import { getHandles, infraLog, oneKafkaBrokerForAllWorkers, setHandles, type TestInfraHandles } from './infra-handles';
 import { loadLocalInfra } from './load-local-infra';
 import { canaryBaseline, canaryCheckEnabled, startTraceSink } from './canary-check';
 
@@ -15,8 +15,7 @@ function setEnv(handles: TestInfraHandles, name: string, value: string): void {
 
 async function startLocal(handles: TestInfraHandles, workers: number): Promise<void> {
   const infra = loadLocalInfra();
-  // KAFKA_BROKERS from the environment is one broker for every worker: then run the suites one at a time (--runInBand).
-  const count = process.env['KAFKA_BROKERS']?.trim() ? 1 : workers;
+  const count = oneKafkaBrokerForAllWorkers() ? 1 : workers;
   const [postgres, ...kafkas] = await Promise.allSettled([
     // its own data dir and port, so tests never collide with a dev cluster from `npm start`
     infra

@@ -9,6 +9,14 @@ export interface TestInfraHandles {
   canary?: import('./canary-check').CanaryBaseline;
 }
 
+/**
+ * One broker serves every Jest worker when it is given (KAFKA_BROKERS) or when Testcontainers starts it; otherwise
+ * global setup starts one per worker. Suites that start service stacks must then run one at a time: every stack uses
+ * the same topic names and consumer groups, and two side by side would split each other's partitions.
+ */
+export const oneKafkaBrokerForAllWorkers = (env: NodeJS.ProcessEnv = process.env): boolean =>
+  Boolean(env['KAFKA_BROKERS']?.trim()) || env['TEST_INFRA'] === 'containers';
+
 const KEY = '__TUTORING_TEST_INFRA__';
 
 export function getHandles(): TestInfraHandles | undefined {
