@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { inTenantTransaction } from '@tutoring/shared/persistence';
+import { inTenantTransaction, setTenant } from '@tutoring/shared/persistence';
 import { FreshDatabase, migratedServiceDatabase } from '@tutoring/shared/testing';
 import { SESSION_LEDGER_MIGRATIONS } from '../migrations/1700000000101-ledger.migration';
 import { ConcurrencyConflict, LedgerStore } from './ledger.store';
@@ -66,6 +66,33 @@ describe('ledger store (real Postgres, runtime role)', () => {
     ).toEqual([
       { verdicts: [{ studentId: vendorId, billable: false, exceptionCodes: ['not_enrolled'] }], d: '2026-11-02' },
     ]);
+  });
+
+  it("refuses a stream's next version from a transaction older than the one that wrote its previous version", async () => {
+    const s7 = (eventId: string, expectedVersion: number) => ({ ...entry(eventId, expectedVersion), sessionId: 's-7' });
+    const older = ds.createQueryRunner();
+    await older.connect();
+    try {
+      await older.startTransaction();
+      await setTenant(older, districtId);
+      await older.query(`SELECT pg_current_xact_id()`); // this transaction has its id now
+      const first = await tenant((m) => store.append(m, s7('s7-1', 0))); // a younger transaction commits version 1
+      await expect(store.append(older.manager, s7('s7-2', 1))).rejects.toBeInstanceOf(ConcurrencyConflict);
+      await older.rollbackTransaction();
+      // Decided again in a new transaction, the same append goes through, after version 1 in every reader's order.
+      const second = await tenant((m) => store.append(m, s7('s7-2', 1)));
+      expect(
+        await tenant((m) =>
+          m.query(
+            `SELECT stream_version AS v FROM session_ledger.ledger_entries WHERE stream_id = $1 ORDER BY transaction_id, position`,
+            [`${vendorId}/s-7`],
+          ),
+        ),
+      ).toEqual([{ v: 1 }, { v: 2 }]);
+      expect(second).toBeGreaterThan(first);
+    } finally {
+      await older.release();
+    }
   });
 
   it('hides every row from a transaction without the tenant, and refuses a row of another district', async () => {

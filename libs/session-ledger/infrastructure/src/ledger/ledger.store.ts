@@ -37,6 +37,16 @@ export interface IngestRejection {
 
 export class ConcurrencyConflict extends Error {}
 
+/**
+ * An append that lost a race and is decided again in a new transaction: its stream version or ce_id was taken
+ * meanwhile (unique violation), or the stream's previous version came from a younger transaction (serialization
+ * failure, raised by the ledger's stream-order trigger, ADR 0025).
+ */
+export const isLostAppendRace = (error: unknown): boolean => {
+  const code = (error as { code?: string }).code;
+  return code === '23505' || code === '40001';
+};
+
 /** The ledger table: append with optimistic concurrency on the stream version; never update, never delete. */
 export class LedgerStore {
   constructor(private readonly schema: string) {}
@@ -111,8 +121,7 @@ export class LedgerStore {
       )) as { position: string }[];
       return Number(rows[0]?.position);
     } catch (error) {
-      if ((error as { code?: string }).code === '23505')
-        throw new ConcurrencyConflict(`stream ${e.vendorId}/${e.sessionId} moved on`);
+      if (isLostAppendRace(error)) throw new ConcurrencyConflict(`stream ${e.vendorId}/${e.sessionId} moved on`);
       throw error;
     }
   }

@@ -7,6 +7,7 @@ import { Projections1700000000301 } from './1700000000301-projections.migration'
 import { ReaderCheckpoint1700000000302 } from './1700000000302-reader-checkpoint.migration';
 import { DosageWarnings1700000000701 } from './1700000000701-dosage-warnings.migration';
 import { OccurrenceCancellations1700000000750 } from './1700000000750-occurrence-cancellations.migration';
+import { LedgerStreamOrder1700000000760 } from './1700000000760-stream-order.migration';
 
 /**
  * The append-only ledger and what ingest needs around it. The ledger refuses UPDATE and DELETE by trigger, so not
@@ -82,4 +83,5 @@ export const SESSION_LEDGER_MIGRATIONS = [
   ReaderCheckpoint1700000000302,
   DosageWarnings1700000000701,
   OccurrenceCancellations1700000000750,
+  LedgerStreamOrder1700000000760,
 ];

@@ -3,7 +3,14 @@ import { DataSource } from 'typeorm';
 import { vendorSessionsTopic } from '@tutoring/shared/contracts';
 import { applyMigrations, createServiceDataSource, provisionServiceDatabase } from '@tutoring/shared/persistence';
 import { freshDatabase, FreshDatabase } from '@tutoring/shared/testing';
-import { SESSION_LEDGER_MIGRATIONS } from '@tutoring/session-ledger/infrastructure';
+import { inTenantTransaction } from '@tutoring/shared/persistence';
+import {
+  LedgerProjector,
+  LedgerReader,
+  LedgerStore,
+  READER_START,
+  SESSION_LEDGER_MIGRATIONS,
+} from '@tutoring/session-ledger/infrastructure';
 import { DecodedSessionMessage, IngestOrigin, SessionIngestService } from '../session-ingest.service';
 import { BatchItem, SessionBatchIngest } from './session-batch-ingest';
 
@@ -89,6 +96,79 @@ describe('batched ingest decides exactly as the per-message path (real Postgres,
   afterAll(async () => {
     for (const ds of sources) await ds.destroy();
     for (const db of dbs) await db.drop();
+  });
+
+  const itemOf = (m: { id: string; type: string; data: Record<string, unknown> }, ref: string): BatchItem => ({
+    decoded: {
+      ok: true,
+      envelope: { id: m.id, source: `urn:tutoring:vendor:${VENDOR}`, type: m.type, districtid: DISTRICT, data: m.data },
+    } as DecodedSessionMessage,
+    origin: { channel: 'kafka', ref, topic, vendorId: VENDOR, metadata: {} } as IngestOrigin,
+  });
+
+  it('keeps a stream in version order for every ledger follower when another writer commits its earlier version mid-batch', async () => {
+    const ds = await setUp('batch_interleaved');
+    const single = new SessionIngestService(ds, 'session_ledger', randomUUID);
+    const batch = new SessionBatchIngest(ds, 'session_ledger', single, randomUUID);
+    const delivered = { id: 'http-d-500', type: 'org.tutoring.session.delivered.v1', data: sessionData(500) };
+    const correction = sessionData(500, 1);
+    const corrected = {
+      id: 'kafka-c-500',
+      type: 'org.tutoring.session.corrected.v1',
+      data: { ...correction, reason: 'minutes fixed' },
+    };
+
+    // The Kafka batch (a correction of s-500 among other sessions) is held just before it reads the stream heads;
+    // meanwhile the session's delivery arrives over HTTP and commits. The batch then sees that delivery and appends
+    // the correction as version 2.
+    let reachedHeads!: () => void;
+    const atHeads = new Promise<void>((resolve) => (reachedHeads = resolve));
+    let releaseHeads!: () => void;
+    const released = new Promise<void>((resolve) => (releaseHeads = resolve));
+    const heads = LedgerStore.prototype.streamHeads;
+    const hold = jest.spyOn(LedgerStore.prototype, 'streamHeads').mockImplementationOnce(async function (
+      this: LedgerStore,
+      ...args: Parameters<LedgerStore['streamHeads']>
+    ) {
+      reachedHeads();
+      await released;
+      return heads.apply(this, args);
+    });
+    try {
+      const running = batch.ingestBatch([
+        itemOf({ id: 'kafka-d-501', type: delivered.type, data: sessionData(501) }, `${topic}/0/0`),
+        itemOf(corrected, `${topic}/0/1`),
+      ]);
+      await atHeads;
+      const http = await single.ingest(itemOf(delivered, 'http:1').decoded, {
+        ...itemOf(delivered, 'http:1').origin,
+        channel: 'http',
+      } as IngestOrigin);
+      expect(http.status).toBe('accepted');
+      releaseHeads();
+      expect((await running).map((o) => o.status)).toEqual(['accepted', 'accepted']);
+    } finally {
+      hold.mockRestore();
+    }
+
+    // Every follower reads the ledger in (transaction, position) order: for s-500 that must be version order.
+    const stream = await inTenantTransaction(ds, DISTRICT, async (m) => {
+      const { rows } = await new LedgerReader('session_ledger').readBatch(m, DISTRICT, READER_START, 100);
+      return rows.filter((r) => r.sessionId === 's-500').map((r) => r.streamVersion);
+    });
+    expect(stream).toEqual([1, 2]);
+    // So the read model holds the correction, not the superseded delivery.
+    const projector = new LedgerProjector(ds, 'session_ledger');
+    await projector.catchUp();
+    const row = await inTenantTransaction(ds, DISTRICT, async (m) =>
+      (
+        await projector.store.loadSessions(m, DISTRICT, await projector.store.activeSlot(m), [
+          { vendorId: VENDOR, sessionId: 's-500' },
+        ])
+      ).get(`${VENDOR}/s-500`),
+    );
+    const minutes = (correction.attendance as { minutes: number }[]).map((a) => a.minutes);
+    expect(row?.lines.map((l) => l.minutes)).toEqual(minutes);
   });
 
   it('gives the same outcomes, ledger rows, verdicts and interval index, and is a no-op when redelivered', async () => {

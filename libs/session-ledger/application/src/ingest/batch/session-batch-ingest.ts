@@ -14,7 +14,12 @@ import {
   streamIdOf,
   SessionUnderReview,
 } from '@tutoring/session-ledger/domain';
-import { BatchFacts, ConcurrencyConflict, LedgerStore } from '@tutoring/session-ledger/infrastructure';
+import {
+  BatchFacts,
+  ConcurrencyConflict,
+  isLostAppendRace,
+  LedgerStore,
+} from '@tutoring/session-ledger/infrastructure';
 import { FieldError } from '@tutoring/shared/contracts';
 import { enqueueOutbox, OutboxMessage } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
@@ -138,17 +143,6 @@ export class SessionBatchIngest {
       elsewhere.set(v, d ? false : await this.ledger.vendorHasTopics(m, v));
     }
     this.timer.mark('vendor');
-    const fresh = new Set(
-      (
-        (await m.query(
-          `INSERT INTO ${s}.processed_messages (consumer, message_id) SELECT $1, r FROM unnest($2::text[]) r ORDER BY r
-         ON CONFLICT DO NOTHING RETURNING message_id`,
-          [CONSUMER, [...new Set(run.map((r) => r.origin.ref))]],
-        )) as { message_id: string }[]
-      ).map((r) => r.message_id),
-    );
-
-    this.timer.mark('processed');
     const checks = run.map((item): CheckedSessionMessage | null => {
       if (!item.decoded.ok) return null;
       const v = item.origin.vendorId;
@@ -165,6 +159,21 @@ export class SessionBatchIngest {
     this.timer.mark('existing');
     const streams = await this.streamHeads(m, ok);
     this.timer.mark('heads');
+    // The first write of the transaction, and so where it gets its transaction id: only after the stream heads are
+    // read. A stream's next version is then always written by a transaction whose id is higher than its previous
+    // version's, so the followers, which read the ledger in (transaction id, position) order, see every stream in
+    // version order. A writer that commits after the heads were read makes the append fail and the batch retry.
+    const fresh = new Set(
+      (
+        (await m.query(
+          `INSERT INTO ${s}.processed_messages (consumer, message_id) SELECT $1, r FROM unnest($2::text[]) r ORDER BY r
+         ON CONFLICT DO NOTHING RETURNING message_id`,
+          [CONSUMER, [...new Set(run.map((r) => r.origin.ref))]],
+        )) as { message_id: string }[]
+      ).map((r) => r.message_id),
+    );
+
+    this.timer.mark('processed');
     const reviewed = new Map<Accepted, SessionUnderReview | null>(ok.map((c) => [c, sessionUnderReview(c)]));
     const sessions = [...reviewed.values()].filter((x): x is SessionUnderReview => x !== null);
     const attended = [...new Set(sessions.flatMap(attendedStudents))];
@@ -334,8 +343,7 @@ export class SessionBatchIngest {
       for (const r of inserted) positions.set(r.event_id, Number(r.position));
       return positions;
     } catch (error) {
-      if ((error as { code?: string }).code === '23505')
-        throw new ConcurrencyConflict('a stream or ce_id moved on during the batch');
+      if (isLostAppendRace(error)) throw new ConcurrencyConflict('a stream or ce_id moved on during the batch');
       throw error;
     }
   }
