@@ -5,7 +5,6 @@ import { auditLogMigration } from '@tutoring/shared/audit';
 import { ReferenceAndTenancy1700000000201 } from './1700000000201-reference-and-tenancy.migration';
 import { Projections1700000000301 } from './1700000000301-projections.migration';
 import { ReaderCheckpoint1700000000302 } from './1700000000302-reader-checkpoint.migration';
-import { ReaderPending1700000000303 } from './1700000000303-reader-pending.migration';
 import { DosageWarnings1700000000701 } from './1700000000701-dosage-warnings.migration';
 import { OccurrenceCancellations1700000000750 } from './1700000000750-occurrence-cancellations.migration';
 import { LedgerStreamOrder1700000000760 } from './1700000000760-stream-order.migration';
@@ -82,7 +81,6 @@ export const SESSION_LEDGER_MIGRATIONS = [
   SessionLedgerAuditLog1700000000202,
   Projections1700000000301,
   ReaderCheckpoint1700000000302,
-  ReaderPending1700000000303,
   DosageWarnings1700000000701,
   OccurrenceCancellations1700000000750,
   LedgerStreamOrder1700000000760,
