@@ -14,6 +14,7 @@ import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { FreshDatabase, migratedServiceDatabase } from '@tutoring/shared/testing';
 import { SessionIngestService } from '../ingest/session-ingest.service';
 import { DosageWarningsWorker } from './dosage-warnings.worker';
+import { mathProgram } from '../testing/reference-facts';
 
 const SCHEMA = 'session_ledger';
 const district = randomUUID();
@@ -514,20 +515,7 @@ describe('dosage warnings and scheduled versus delivered (real Postgres, RLS)', 
         to: '2027-06-30',
         days: (DAYS[S1] ?? []).map((day) => ({ day, earlyRelease: false })),
       });
-      await ref.apply(m, {
-        kind: 'program',
-        programId: bigProgram,
-        districtId: big,
-        subject: 'math',
-        maxGroupSize: 4,
-        targetSessionsPerWeek: 3,
-        targetMinutesPerSession: 30,
-        startDate: '2026-09-01',
-        endDate: '2027-06-15',
-        plausibleFrom: '07:00',
-        plausibleTo: '18:00',
-        vendorIds: [],
-      });
+      await ref.apply(m, mathProgram(big, bigProgram, []));
       await m.query(
         `INSERT INTO ${SCHEMA}.ref_enrolments (enrolment_id, district_id, student_id, program_id, vendor_id, school_id, status, consent, start_date, end_date)
          SELECT gen_random_uuid(), $1, gen_random_uuid(), $2, NULL, $3, 'enrolled', 'granted', '2026-10-19', NULL
@@ -562,20 +550,7 @@ describe('dosage warnings and scheduled versus delivered (real Postgres, RLS)', 
         to: '2027-06-30',
         days: (DAYS[S1] ?? []).map((day) => ({ day, earlyRelease: false })),
       });
-      await ref.apply(m, {
-        kind: 'program',
-        programId: freshProgram,
-        districtId: fresh,
-        subject: 'math',
-        maxGroupSize: 4,
-        targetSessionsPerWeek: 3,
-        targetMinutesPerSession: 30,
-        startDate: '2026-09-01',
-        endDate: '2027-06-15',
-        plausibleFrom: '07:00',
-        plausibleTo: '18:00',
-        vendorIds: [],
-      });
+      await ref.apply(m, mathProgram(fresh, freshProgram, []));
     });
     expect(await worker().closeDistrict(fresh, secondVisit)).toEqual([]);
     await inTenantTransaction(ds, fresh, (m) =>

@@ -7,6 +7,7 @@ import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { FreshDatabase, migratedServiceDatabase } from '@tutoring/shared/testing';
 import { SessionBatchIngest } from './batch';
 import { DecodedSessionMessage, IngestOrigin, IngestOutcome, SessionIngestService } from './session-ingest.service';
+import { mathProgram } from '../testing/reference-facts';
 
 const SCHEMA = 'session_ledger';
 const DAYS = ['2026-11-02', '2026-11-04', '2026-11-09'];
@@ -155,20 +156,7 @@ describe('concurrent ingest over Kafka and HTTP (real Postgres, runtime role; fa
         to: '2027-06-30',
         days: DAYS.map((day) => ({ day, earlyRelease: false })),
       });
-      await ref.apply(m, {
-        kind: 'program',
-        programId: program,
-        districtId: d.districtId,
-        subject: 'math',
-        maxGroupSize: 4,
-        targetSessionsPerWeek: 3,
-        targetMinutesPerSession: 30,
-        startDate: '2026-09-01',
-        endDate: '2027-06-15',
-        plausibleFrom: '07:00',
-        plausibleTo: '18:00',
-        vendorIds: [d.vendorId],
-      });
+      await ref.apply(m, mathProgram(d.districtId, program, [d.vendorId]));
       for (const studentId of d.students)
         await ref.apply(m, { kind: 'student', studentId, districtId: d.districtId, schoolId: school, grade: '4' });
       for (const studentId of d.students.slice(0, 4))

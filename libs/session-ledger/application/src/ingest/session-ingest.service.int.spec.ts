@@ -5,6 +5,7 @@ import { contractsTesting, SessionDeliveredV1 } from '@tutoring/shared/contracts
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { FreshDatabase, migratedServiceDatabase } from '@tutoring/shared/testing';
 import { IngestOrigin, SessionIngestService } from './session-ingest.service';
+import { mathProgram } from '../testing/reference-facts';
 
 const SCHEMA = 'session_ledger';
 const district = randomUUID();
@@ -81,20 +82,7 @@ describe('SessionIngestService (real Postgres as the runtime role, RLS on)', () 
         to: '2027-06-30',
         days: [{ day: '2026-11-03', earlyRelease: false }],
       });
-      await ref.apply(m, {
-        kind: 'program',
-        programId: program,
-        districtId: district,
-        subject: 'math',
-        maxGroupSize: 4,
-        targetSessionsPerWeek: 3,
-        targetMinutesPerSession: 30,
-        startDate: '2026-09-01',
-        endDate: '2027-06-15',
-        plausibleFrom: '07:00',
-        plausibleTo: '18:00',
-        vendorIds: [vendor, otherVendor],
-      });
+      await ref.apply(m, mathProgram(district, program, [vendor, otherVendor]));
       await ref.apply(m, { kind: 'student', studentId: ana, districtId: district, schoolId: school, grade: '4' });
       for (const v of [vendor, otherVendor]) {
         await ref.apply(m, {
