@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { vendorSessionsTopic } from '@tutoring/shared/contracts';
-import { applyMigrations, createServiceDataSource, provisionServiceDatabase } from '@tutoring/shared/persistence';
+import {
+  applyMigrations,
+  createServiceDataSource,
+  inTenantTransaction,
+  provisionServiceDatabase,
+} from '@tutoring/shared/persistence';
 import { freshDatabase, FreshDatabase } from '@tutoring/shared/testing';
-import { inTenantTransaction } from '@tutoring/shared/persistence';
 import {
   LedgerProjector,
   LedgerReader,
