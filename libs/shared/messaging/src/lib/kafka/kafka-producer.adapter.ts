@@ -17,23 +17,36 @@ export interface KafkaProducerOptions {
 /**
  * kafkajs adapter of the MessageProducer port: idempotent, one request in flight (so a retry cannot reorder
  * messages of one partition), acks = all. Trace context of the caller travels in `traceparent`/`tracestate`.
+ *
+ * A failed send retires the producer: the next send gets a new one, so a new producer id with fresh sequence
+ * numbers. The broker may have appended some partitions of a refused request, and kafkajs rewinds the sequences
+ * of all of them, so the old producer's every later send to those partitions is refused as out of order
+ * (kafkajs issue 598). The caller's retry may send again what was appended; consumers dedupe by ce_id.
  */
 export class KafkaMessageProducer implements MessageProducer, RawMessageSender {
-  private readonly producer: Producer;
+  private producer: Producer;
   private connecting: Promise<void> | null = null;
   private readonly logger: MessagingLogger;
 
-  constructor(kafka: Kafka, options: KafkaProducerOptions = {}) {
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: KafkaProducerOptions = {},
+  ) {
     this.logger = options.logger ?? silentLogger;
-    this.producer = kafka.producer({
+    this.producer = this.newProducer();
+  }
+
+  private newProducer(): Producer {
+    const producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      retry: options.retry ?? { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+      retry: this.options.retry ?? { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
-    this.producer.on(this.producer.events.DISCONNECT, () => {
-      this.connecting = null;
+    producer.on(producer.events.DISCONNECT, () => {
+      if (this.producer === producer) this.connecting = null;
     });
+    return producer;
   }
 
   connect(): Promise<void> {
@@ -55,7 +68,10 @@ export class KafkaMessageProducer implements MessageProducer, RawMessageSender {
     await this.send(
       messages.map((m) => {
         const { headers, value } = encodeBinary(m.event);
-        return { topic: m.topic, message: { key: m.key ?? null, value, headers: { ...trace, ...headers, ...m.headers } } };
+        return {
+          topic: m.topic,
+          message: { key: m.key ?? null, value, headers: { ...trace, ...headers, ...m.headers } },
+        };
       }),
     );
   }
@@ -75,7 +91,22 @@ export class KafkaMessageProducer implements MessageProducer, RawMessageSender {
       byTopic.set(topic, list);
     }
     const topicMessages = [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs }));
-    await this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
+    const producer = this.producer;
+    try {
+      await producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
+    } catch (error) {
+      this.retire(producer, error);
+      throw error;
+    }
     this.logger.debug({ topics: [...byTopic.keys()], count: items.length }, 'published');
+  }
+
+  /** Replaces a producer whose send failed (see the class comment); its connections are closed in the background. */
+  private retire(producer: Producer, error: unknown): void {
+    if (this.producer !== producer) return;
+    this.logger.warn({ err: String(error) }, 'send failed: the next send uses a new producer id');
+    this.producer = this.newProducer();
+    this.connecting = null;
+    producer.disconnect().catch(() => undefined);
   }
 }

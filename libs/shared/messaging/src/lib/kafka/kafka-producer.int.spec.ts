@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { collect, kafkaBrokers, uniqueName, waitFor } from '../../testing/int-env';
+import type { CloudEvent } from '../cloud-event/cloud-event.types';
+import { KafkaAdmin } from './kafka-admin';
+import { KafkaConsumerRunner } from './kafka-consumer.runner';
+import { createKafka } from './kafka.config';
+import { KafkaMessageProducer } from './kafka-producer.adapter';
+
+jest.setTimeout(120_000);
+
+const event = (n: number, pad = 0): CloudEvent => ({
+  specversion: '1.0',
+  id: randomUUID(),
+  source: 'urn:tutoring:test',
+  type: 'org.tutoring.test.happened.v1',
+  data: { n, pad: 'x'.repeat(pad) },
+});
+const numbers = (received: { value: Buffer | null }[]) =>
+  received.map((m) => (JSON.parse(String(m.value)) as { n: number }).n).sort((a, b) => a - b);
+
+describe('KafkaMessageProducer after a failed send', () => {
+  let kafka: Kafka;
+  beforeAll(() => {
+    kafka = createKafka({ brokers: kafkaBrokers(), clientId: 'messaging-producer-int' });
+  });
+
+  // One produce request carries every partition of a send. When the broker refuses one of them (here a message
+  // over the topic's size limit) it still appends the others; the idempotent producer of kafkajs then rewinds the
+  // sequence numbers of all of them, and every later send to an appended partition is refused as out of order
+  // (kafkajs issue 598), for the life of the producer: a relay retrying its rows would never get through again.
+  it('sends again once the cause is gone, the partitions the broker did append included', async () => {
+    const ok = uniqueName('msg.producer.ok');
+    const small = uniqueName('msg.producer.small');
+    await new KafkaAdmin(kafka).ensureTopics([
+      { topic: ok, partitions: 1 },
+      { topic: small, partitions: 1, config: { 'max.message.bytes': '2048' } },
+    ]);
+    const producer = new KafkaMessageProducer(kafka);
+    const { received, handler } = collect();
+    const runner = new KafkaConsumerRunner(kafka, {
+      groupId: uniqueName('g'),
+      topics: [ok],
+      fromBeginning: true,
+      handler,
+    });
+    await runner.start();
+    try {
+      await expect(
+        producer.publish([
+          { topic: ok, key: 'k', event: event(1) },
+          { topic: small, key: 'k', event: event(2, 10_000) },
+        ]),
+      ).rejects.toThrow(/larger than the max message size/);
+
+      // The relay's next attempt: the rows of the failed send and what came since, without the refused message.
+      await producer.publish([
+        { topic: ok, key: 'k', event: event(1) },
+        { topic: ok, key: 'k', event: event(3) },
+      ]);
+      await producer.publish([{ topic: ok, key: 'k', event: event(4) }]);
+
+      await waitFor(() => numbers(received).includes(4), 60_000, 'the sends after the failure');
+      // At least once: 1 was appended by the failed send and sent again by the retry (consumers dedupe by ce_id).
+      expect([...new Set(numbers(received))]).toEqual([1, 3, 4]);
+    } finally {
+      await runner.stop();
+      await producer.disconnect();
+    }
+  });
+});
