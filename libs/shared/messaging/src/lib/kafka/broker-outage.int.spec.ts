@@ -28,16 +28,27 @@ describe('broker outage', () => {
   beforeAll(async () => {
     broker = await startKafka();
     // Short backoff caps so the test sees the reconnect quickly; production keeps the defaults.
-    kafka = createKafka({ brokers: [broker.brokers], clientId: 'messaging-outage-int', retry: { maxRetryTime: 2_000, retries: 5 } });
+    kafka = createKafka({
+      brokers: [broker.brokers],
+      clientId: 'messaging-outage-int',
+      retry: { maxRetryTime: 2_000, retries: 5 },
+    });
   });
   afterAll(() => broker.kill());
 
   it('survives the broker going away and consumes what is produced after it returns', async () => {
     const topic = uniqueName('msg.outage');
     await new KafkaAdmin(kafka).ensureTopics([{ topic, partitions: 1 }]);
-    const producer = new KafkaMessageProducer(kafka, { retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 2_000 } });
+    const producer = new KafkaMessageProducer(kafka, {
+      retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 2_000 },
+    });
     const { received, handler } = collect();
-    const runner = new KafkaConsumerRunner(kafka, { groupId: uniqueName('g'), topics: [topic], fromBeginning: true, handler });
+    const runner = new KafkaConsumerRunner(kafka, {
+      groupId: uniqueName('g'),
+      topics: [topic],
+      fromBeginning: true,
+      handler,
+    });
     await runner.start();
     await producer.publish([{ topic, key: 'k', event: event(1) }]);
     await waitFor(() => received.length === 1, 30_000, 'message before the outage');

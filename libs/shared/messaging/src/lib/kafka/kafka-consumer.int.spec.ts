@@ -78,7 +78,12 @@ describe('KafkaConsumerRunner', () => {
     const later = uniqueName('msg.topics');
     await admin.ensureTopics([{ topic: first, partitions: 1 }]);
     const { received, handler } = collect();
-    const runner = new KafkaConsumerRunner(kafka, { groupId: uniqueName('g'), topics: [first], fromBeginning: true, handler });
+    const runner = new KafkaConsumerRunner(kafka, {
+      groupId: uniqueName('g'),
+      topics: [first],
+      fromBeginning: true,
+      handler,
+    });
     await runner.start();
     expect(runner.isHealthy()).toBe(true);
     await producer.publish([{ topic: first, key: null, event: event(1) }]);
@@ -97,7 +102,9 @@ describe('KafkaConsumerRunner', () => {
 
   it('answers ping when the broker is up and fails fast when nothing listens', async () => {
     await expect(admin.ping()).resolves.toBeUndefined();
-    const nowhere = new KafkaAdmin(createKafka({ brokers: ['127.0.0.1:1'], clientId: 'nowhere', retry: { retries: 0 } }));
+    const nowhere = new KafkaAdmin(
+      createKafka({ brokers: ['127.0.0.1:1'], clientId: 'nowhere', retry: { retries: 0 } }),
+    );
     await expect(nowhere.ping(1_000)).rejects.toThrow();
   });
 });

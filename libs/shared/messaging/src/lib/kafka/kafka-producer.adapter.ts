@@ -1,7 +1,8 @@
-import { CompressionTypes, type Kafka, type Message, type Producer, type RetryOptions } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Producer, type RetryOptions } from 'kafkajs';
 import { encodeBinary } from '../cloud-event/cloud-event.codec';
 import type { MessageProducer, OutgoingMessage, RawKafkaMessage, RawMessageSender } from '../ports/messaging.ports';
 import { silentLogger, type MessagingLogger } from './messaging.logger';
+import { sendChunks, type TopicMessage } from './send-chunks';
 import { currentTraceHeaders } from './trace-context';
 
 export interface KafkaProducerOptions {
@@ -12,6 +13,8 @@ export interface KafkaProducerOptions {
    * (the outbox relay) tries the same rows again later.
    */
   retry?: RetryOptions;
+  /** Bytes per produce request (default DEFAULT_MAX_SEND_BYTES, under the broker's default batch limit). */
+  maxSendBytes?: number;
 }
 
 /**
@@ -80,25 +83,22 @@ export class KafkaMessageProducer implements MessageProducer, RawMessageSender {
     await this.send(messages.map((m) => ({ topic, message: { key: m.key, value: m.value, headers: m.headers } })));
   }
 
-  private async send(items: { topic: string; message: Message }[]): Promise<void> {
+  private async send(items: TopicMessage[]): Promise<void> {
     if (items.length === 0) return;
     await this.connect();
-    // Grouping keeps the original order inside each topic; order across topics carries no guarantee in Kafka anyway.
-    const byTopic = new Map<string, Message[]>();
-    for (const { topic, message } of items) {
-      const list = byTopic.get(topic) ?? [];
-      list.push(message);
-      byTopic.set(topic, list);
+    // One request after another, each inside the broker's batch limit; order inside a topic is kept (order across
+    // topics carries no guarantee in Kafka anyway). A failure after the first chunk leaves the earlier ones sent:
+    // at least once, as any failed send.
+    for (const topicMessages of sendChunks(items, this.options.maxSendBytes)) {
+      const producer = this.producer;
+      try {
+        await producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
+      } catch (error) {
+        this.retire(producer, error);
+        throw error;
+      }
     }
-    const topicMessages = [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs }));
-    const producer = this.producer;
-    try {
-      await producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
-    } catch (error) {
-      this.retire(producer, error);
-      throw error;
-    }
-    this.logger.debug({ topics: [...byTopic.keys()], count: items.length }, 'published');
+    this.logger.debug({ count: items.length }, 'published');
   }
 
   /** Replaces a producer whose send failed (see the class comment); its connections are closed in the background. */

@@ -19,7 +19,7 @@ const event = (n: number, pad = 0): CloudEvent => ({
 const numbers = (received: { value: Buffer | null }[]) =>
   received.map((m) => (JSON.parse(String(m.value)) as { n: number }).n).sort((a, b) => a - b);
 
-describe('KafkaMessageProducer after a failed send', () => {
+describe('KafkaMessageProducer', () => {
   let kafka: Kafka;
   beforeAll(() => {
     kafka = createKafka({ brokers: kafkaBrokers(), clientId: 'messaging-producer-int' });
@@ -29,7 +29,7 @@ describe('KafkaMessageProducer after a failed send', () => {
   // over the topic's size limit) it still appends the others; the idempotent producer of kafkajs then rewinds the
   // sequence numbers of all of them, and every later send to an appended partition is refused as out of order
   // (kafkajs issue 598), for the life of the producer: a relay retrying its rows would never get through again.
-  it('sends again once the cause is gone, the partitions the broker did append included', async () => {
+  it('sends again after a failed send once its cause is gone, the partitions the broker did append included', async () => {
     const ok = uniqueName('msg.producer.ok');
     const small = uniqueName('msg.producer.small');
     await new KafkaAdmin(kafka).ensureTopics([
@@ -66,6 +66,32 @@ describe('KafkaMessageProducer after a failed send', () => {
     } finally {
       await runner.stop();
       await producer.disconnect();
+    }
+  });
+
+  it('cuts a send larger than a partition batch may be into several requests, in order', async () => {
+    const topic = uniqueName('msg.producer.cut');
+    await new KafkaAdmin(kafka).ensureTopics([{ topic, partitions: 1, config: { 'max.message.bytes': '4096' } }]);
+    const batch = Array.from({ length: 20 }, (_, n) => ({ topic, key: 'k', event: event(n, 300) }));
+    const uncut = new KafkaMessageProducer(kafka);
+    const cut = new KafkaMessageProducer(kafka, { maxSendBytes: 3_000 });
+    const { received, handler } = collect();
+    const runner = new KafkaConsumerRunner(kafka, {
+      groupId: uniqueName('g'),
+      topics: [topic],
+      fromBeginning: true,
+      handler,
+    });
+    await runner.start();
+    try {
+      // The same 20 messages in one request pass the topic's limit: the broker refuses them all.
+      await expect(uncut.publish(batch)).rejects.toThrow(/larger than the max message size/);
+      await cut.publish(batch);
+      await waitFor(() => received.length >= 20, 60_000, 'the cut send');
+      expect(received.map((m) => (JSON.parse(String(m.value)) as { n: number }).n)).toEqual(batch.map((_, n) => n));
+    } finally {
+      await runner.stop();
+      await Promise.all([uncut.disconnect(), cut.disconnect()]);
     }
   });
 });
