@@ -7,7 +7,9 @@
  *  - rebuild       — blue/green rebuild from position 0 into the other slot, then the flip (the figure the full
  *                    benchmark reports), beside its fixed target of 20,000 entries/s;
  *  - CPU per entry of this process (the projector) and of the PostgreSQL backends, which a loaded machine does not
- *    change much, and the load average during the run.
+ *    change much, and the load average during the run;
+ *  - poll behind an open transaction — the projector's poll, caught up, while a transaction opened before another
+ *    50,000 entries stays open, beside the same poll once it has ended (ADR 0026).
  */
 import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -82,28 +84,32 @@ export async function rebuildOnly(events: number): Promise<void> {
     await admin.query(`INSERT INTO session_ledger.ref_districts VALUES ($1, 'America/Chicago')`, [plan.districtId]);
     const { events: generated } = sessionWorkload(plan, events, false);
     const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
-    const seeding = process.hrtime.bigint();
-    for (let i = 0; i < generated.length; i += 1_000) {
-      const chunk = generated.slice(i, i + 1_000);
-      function* lines() {
-        for (const [j, e] of chunk.entries()) {
-          const attendance = e.data['attendance'] as { studentId: string }[];
-          const verdicts = attendance.map((a) => ({ studentId: a.studentId, billable: true, exceptionCodes: [] }));
-          const local = String(e.data['startedAt']).slice(0, 10);
-          yield `${plan.vendorId}/${e.sessionId}\t1\t${e.eventId}\torg.tutoring.session.delivered.v1\t1\t${plan.districtId}\t${plan.vendorId}\t${esc(JSON.stringify(e.data))}\t${esc(JSON.stringify({ channel: 'kafka', ref: `t/0/${i + j}` }))}\t${esc(JSON.stringify(verdicts))}\t${local}\n`;
+    /** Generated sessions [from, to) into the ledger, 1,000 per transaction; `tag` keeps event ids apart. */
+    const fill = async (from: number, to: number, tag = ''): Promise<void> => {
+      for (let i = from; i < to; i += 1_000) {
+        const chunk = generated.slice(i, Math.min(i + 1_000, to));
+        function* lines() {
+          for (const [j, e] of chunk.entries()) {
+            const attendance = e.data['attendance'] as { studentId: string }[];
+            const verdicts = attendance.map((a) => ({ studentId: a.studentId, billable: true, exceptionCodes: [] }));
+            const local = String(e.data['startedAt']).slice(0, 10);
+            yield `${plan.vendorId}/${tag}${e.sessionId}\t1\t${tag}${e.eventId}\torg.tutoring.session.delivered.v1\t1\t${plan.districtId}\t${plan.vendorId}\t${esc(JSON.stringify(e.data))}\t${esc(JSON.stringify({ channel: 'kafka', ref: `t/0/${tag}${i + j}` }))}\t${esc(JSON.stringify(verdicts))}\t${local}\n`;
+          }
         }
-      }
-      await admin.query('BEGIN');
-      await pipeline(
-        Readable.from(lines()),
-        admin.query(
-          copyFrom(
-            `COPY session_ledger.ledger_entries (stream_id, stream_version, event_id, event_type, schema_version, district_id, vendor_id, data, metadata, verdicts, local_date) FROM STDIN`,
+        await admin.query('BEGIN');
+        await pipeline(
+          Readable.from(lines()),
+          admin.query(
+            copyFrom(
+              `COPY session_ledger.ledger_entries (stream_id, stream_version, event_id, event_type, schema_version, district_id, vendor_id, data, metadata, verdicts, local_date) FROM STDIN`,
+            ),
           ),
-        ),
-      );
-      await admin.query('COMMIT');
-    }
+        );
+        await admin.query('COMMIT');
+      }
+    };
+    const seeding = process.hrtime.bigint();
+    await fill(0, generated.length);
     log(
       `ledger filled: ${generated.length} entries in ${(Number(process.hrtime.bigint() - seeding) / 1e9).toFixed(1)} s`,
     );
@@ -121,6 +127,32 @@ export async function rebuildOnly(events: number): Promise<void> {
     log(`live catch-up: ${live.entries} entries in ${live.seconds.toFixed(1)} s`);
     const rebuild = await measure(admin, name, async () => (await projector.rebuild()).entries);
     log(`rebuild: ${rebuild.entries} entries in ${rebuild.seconds.toFixed(1)} s`);
+
+    // A transaction left open elsewhere (an idle session, a long report) while entries keep coming: a follower's
+    // read must not walk again over everything consumed since it began (ADR 0026). Measured as the projector's poll
+    // once caught up, with the transaction still open, against the same poll after it ended.
+    const held = Math.min(50_000, generated.length);
+    const holder = new Client({ connectionString: dbUrl });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT pg_current_xact_id()');
+    await fill(0, held, 'held-');
+    await projector.catchUp();
+    const poll = async (): Promise<number> => {
+      const times: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const t0 = process.hrtime.bigint();
+        await projector.projectDistrict(plan.districtId);
+        times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+      return times.sort((a, b) => a - b)[3] ?? 0;
+    };
+    const pollOpen = await poll();
+    await holder.query('ROLLBACK');
+    await holder.end();
+    await projector.projectDistrict(plan.districtId); // the first read after it ended moves the horizon past it
+    const pollClosed = await poll();
+    log(`poll behind an open transaction: ${pollOpen.toFixed(1)} ms; after it ended: ${pollClosed.toFixed(1)} ms`);
     await ds.destroy();
 
     const rate = (m: Measured) => m.entries / m.seconds;
@@ -143,6 +175,14 @@ export async function rebuildOnly(events: number): Promise<void> {
         (rate(live) / 17_000).toFixed(2),
         '≥ 1.00',
         cpu(live),
+      ],
+      [
+        `projector poll behind a transaction left open (${held} entries consumed since it began; median of 7)`,
+        `${pollOpen.toFixed(1)} ms`,
+        `same poll, transaction ended: ${pollClosed.toFixed(1)} ms`,
+        (pollOpen / pollClosed).toFixed(2),
+        '—',
+        'before ADR 0026 each read walked every entry consumed since the transaction began',
       ],
     );
   } finally {

@@ -5,6 +5,7 @@ import { auditLogMigration } from '@tutoring/shared/audit';
 import { ReferenceAndTenancy1700000000201 } from './1700000000201-reference-and-tenancy.migration';
 import { Projections1700000000301 } from './1700000000301-projections.migration';
 import { ReaderCheckpoint1700000000302 } from './1700000000302-reader-checkpoint.migration';
+import { ReaderPending1700000000770 } from './1700000000770-reader-pending.migration';
 import { DosageWarnings1700000000701 } from './1700000000701-dosage-warnings.migration';
 import { OccurrenceCancellations1700000000750 } from './1700000000750-occurrence-cancellations.migration';
 import { LedgerStreamOrder1700000000760 } from './1700000000760-stream-order.migration';
@@ -84,4 +85,5 @@ export const SESSION_LEDGER_MIGRATIONS = [
   DosageWarnings1700000000701,
   OccurrenceCancellations1700000000750,
   LedgerStreamOrder1700000000760,
+  ReaderPending1700000000770,
 ];

@@ -15,6 +15,7 @@ const V2 = '44444444-4444-4444-8444-444444444444';
 const D3 = '55555555-5555-4555-8555-555555555555';
 const D4 = '66666666-6666-4666-8666-666666666666';
 const D5 = '77777777-7777-4777-8777-777777777777';
+const D6 = '88888888-8888-4888-8888-888888888888';
 const uuid = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const TUTORS = [uuid(9001), uuid(9002)];
 const STATUSES = ['present', 'late', 'left_early', 'absent_excused', 'absent_unexcused'] as const;
@@ -274,8 +275,8 @@ describe('ledger projector (real Postgres, runtime role, RLS)', () => {
   });
 
   it('reads a transaction once when cut batches end exactly on transactions while the horizon stays below them', async () => {
-    // Transaction ids above every running one keep the horizon (snapshot xmin) below them, as a long transaction
-    // elsewhere would; two entries per transaction and batches of two end exactly on each.
+    // Transaction ids above the snapshot's xmax keep the horizon below them (as, before ADR 0026, a long transaction
+    // elsewhere did); two entries per transaction and batches of two end exactly on each.
     const base = BigInt(((await ds.query(`SELECT pg_current_xact_id()::text AS x`)) as { x: string }[])[0]!.x);
     const tx = (n: number) => String(base + 1_000_000n + BigInt(n));
     for (const n of [1, 2, 3]) {
@@ -286,6 +287,80 @@ describe('ledger projector (real Postgres, runtime role, RLS)', () => {
     expect(await projector.projectDistrict(D5, undefined, 2)).toBe(0);
     expect(await projector.lag(D5)).toBe(0);
     expect((await snapshot(D5)).sessions).toHaveLength(6);
+  });
+
+  it('reads past a transaction left open elsewhere, then reads its entries whole when it commits', async () => {
+    const entry = (sessionId: string, studentId: string, minutes: number) => ({
+      vendorId: V1,
+      sessionId,
+      expectedVersion: 0,
+      eventId: `${sessionId}-1`,
+      eventType: 'org.tutoring.session.delivered.v1',
+      schemaVersion: 1,
+      districtId: D6,
+      data: {
+        sessionId,
+        tutorId: TUTORS[0],
+        groupId: null,
+        attendance: [{ studentId, status: 'present', minutes }],
+      },
+      metadata: {},
+      verdicts: [{ studentId, billable: true, exceptionCodes: [] }],
+      localDate: '2026-11-03',
+    });
+    await append(D6, V1, 'before', 'delivered', 11);
+    expect(await projector.catchUp()).toBe(1);
+    const open = ds.createQueryRunner();
+    await open.connect();
+    try {
+      await open.startTransaction();
+      await open.query(`SELECT set_config('tutoring.district_id', $1, true)`, [D6]);
+      const held = ((await open.query(`SELECT pg_current_xact_id()::text AS x`)) as { x: string }[])[0]!.x;
+      for (let i = 0; i < 4; i++) {
+        await append(D6, V1, `meanwhile-${i}`, 'delivered', 20 + i);
+        expect(await projector.catchUp()).toBe(1);
+      }
+      // The horizon moved past the open transaction, which waits as pending: a read does not start below it and walk
+      // over what was consumed meanwhile (before ADR 0026 the horizon stayed at the oldest running transaction).
+      const cp = await inTenantTransaction(ds, D6, async (m) =>
+        projector.store.checkpoint(m, D6, await projector.store.activeSlot(m)),
+      );
+      expect(BigInt(cp.horizon)).toBeGreaterThan(BigInt(held));
+      expect(cp.pending).toContain(held);
+      expect(cp.done).toEqual([]);
+      // Three entries in one transaction, read in batches of two: the batch is cut inside it.
+      await inTenantTransaction(ds, D6, async (m) => {
+        for (const n of [0, 1, 2]) await ledger.append(m, entry(`cut-${n}`, uuid(601), 20));
+      });
+      expect(await projector.projectDistrict(D6, undefined, 2)).toBe(2);
+      // The open transaction now appends three entries, below the horizon, and commits.
+      for (const n of [0, 1, 2]) await ledger.append(open.manager, entry(`held-${n}`, uuid(600), 25));
+      await open.commitTransaction();
+    } finally {
+      await open.release();
+    }
+    expect(await projector.lag(D6)).toBe(4);
+    // Read whole although the batch size is two, before the rest of the transaction the last batch was cut in.
+    expect(await projector.projectDistrict(D6, undefined, 2)).toBe(4);
+    expect(await projector.projectDistrict(D6, undefined, 2)).toBe(0);
+    expect(await projector.lag(D6)).toBe(0);
+    const snap = await snapshot(D6);
+    expect(snap.sessions.map((s) => s.split('|')[1])).toEqual([
+      'before',
+      'cut-0',
+      'cut-1',
+      'cut-2',
+      'held-0',
+      'held-1',
+      'held-2',
+      'meanwhile-0',
+      'meanwhile-1',
+      'meanwhile-2',
+      'meanwhile-3',
+    ]);
+    // Each counted once: nothing skipped, nothing read twice.
+    expect(snap.dosage).toContain(`${uuid(600)}|2026-W45|75|3`);
+    expect(snap.dosage).toContain(`${uuid(601)}|2026-W45|60|3`);
   });
 
   it('isolates districts: a tenant transaction sees only its own read-model rows and checkpoints', async () => {

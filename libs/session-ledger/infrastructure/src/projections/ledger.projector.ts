@@ -49,6 +49,8 @@ class StaleBatch extends Error {
 const sameCheckpoint = (a: ReaderCheckpoint, b: ReaderCheckpoint): boolean =>
   a.horizon === b.horizon &&
   a.position === b.position &&
+  a.pending.length === b.pending.length &&
+  a.pending.every((tx, i) => tx === b.pending[i]) &&
   a.done.length === b.done.length &&
   a.done.every((tx, i) => tx === b.done[i]) &&
   (a.partial?.transactionId ?? null) === (b.partial?.transactionId ?? null) &&

@@ -68,11 +68,13 @@ export class SessionProjectionStore {
     projection: string = SESSIONS_PROJECTION,
   ): Promise<ReaderCheckpoint> {
     const rows = (await m.query(
-      `SELECT transaction_id::text AS horizon, done::text[] AS done, partial_transaction_id::text AS partial_tx, partial_position, position
+      `SELECT transaction_id::text AS horizon, pending::text[] AS pending, done::text[] AS done,
+              partial_transaction_id::text AS partial_tx, partial_position, position
          FROM ${this.schema}.proj_checkpoints WHERE district_id = $1 AND projection = $2 AND slot = $3`,
       [districtId, projection, slot],
     )) as {
       horizon: string;
+      pending: string[];
       done: string[];
       partial_tx: string | null;
       partial_position: string | null;
@@ -82,6 +84,7 @@ export class SessionProjectionStore {
     if (!row) return READER_START;
     return {
       horizon: row.horizon,
+      pending: row.pending,
       done: row.done,
       partial: row.partial_tx ? { transactionId: row.partial_tx, position: Number(row.partial_position) } : null,
       position: Number(row.position),
@@ -214,11 +217,12 @@ export class SessionProjectionStore {
   ): Promise<void> {
     await m.query(
       `INSERT INTO ${this.schema}.proj_checkpoints
-         (district_id, projection, slot, transaction_id, done, partial_transaction_id, partial_position, position, updated_at)
-       VALUES ($1, $2, $3, $4::xid8, $5::xid8[], $6::xid8, $7, $8, now())
+         (district_id, projection, slot, transaction_id, pending, done, partial_transaction_id, partial_position, position, updated_at)
+       VALUES ($1, $2, $3, $4::xid8, $9::xid8[], $5::xid8[], $6::xid8, $7, $8, now())
        ON CONFLICT (district_id, projection, slot) DO UPDATE
-         SET transaction_id = EXCLUDED.transaction_id, done = EXCLUDED.done, partial_transaction_id = EXCLUDED.partial_transaction_id,
-             partial_position = EXCLUDED.partial_position, position = EXCLUDED.position, updated_at = now()`,
+         SET transaction_id = EXCLUDED.transaction_id, pending = EXCLUDED.pending, done = EXCLUDED.done,
+             partial_transaction_id = EXCLUDED.partial_transaction_id, partial_position = EXCLUDED.partial_position,
+             position = EXCLUDED.position, updated_at = now()`,
       [
         districtId,
         projection,
@@ -228,6 +232,7 @@ export class SessionProjectionStore {
         reached.partial?.transactionId ?? null,
         reached.partial?.position ?? null,
         reached.position,
+        reached.pending,
       ],
     );
   }

@@ -3,20 +3,33 @@ import type { StoredLedgerRow } from '@tutoring/session-ledger/domain';
 
 /**
  * Where a reader stands. Entries are consumed in (writer's transaction id, position) order:
- * - every entry of a transaction older than `horizon` has been consumed (such transactions have all finished);
- * - `done` lists transactions at or above the horizon already consumed in full;
+ * - every entry of a transaction below `horizon` has been consumed, unless the transaction is listed in `pending`
+ *   (it was still running when the horizon passed it, and may yet commit entries);
+ * - `done` lists transactions at or above the horizon already consumed in full (after a cut batch, and in
+ *   checkpoints written before `pending` existed);
  * - `partial` is the transaction a size-limited batch stopped inside, with the last position consumed.
+ *
+ * The horizon follows the snapshot's xmax, not its xmin: a transaction left open elsewhere (an idle session, a long
+ * report, another service on the same cluster) waits in `pending` instead of holding the horizon down, so a read
+ * never walks again over the entries consumed since it began.
  */
 export interface ReaderCheckpoint {
   /** xid8 as a decimal string. */
   horizon: string;
+  pending: string[];
   done: string[];
   partial: { transactionId: string; position: number } | null;
   /** Last position consumed (informational). */
   position: number;
 }
 
-export const READER_START: ReaderCheckpoint = { horizon: '0', done: [], partial: null, position: 0 };
+/** What a read's snapshot says about writers: every one below `xmax` has finished, except those `running`. */
+export interface ReadSnapshot {
+  xmax: string;
+  running: string[];
+}
+
+export const READER_START: ReaderCheckpoint = { horizon: '0', pending: [], done: [], partial: null, position: 0 };
 
 export interface ReadLedgerRow extends StoredLedgerRow {
   transactionId: string;
@@ -40,8 +53,13 @@ export interface WholeLedgerRow {
   recordedAt: string;
 }
 
-interface RawWhole {
-  xmin: string;
+/** The snapshot columns every row of a read carries (see `pick`). */
+interface RawSnapshot {
+  xmax: string;
+  running: string[];
+}
+
+interface RawWhole extends RawSnapshot {
   position: string | null;
   tx: string;
   stream_version: number;
@@ -56,8 +74,7 @@ interface RawWhole {
   recorded_at: string;
 }
 
-interface Raw {
-  xmin: string;
+interface Raw extends RawSnapshot {
   position: string | null;
   stream_version: number;
   tx: string;
@@ -74,48 +91,75 @@ interface Raw {
 }
 
 const big = (x: string): bigint => BigInt(x);
-const minOf = (a: string, b: string): string => (big(a) < big(b) ? a : b);
 const maxOf = (a: string, b: string): string => (big(a) > big(b) ? a : b);
 
+const ascending = (xs: Iterable<string>): string[] => [...new Set(xs)].sort((a, b) => (big(a) < big(b) ? -1 : 1));
+
 /**
- * The checkpoint after consuming `rows` (ordered by transaction id, position) read in a snapshot whose xmin is
- * `xmin`. Every transaction below xmin has finished, so the horizon may move up to it; a batch cut by `limit`
- * stops the horizon at the transaction it was cut in. Pure: unit-tested, and the only place the rule lives.
+ * The checkpoint after consuming `rows`, read in (transaction id, position) order in the snapshot `snap`: the pending
+ * transactions' entries in full, then those at or above the horizon, at most `limit` of them. Pure: unit-tested, and
+ * the only place the rule lives.
+ *
+ * - Not cut (fewer than `limit` entries at or above the horizon): every visible entry the checkpoint had not
+ *   consumed is in `rows`. Every writer below the snapshot's xmax has finished except those running, so the horizon
+ *   moves up to the xmax, and the running ones that may still bring entries (at or above the old horizon, or already
+ *   pending) are pending.
+ * - Cut inside transaction T: the horizon moves up to T only (T is partial), with the writers still running below
+ *   it pending. A pending transaction is never cut (it is one writer's transaction, read whole), so the one partial
+ *   transaction a checkpoint keeps is always at its horizon.
  */
 export const advanceCheckpoint = (
   cp: ReaderCheckpoint,
   rows: readonly { transactionId: string; position: number }[],
-  xmin: string,
+  snap: ReadSnapshot,
   limit: number,
 ): ReaderCheckpoint => {
-  const last = rows[rows.length - 1];
-  const truncated = rows.length >= limit && last !== undefined;
-  const horizon = maxOf(cp.horizon, truncated ? minOf(xmin, last.transactionId) : xmin);
-  const consumed = new Set(cp.done);
-  for (const r of rows) consumed.add(r.transactionId);
-  // The transaction the previous batch was cut in is complete now unless this batch is cut in it again: rows come
-  // in (transaction id, position) order, so its remaining entries (if any) came first. Without this, a batch that
-  // ended exactly on a transaction's last entry followed by another cut batch would forget it, and with the horizon
-  // held below it by a long transaction elsewhere it would be read again.
-  if (cp.partial && !(truncated && last.transactionId === cp.partial.transactionId))
-    consumed.add(cp.partial.transactionId);
-  if (truncated) consumed.delete(last.transactionId);
-  const done = [...consumed].filter((tx) => big(tx) >= big(horizon)).sort((a, b) => (big(a) < big(b) ? -1 : 1));
-  const partial = truncated
-    ? { transactionId: last.transactionId, position: last.position }
-    : cp.partial && big(cp.partial.transactionId) >= big(horizon) && !consumed.has(cp.partial.transactionId)
-      ? cp.partial
-      : null;
-  return { horizon, done, partial, position: last?.position ?? cp.position };
+  const position = rows[rows.length - 1]?.position ?? cp.position;
+  const candidate = (tx: string): boolean => big(tx) >= big(cp.horizon) || cp.pending.includes(tx);
+  const inRange = rows.filter((r) => big(r.transactionId) >= big(cp.horizon));
+  const last = inRange[inRange.length - 1];
+  if (!(inRange.length >= limit && last)) {
+    const horizon = maxOf(cp.horizon, snap.xmax);
+    // Visible writers are all below the xmax, so nothing consumed stays at or above the horizon; kept the general
+    // way all the same (`done`), which costs nothing when it is empty.
+    const consumed = [
+      ...cp.done,
+      ...(cp.partial ? [cp.partial.transactionId] : []),
+      ...rows.map((r) => r.transactionId),
+    ];
+    return {
+      horizon,
+      pending: ascending(snap.running.filter((tx) => big(tx) < big(horizon) && candidate(tx))),
+      done: ascending(consumed.filter((tx) => big(tx) >= big(horizon))),
+      partial: null,
+      position,
+    };
+  }
+  const cut = last.transactionId;
+  return {
+    horizon: cut,
+    pending: ascending(snap.running.filter((tx) => big(tx) < big(cut) && candidate(tx))),
+    done: ascending(cp.done.filter((tx) => big(tx) > big(cut))),
+    partial: { transactionId: cut, position: last.position },
+    position,
+  };
+};
+
+/** The snapshot a read was made in, from the columns every row of it carries (`pick` always returns one row). */
+const snapshotOf = (raw: readonly RawSnapshot[]): ReadSnapshot => {
+  const first = raw[0];
+  if (!first) throw new Error('a ledger read returned no snapshot row');
+  return { xmax: first.xmax, running: first.running };
 };
 
 /**
  * Follows one district's ledger without ever skipping an entry whose transaction commits late. Positions come from
  * a sequence, so a transaction holding position 7 may commit after one holding 8; a reader ordered by position
- * alone would pass 7 for good. This reader orders by (transaction id, position) and keeps, besides a horizon below
- * which every transaction has finished (the snapshot's xmin), the set of later transactions it already consumed.
- * A long transaction elsewhere (an outbox relay waiting on Kafka, a report) therefore neither delays it nor makes
- * it lose an entry: entries of transactions that commit later are picked up when they become visible.
+ * alone would pass 7 for good. This reader orders by (transaction id, position) and keeps a horizon below which
+ * every transaction's entries are consumed, except those of the transactions still running when it passed them
+ * (pending). A long transaction elsewhere (a report, an idle session, another service on the same cluster) therefore
+ * neither delays it, nor makes it read again what it consumed meanwhile, nor makes it lose an entry: entries of
+ * transactions that commit later are picked up when they become visible.
  */
 export class LedgerReader {
   constructor(private readonly schema: string) {}
@@ -139,7 +183,6 @@ export class LedgerReader {
       cp,
       limit,
     )) as Raw[];
-    const xmin = raw[0]?.xmin ?? cp.horizon;
     const rows: ReadLedgerRow[] = [];
     for (const r of raw) {
       if (r.position === null) continue;
@@ -157,7 +200,7 @@ export class LedgerReader {
         startedAt: r.started_at,
       });
     }
-    return { rows, next: advanceCheckpoint(cp, rows, xmin, limit) };
+    return { rows, next: advanceCheckpoint(cp, rows, snapshotOf(raw), limit) };
   }
 
   /**
@@ -179,7 +222,6 @@ export class LedgerReader {
       cp,
       limit,
     )) as RawWhole[];
-    const xmin = raw[0]?.xmin ?? cp.horizon;
     const rows: WholeLedgerRow[] = [];
     for (const r of raw) {
       if (r.position === null) continue;
@@ -198,16 +240,20 @@ export class LedgerReader {
         recordedAt: r.recorded_at,
       });
     }
-    return { rows, next: advanceCheckpoint(cp, rows, xmin, limit) };
+    return { rows, next: advanceCheckpoint(cp, rows, snapshotOf(raw), limit) };
   }
 
   /**
-   * One statement, so the xmin and the rows come from the same snapshot. The order is on the table's columns (an
-   * output column named transaction_id would be sorted as text, and 10000 sorts before 9999) and must come from the
-   * (district_id, transaction_id, position) index, so the LIMIT stops the scan after one batch: with statistics
-   * that predate a backlog, the planner would otherwise fetch and sort the whole backlog on every batch (quadratic
-   * catch-up). Hence no sort for this one statement; the batch is picked on the narrow keys and only its rows are
-   * fetched whole, with the columns `select` names (of `l`).
+   * One statement, so the snapshot (xmax, running writers) and the rows agree. Two branches, both read from the
+   * (district_id, transaction_id, position) index: the transactions at or above the horizon, a range scan in index
+   * order that starts where the last read ended and stops at the batch size, and each pending transaction in full,
+   * looked up by its key (`OFFSET 0` keeps that a probe per transaction; as `= ANY` with sorting off it became a
+   * filter on a scan of the district's whole ledger).
+   * The order is on the table's columns (an output column named transaction_id would be sorted as text, and 10000
+   * sorts before 9999). Sorting is off for this one statement: with statistics that predate a backlog, the planner
+   * would otherwise fetch and sort the whole backlog on every batch (quadratic catch-up); what is left to sort is a
+   * batch plus the pending transactions' entries. Only these rows are fetched whole, with the columns `select` names
+   * (of `l`).
    */
   private async pick(
     m: EntityManager,
@@ -218,19 +264,27 @@ export class LedgerReader {
   ): Promise<unknown[]> {
     await m.query(`SET LOCAL enable_sort = off`);
     const raw = (await m.query(
-      `WITH s AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin)
-       SELECT s.xmin, e.* FROM s LEFT JOIN LATERAL (
+      `WITH s AS (SELECT pg_current_snapshot() AS snap)
+       SELECT pg_snapshot_xmax(s.snap)::text AS xmax,
+              ARRAY(SELECT x::text FROM pg_snapshot_xip(s.snap) x) AS running, e.*
+         FROM s LEFT JOIN LATERAL (
          SELECT ${select}
-           FROM (SELECT k.transaction_id, k.position FROM ${this.schema}.ledger_entries k
-                  WHERE k.district_id = $1
-                    AND k.transaction_id >= $2::xid8
-                    AND k.transaction_id <> ALL($3::xid8[])
-                    AND NOT (k.transaction_id = $4::xid8 AND k.position <= $5::bigint)
-                  ORDER BY k.transaction_id, k.position
-                  LIMIT $6) o
+           FROM ((SELECT k.transaction_id, k.position FROM ${this.schema}.ledger_entries k
+                   WHERE k.district_id = $1
+                     AND k.transaction_id >= $2::xid8
+                     AND k.transaction_id <> ALL($3::xid8[])
+                     AND NOT (k.transaction_id = $4::xid8 AND k.position <= $5::bigint)
+                   ORDER BY k.transaction_id, k.position
+                   LIMIT $6)
+                 UNION ALL
+                 (SELECT k.transaction_id, k.position FROM unnest($7::xid8[]) AS p(tx)
+                   CROSS JOIN LATERAL (
+                     SELECT k.transaction_id, k.position FROM ${this.schema}.ledger_entries k
+                      WHERE k.district_id = $1 AND k.transaction_id = p.tx
+                     OFFSET 0) k)) o
            JOIN ${this.schema}.ledger_entries l ON l.position = o.position
           ORDER BY o.transaction_id, o.position) e ON true`,
-      [districtId, cp.horizon, cp.done, cp.partial?.transactionId ?? '0', cp.partial?.position ?? 0, limit],
+      [districtId, cp.horizon, cp.done, cp.partial?.transactionId ?? '0', cp.partial?.position ?? 0, limit, cp.pending],
     )) as unknown[];
     await m.query(`SET LOCAL enable_sort = on`);
     return raw;
@@ -240,9 +294,10 @@ export class LedgerReader {
   async lag(m: EntityManager, districtId: string, cp: ReaderCheckpoint): Promise<number> {
     const rows = (await m.query(
       `SELECT count(*)::int AS n FROM ${this.schema}.ledger_entries
-        WHERE district_id = $1 AND transaction_id >= $2::xid8 AND transaction_id <> ALL($3::xid8[])
+        WHERE district_id = $1
+          AND ((transaction_id >= $2::xid8 AND transaction_id <> ALL($3::xid8[])) OR transaction_id = ANY($6::xid8[]))
           AND NOT (transaction_id = $4::xid8 AND position <= $5::bigint)`,
-      [districtId, cp.horizon, cp.done, cp.partial?.transactionId ?? '0', cp.partial?.position ?? 0],
+      [districtId, cp.horizon, cp.done, cp.partial?.transactionId ?? '0', cp.partial?.position ?? 0, cp.pending],
     )) as { n: number }[];
     return rows[0]?.n ?? 0;
   }
