@@ -267,6 +267,7 @@ export const ROUTE_ACCESS: RouteRow[] = [
     'vendor',
     { ok: 200, request: () => ({}) },
   ),
+  row('session-ledger', 'GET /v1/ledger/followers', PROGRAM, 'district', { ok: 200, request: () => ({}) }),
   row('session-ledger', 'GET /v1/ingest/rejections', ['district_admin', 'program_manager', 'vendor'], 'vendor', {
     ok: 200,
     request: () => ({}),

@@ -13,7 +13,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isoWeekRange } from '@tutoring/session-ledger/domain';
-import { decodeCursor, LedgerQueries } from '@tutoring/session-ledger/infrastructure';
+import { decodeCursor, LedgerFollowers, LedgerQueries } from '@tutoring/session-ledger/infrastructure';
 import { AuditLog } from '@tutoring/shared/audit';
 import { CurrentPrincipal, Principal, Roles } from '@tutoring/shared/auth';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
@@ -116,12 +116,28 @@ const audit = async (
 @Controller()
 export class LedgerController {
   private readonly queries: LedgerQueries;
+  private readonly followers: LedgerFollowers;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     @Inject(SERVICE_SCHEMA) schema: string,
   ) {
     this.queries = new LedgerQueries(schema);
+    this.followers = new LedgerFollowers(schema);
+  }
+
+  @Get('ledger/followers')
+  @Roles('district_admin', 'program_manager')
+  @ApiOperation({
+    summary:
+      "How far the district's read models (dosage, payment, exceptions) and its ledger events (vendor `accepted` " +
+      'feedback, session-recorded) are behind the ledger: committed entries not consumed yet, 0 when caught up',
+  })
+  async followerStatus(@CurrentPrincipal() principal: Principal) {
+    const followers = await inTenantTransaction(this.db, principal.districtId, (m) =>
+      this.followers.status(m, principal.districtId),
+    );
+    return { districtId: principal.districtId, followers };
   }
 
   @Get('ledger/entries')

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { LedgerStore, ReferenceStore, SESSION_LEDGER_MIGRATIONS } from '@tutoring/session-ledger/infrastructure';
+import {
+  LedgerFollowers,
+  LedgerProjector,
+  LedgerStore,
+  ReferenceStore,
+  SESSION_LEDGER_MIGRATIONS,
+} from '@tutoring/session-ledger/infrastructure';
 import { contractsTesting, LEDGER_TOPIC, vendorFeedbackTopic } from '@tutoring/shared/contracts';
 import { createKafka, KafkaAdmin, KafkaMessageProducer } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
@@ -116,5 +122,61 @@ describe('LedgerPublisher (real Postgres and Kafka): the ledger is the outbox of
     const again = (await collectMessages(testKafkaBrokers(), vendorFeedbackTopic(vendor), { count: 6 })).filter(ours);
     const ids = feedback.map((m) => m.headers['ce_id']).sort();
     expect(again.map((m) => m.headers['ce_id']).sort()).toEqual([...ids, ...ids].sort());
+  });
+
+  it('reports how far the read models and the ledger events are behind the ledger, each on its own', async () => {
+    const followers = new LedgerFollowers(SCHEMA);
+    const behind = async () =>
+      Object.fromEntries((await tenant((m) => followers.status(m, district))).map((f) => [f.follower, f.behind]));
+    const committed = Number(
+      (
+        await tenant((m) =>
+          m.query(`SELECT count(*) AS n FROM ${SCHEMA}.ledger_entries WHERE district_id = $1`, [district]),
+        )
+      )[0].n,
+    );
+    // The test above published every entry; nothing has projected them yet.
+    expect(await behind()).toEqual({ 'read-models': committed, 'ledger-events': 0 });
+    await new LedgerProjector(ds, SCHEMA).catchUp();
+    expect(await behind()).toEqual({ 'read-models': 0, 'ledger-events': 0 });
+
+    // An entry whose transaction commits late, after a later writer's and after the publisher passed both: the
+    // publisher keeps it pending, and it is counted once it commits (the pending branch of the count).
+    const entry = (sessionId: string) => ({
+      vendorId: vendor,
+      sessionId,
+      expectedVersion: 0,
+      eventId: randomUUID(),
+      eventType: 'org.tutoring.session.delivered.v1',
+      schemaVersion: 1,
+      districtId: district,
+      data: {},
+      metadata: { channel: 'http', ref: sessionId }, // as written before ADR 0022: counted, not sent
+      verdicts: [],
+      localDate: '2026-11-03',
+    });
+    const store = new LedgerStore(SCHEMA);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let appended!: () => void;
+    const written = new Promise<void>((resolve) => (appended = resolve));
+    const late = tenant(async (m) => {
+      await store.append(m, entry('s-late'));
+      appended();
+      await gate;
+    });
+    await written;
+    await tenant((m) => store.append(m, entry('s-on-time')));
+    expect(await behind()).toEqual({ 'read-models': 1, 'ledger-events': 1 });
+    const publisher = new LedgerPublisher(ds, SCHEMA, producer);
+    expect(await publisher.publishAll()).toBe(1);
+    expect(await behind()).toEqual({ 'read-models': 1, 'ledger-events': 0 });
+    release();
+    await late;
+    expect(await behind()).toEqual({ 'read-models': 2, 'ledger-events': 1 });
+    expect(await publisher.publishAll()).toBe(1);
+    expect(await behind()).toEqual({ 'read-models': 2, 'ledger-events': 0 });
+    const status = await tenant((m) => followers.status(m, district));
+    expect(status.find((f) => f.follower === 'ledger-events')?.checkpointAt).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
   });
 });

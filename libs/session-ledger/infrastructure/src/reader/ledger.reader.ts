@@ -290,16 +290,21 @@ export class LedgerReader {
     return raw;
   }
 
-  /** Committed entries the checkpoint has not consumed yet (projection lag), in the district's tenant transaction. */
+  /**
+   * Committed entries the checkpoint has not consumed yet (follower lag), in the district's tenant transaction: those
+   * at or above the horizon not consumed, and the pending transactions' entries, probed by key as `pick` does.
+   */
   async lag(m: EntityManager, districtId: string, cp: ReaderCheckpoint): Promise<number> {
     const rows = (await m.query(
-      `SELECT count(*)::int AS n FROM ${this.schema}.ledger_entries
-        WHERE district_id = $1
-          AND ((transaction_id >= $2::xid8 AND transaction_id <> ALL($3::xid8[])) OR transaction_id = ANY($6::xid8[]))
-          AND NOT (transaction_id = $4::xid8 AND position <= $5::bigint)`,
+      `SELECT (SELECT count(*) FROM ${this.schema}.ledger_entries
+                WHERE district_id = $1 AND transaction_id >= $2::xid8 AND transaction_id <> ALL($3::xid8[])
+                  AND NOT (transaction_id = $4::xid8 AND position <= $5::bigint))
+            + (SELECT count(*) FROM unnest($6::xid8[]) AS p(tx)
+                CROSS JOIN LATERAL (SELECT 1 FROM ${this.schema}.ledger_entries k
+                                     WHERE k.district_id = $1 AND k.transaction_id = p.tx OFFSET 0) k) AS n`,
       [districtId, cp.horizon, cp.done, cp.partial?.transactionId ?? '0', cp.partial?.position ?? 0, cp.pending],
-    )) as { n: number }[];
-    return rows[0]?.n ?? 0;
+    )) as { n: string }[];
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** Districts that have ledger entries (ids only; maintained by a trigger on the ledger). */
