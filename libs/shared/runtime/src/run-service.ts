@@ -56,6 +56,7 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
             : undefined,
       },
       consumerSessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+      producerMaxRequestBytes: config.KAFKA_MAX_REQUEST_BYTES,
     });
   } catch (error) {
     logger.fatal({ err: error instanceof Error ? error.message : String(error) }, 'cannot reach or migrate PostgreSQL');

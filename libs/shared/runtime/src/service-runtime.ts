@@ -20,6 +20,8 @@ export interface ServiceRuntimeConfig {
   logger: MessagingLogger;
   /** Consumer group session timeout (ms) for every consumer of this service; the runner's default when unset. */
   consumerSessionTimeoutMs?: number;
+  /** Bytes of messages per produce request (the producer's default when unset). */
+  producerMaxRequestBytes?: number;
 }
 
 export interface ReadinessCheck {
@@ -45,7 +47,10 @@ export class ServiceRuntime {
     readonly dataSource: DataSource,
   ) {
     this.kafka = createKafka(config.kafka, config.logger);
-    this.producer = new KafkaMessageProducer(this.kafka, { logger: config.logger });
+    this.producer = new KafkaMessageProducer(this.kafka, {
+      logger: config.logger,
+      maxSendBytes: config.producerMaxRequestBytes,
+    });
     this.admin = new KafkaAdmin(this.kafka, { logger: config.logger });
     this.relay = new OutboxRelay({
       dataSource,

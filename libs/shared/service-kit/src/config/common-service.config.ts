@@ -35,6 +35,11 @@ export const commonServiceConfig = {
    * dies without leaving its group (SIGKILL, node loss) holds its partitions this long; a clean stop leaves at once.
    */
   KAFKA_SESSION_TIMEOUT_MS: int({ min: 6_000, max: 300_000, default: 30_000 }),
+  /**
+   * Bytes of messages per produce request: a larger send goes as several requests, in order. Keep it under the
+   * brokers' `message.max.bytes` (1 MiB by default), which refuses a partition's batch above it.
+   */
+  KAFKA_MAX_REQUEST_BYTES: int({ min: 300 * 1024, max: 64 * 1024 * 1024, default: 768 * 1024 }),
   /** Largest request body accepted (JSON, CloudEvents batches, forms); bigger ones get 413. */
   HTTP_BODY_LIMIT_BYTES: int({ min: 1024, max: 50 * 1024 * 1024, default: 1024 * 1024 }),
   /** Requests per client identity (vendor, else token subject) per window, per instance; 0 turns it off. */
