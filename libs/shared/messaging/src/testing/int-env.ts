@@ -1,10 +1,13 @@
 // Test-only support for this lib's int specs (not exported from the lib): real broker and Postgres from env.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { context, propagation } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import type { Kafka } from 'kafkajs';
+import type { CloudEvent } from '../lib/cloud-event/cloud-event.types';
+import { KafkaConsumerRunner } from '../lib/kafka/kafka-consumer.runner';
 import type { IncomingMessage } from '../lib/ports/messaging.ports';
 
 export function kafkaBrokers(): string[] {
@@ -19,7 +22,8 @@ export function postgresAdminUrl(): string {
   return url;
 }
 
-export const uniqueName = (prefix: string): string => `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+export const uniqueName = (prefix: string): string =>
+  `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 
 export async function openDataSource(): Promise<DataSource> {
   return new DataSource({ type: 'postgres', url: postgresAdminUrl(), poolSize: 5 }).initialize();
@@ -41,7 +45,11 @@ export function enableTracePropagation(): void {
   tracingReady = true;
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 60_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 60_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -56,3 +64,27 @@ export const collect = () => {
     handler: { handleBatch: async (messages: IncomingMessage[]) => void received.push(...messages) },
   };
 };
+
+/** A test CloudEvent carrying `n` (and `pad` characters of filler, to make it as large as a test needs). */
+export const testEvent = (n: number, pad = 0): CloudEvent => ({
+  specversion: '1.0',
+  id: randomUUID(),
+  source: 'urn:tutoring:test',
+  type: 'org.tutoring.test.happened.v1',
+  data: pad ? { n, pad: 'x'.repeat(pad) } : { n },
+});
+
+/** The `n` of each received test event, ascending. */
+export const numbersIn = (received: readonly { value: Buffer | null }[]): number[] =>
+  received.map((m) => (JSON.parse(String(m.value)) as { n: number }).n).sort((a, b) => a - b);
+
+/** A consumer of `topics` from their beginning in a group of its own, started, collecting what it receives. */
+export async function consumeFromStart(
+  kafka: Kafka,
+  topics: string[],
+): Promise<{ received: IncomingMessage[]; runner: KafkaConsumerRunner }> {
+  const { received, handler } = collect();
+  const runner = new KafkaConsumerRunner(kafka, { groupId: uniqueName('g'), topics, fromBeginning: true, handler });
+  await runner.start();
+  return { received, runner };
+}

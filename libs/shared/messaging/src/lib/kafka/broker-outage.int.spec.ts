@@ -1,25 +1,12 @@
-import { randomUUID } from 'node:crypto';
 // Test-only: this suite needs a broker of its own that it can kill and restart.
 import { startKafka, type LocalKafka } from '@tutoring/shared/local-infra';
 import type { Kafka } from 'kafkajs';
-import { collect, uniqueName, waitFor } from '../../testing/int-env';
-import type { CloudEvent } from '../cloud-event/cloud-event.types';
+import { consumeFromStart, numbersIn, testEvent, uniqueName, waitFor } from '../../testing/int-env';
 import { KafkaAdmin } from './kafka-admin';
-import { KafkaConsumerRunner } from './kafka-consumer.runner';
 import { createKafka } from './kafka.config';
 import { KafkaMessageProducer } from './kafka-producer.adapter';
 
 jest.setTimeout(240_000);
-
-const event = (n: number): CloudEvent => ({
-  specversion: '1.0',
-  id: randomUUID(),
-  source: 'urn:tutoring:test',
-  type: 'org.tutoring.test.happened.v1',
-  data: { n },
-});
-const numbers = (received: { value: Buffer | null }[]) =>
-  received.map((m) => (JSON.parse(String(m.value)) as { n: number }).n).sort((a, b) => a - b);
 
 describe('broker outage', () => {
   let broker: LocalKafka;
@@ -42,33 +29,26 @@ describe('broker outage', () => {
     const producer = new KafkaMessageProducer(kafka, {
       retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 2_000 },
     });
-    const { received, handler } = collect();
-    const runner = new KafkaConsumerRunner(kafka, {
-      groupId: uniqueName('g'),
-      topics: [topic],
-      fromBeginning: true,
-      handler,
-    });
-    await runner.start();
-    await producer.publish([{ topic, key: 'k', event: event(1) }]);
+    const { received, runner } = await consumeFromStart(kafka, [topic]);
+    await producer.publish([{ topic, key: 'k', event: testEvent(1) }]);
     await waitFor(() => received.length === 1, 30_000, 'message before the outage');
 
     await broker.kill();
     // A publish during the outage rejects once the client's retry budget is spent (the relay retries it later);
     // it must not take the process or the producer down with it.
-    const duringOutage = await producer.publish([{ topic, key: 'k', event: event(2) }]).then(
+    const duringOutage = await producer.publish([{ topic, key: 'k', event: testEvent(2) }]).then(
       () => 'sent',
       () => 'rejected',
     );
     await waitFor(() => !runner.isHealthy(), 60_000, 'consumer to report the outage');
     await broker.start();
 
-    if (duringOutage === 'rejected') await producer.publish([{ topic, key: 'k', event: event(2) }]);
-    await producer.publish([{ topic, key: 'k', event: event(3) }]);
-    await waitFor(() => numbers(received).includes(3), 120_000, 'messages after recovery');
+    if (duringOutage === 'rejected') await producer.publish([{ topic, key: 'k', event: testEvent(2) }]);
+    await producer.publish([{ topic, key: 'k', event: testEvent(3) }]);
+    await waitFor(() => numbersIn(received).includes(3), 120_000, 'messages after recovery');
     // Nothing lost. Delivery is at least once: an offset commit cut by the kill redelivers its message (seen: 1
     // twice in a full-suite run), which consumers dedupe by ce_id; so the distinct messages are compared.
-    expect([...new Set(numbers(received))]).toEqual([1, 2, 3]);
+    expect([...new Set(numbersIn(received))]).toEqual([1, 2, 3]);
     await waitFor(() => runner.isHealthy(), 30_000, 'healthy consumer');
     await runner.stop();
     await producer.disconnect();

@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { collect, kafkaBrokers, uniqueName, waitFor } from '../../testing/int-env';
-import type { CloudEvent } from '../cloud-event/cloud-event.types';
+import { collect, consumeFromStart, kafkaBrokers, testEvent, uniqueName, waitFor } from '../../testing/int-env';
 import type { IncomingMessage } from '../ports/messaging.ports';
 import { KafkaAdmin } from './kafka-admin';
 import { KafkaConsumerRunner } from './kafka-consumer.runner';
@@ -9,14 +7,6 @@ import { createKafka } from './kafka.config';
 import { KafkaMessageProducer } from './kafka-producer.adapter';
 
 jest.setTimeout(120_000);
-
-const event = (n: number): CloudEvent => ({
-  specversion: '1.0',
-  id: randomUUID(),
-  source: 'urn:tutoring:test',
-  type: 'org.tutoring.test.happened.v1',
-  data: { n },
-});
 
 describe('KafkaConsumerRunner', () => {
   let kafka: Kafka;
@@ -34,7 +24,7 @@ describe('KafkaConsumerRunner', () => {
     const topic = uniqueName('msg.retry');
     const groupId = uniqueName('g');
     await admin.ensureTopics([{ topic, partitions: 1 }]);
-    await producer.publish([1, 2, 3].map((n) => ({ topic, key: 'k', event: event(n) })));
+    await producer.publish([1, 2, 3].map((n) => ({ topic, key: 'k', event: testEvent(n) })));
     let calls = 0;
     const processed: IncomingMessage[] = [];
     const runner = new KafkaConsumerRunner(kafka, {
@@ -64,7 +54,7 @@ describe('KafkaConsumerRunner', () => {
     expect(committed?.partitions[0]?.offset).toBe('3');
 
     // A restarted member of the same group starts after the committed offset: nothing is delivered twice.
-    await producer.publish([{ topic, key: 'k', event: event(4) }]);
+    await producer.publish([{ topic, key: 'k', event: testEvent(4) }]);
     const again = collect();
     const second = new KafkaConsumerRunner(kafka, { groupId, topics: [topic], handler: again.handler });
     await second.start();
@@ -77,23 +67,16 @@ describe('KafkaConsumerRunner', () => {
     const first = uniqueName('msg.topics');
     const later = uniqueName('msg.topics');
     await admin.ensureTopics([{ topic: first, partitions: 1 }]);
-    const { received, handler } = collect();
-    const runner = new KafkaConsumerRunner(kafka, {
-      groupId: uniqueName('g'),
-      topics: [first],
-      fromBeginning: true,
-      handler,
-    });
-    await runner.start();
+    const { received, runner } = await consumeFromStart(kafka, [first]);
     expect(runner.isHealthy()).toBe(true);
-    await producer.publish([{ topic: first, key: null, event: event(1) }]);
+    await producer.publish([{ topic: first, key: null, event: testEvent(1) }]);
     await waitFor(() => received.length === 1, 30_000, 'first topic');
 
     expect(await admin.ensureTopics([{ topic: later, partitions: 1 }, { topic: first }])).toEqual([later]);
     expect(await admin.listTopics()).toEqual(expect.arrayContaining([first, later]));
-    await producer.publish([{ topic: later, key: null, event: event(2) }]);
+    await producer.publish([{ topic: later, key: null, event: testEvent(2) }]);
     await runner.updateTopics([first, later]);
-    await producer.publish([{ topic: first, key: null, event: event(3) }]);
+    await producer.publish([{ topic: first, key: null, event: testEvent(3) }]);
     await waitFor(() => received.length === 3, 30_000, 'new topic');
     await runner.stop();
     expect(received.map((m) => m.topic).sort()).toEqual([first, first, later].sort());

@@ -1,23 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { collect, kafkaBrokers, uniqueName, waitFor } from '../../testing/int-env';
-import type { CloudEvent } from '../cloud-event/cloud-event.types';
+import { consumeFromStart, kafkaBrokers, numbersIn, testEvent, uniqueName, waitFor } from '../../testing/int-env';
 import { KafkaAdmin } from './kafka-admin';
-import { KafkaConsumerRunner } from './kafka-consumer.runner';
 import { createKafka } from './kafka.config';
 import { KafkaMessageProducer } from './kafka-producer.adapter';
 
 jest.setTimeout(120_000);
-
-const event = (n: number, pad = 0): CloudEvent => ({
-  specversion: '1.0',
-  id: randomUUID(),
-  source: 'urn:tutoring:test',
-  type: 'org.tutoring.test.happened.v1',
-  data: { n, pad: 'x'.repeat(pad) },
-});
-const numbers = (received: { value: Buffer | null }[]) =>
-  received.map((m) => (JSON.parse(String(m.value)) as { n: number }).n).sort((a, b) => a - b);
 
 describe('KafkaMessageProducer', () => {
   let kafka: Kafka;
@@ -37,32 +24,25 @@ describe('KafkaMessageProducer', () => {
       { topic: small, partitions: 1, config: { 'max.message.bytes': '2048' } },
     ]);
     const producer = new KafkaMessageProducer(kafka);
-    const { received, handler } = collect();
-    const runner = new KafkaConsumerRunner(kafka, {
-      groupId: uniqueName('g'),
-      topics: [ok],
-      fromBeginning: true,
-      handler,
-    });
-    await runner.start();
+    const { received, runner } = await consumeFromStart(kafka, [ok]);
     try {
       await expect(
         producer.publish([
-          { topic: ok, key: 'k', event: event(1) },
-          { topic: small, key: 'k', event: event(2, 10_000) },
+          { topic: ok, key: 'k', event: testEvent(1) },
+          { topic: small, key: 'k', event: testEvent(2, 10_000) },
         ]),
       ).rejects.toThrow(/larger than the max message size/);
 
       // The relay's next attempt: the rows of the failed send and what came since, without the refused message.
       await producer.publish([
-        { topic: ok, key: 'k', event: event(1) },
-        { topic: ok, key: 'k', event: event(3) },
+        { topic: ok, key: 'k', event: testEvent(1) },
+        { topic: ok, key: 'k', event: testEvent(3) },
       ]);
-      await producer.publish([{ topic: ok, key: 'k', event: event(4) }]);
+      await producer.publish([{ topic: ok, key: 'k', event: testEvent(4) }]);
 
-      await waitFor(() => numbers(received).includes(4), 60_000, 'the sends after the failure');
+      await waitFor(() => numbersIn(received).includes(4), 60_000, 'the sends after the failure');
       // At least once: 1 was appended by the failed send and sent again by the retry (consumers dedupe by ce_id).
-      expect([...new Set(numbers(received))]).toEqual([1, 3, 4]);
+      expect([...new Set(numbersIn(received))]).toEqual([1, 3, 4]);
     } finally {
       await runner.stop();
       await producer.disconnect();
@@ -72,17 +52,10 @@ describe('KafkaMessageProducer', () => {
   it('cuts a send larger than a partition batch may be into several requests, in order', async () => {
     const topic = uniqueName('msg.producer.cut');
     await new KafkaAdmin(kafka).ensureTopics([{ topic, partitions: 1, config: { 'max.message.bytes': '4096' } }]);
-    const batch = Array.from({ length: 20 }, (_, n) => ({ topic, key: 'k', event: event(n, 300) }));
+    const batch = Array.from({ length: 20 }, (_, n) => ({ topic, key: 'k', event: testEvent(n, 300) }));
     const uncut = new KafkaMessageProducer(kafka);
     const cut = new KafkaMessageProducer(kafka, { maxSendBytes: 3_000 });
-    const { received, handler } = collect();
-    const runner = new KafkaConsumerRunner(kafka, {
-      groupId: uniqueName('g'),
-      topics: [topic],
-      fromBeginning: true,
-      handler,
-    });
-    await runner.start();
+    const { received, runner } = await consumeFromStart(kafka, [topic]);
     try {
       // The same 20 messages in one request pass the topic's limit: the broker refuses them all.
       await expect(uncut.publish(batch)).rejects.toThrow(/larger than the max message size/);
