@@ -24,7 +24,7 @@ export interface KafkaProducerOptions {
  * A failed send retires the producer: the next send gets a new one, so a new producer id with fresh sequence
  * numbers. The broker may have appended some partitions of a refused request, and kafkajs rewinds the sequences
  * of all of them, so the old producer's every later send to those partitions is refused as out of order
- * (kafkajs issue 598). The caller's retry may send again what was appended; consumers dedupe by ce_id.
+ * (kafkajs issue 598). The caller's retry may send again what was appended; consumers dedupe by ce_id (ADR 0027).
  */
 export class KafkaMessageProducer implements MessageProducer, RawMessageSender {
   private producer: Producer;
