@@ -152,6 +152,29 @@ const snapshotOf = (raw: readonly RawSnapshot[]): ReadSnapshot => {
   return { xmax: first.xmax, running: first.running };
 };
 
+/** Parameters $1–$6 of every read of what a checkpoint has not consumed (see `NOT_CONSUMED_IN_RANGE`, `pendingEntries`). */
+const checkpointParams = (districtId: string, cp: ReaderCheckpoint): unknown[] => [
+  districtId,
+  cp.horizon,
+  cp.done,
+  cp.partial?.transactionId ?? '0',
+  cp.partial?.position ?? 0,
+  cp.pending,
+];
+
+/** Entries `k` at or above the horizon that the checkpoint has not consumed. */
+const NOT_CONSUMED_IN_RANGE = `k.district_id = $1 AND k.transaction_id >= $2::xid8 AND k.transaction_id <> ALL($3::xid8[])
+  AND NOT (k.transaction_id = $4::xid8 AND k.position <= $5::bigint)`;
+
+/**
+ * The pending transactions' entries, each transaction looked up by its key (`OFFSET 0` keeps that a probe per
+ * transaction; as `= ANY` with sorting off it became a filter on a scan of the district's whole ledger).
+ */
+const pendingEntries = (schema: string): string =>
+  `SELECT k.transaction_id, k.position FROM unnest($6::xid8[]) AS p(tx)
+    CROSS JOIN LATERAL (SELECT k.transaction_id, k.position FROM ${schema}.ledger_entries k
+                         WHERE k.district_id = $1 AND k.transaction_id = p.tx OFFSET 0) k`;
+
 /**
  * Follows one district's ledger without ever skipping an entry whose transaction commits late. Positions come from
  * a sequence, so a transaction holding position 7 may commit after one holding 8; a reader ordered by position
@@ -247,8 +270,7 @@ export class LedgerReader {
    * One statement, so the snapshot (xmax, running writers) and the rows agree. Two branches, both read from the
    * (district_id, transaction_id, position) index: the transactions at or above the horizon, a range scan in index
    * order that starts where the last read ended and stops at the batch size, and each pending transaction in full,
-   * looked up by its key (`OFFSET 0` keeps that a probe per transaction; as `= ANY` with sorting off it became a
-   * filter on a scan of the district's whole ledger).
+   * looked up by its key (`pendingEntries`).
    * The order is on the table's columns (an output column named transaction_id would be sorted as text, and 10000
    * sorts before 9999). Sorting is off for this one statement: with statistics that predate a backlog, the planner
    * would otherwise fetch and sort the whole backlog on every batch (quadratic catch-up); what is left to sort is a
@@ -270,21 +292,14 @@ export class LedgerReader {
          FROM s LEFT JOIN LATERAL (
          SELECT ${select}
            FROM ((SELECT k.transaction_id, k.position FROM ${this.schema}.ledger_entries k
-                   WHERE k.district_id = $1
-                     AND k.transaction_id >= $2::xid8
-                     AND k.transaction_id <> ALL($3::xid8[])
-                     AND NOT (k.transaction_id = $4::xid8 AND k.position <= $5::bigint)
+                   WHERE ${NOT_CONSUMED_IN_RANGE}
                    ORDER BY k.transaction_id, k.position
-                   LIMIT $6)
+                   LIMIT $7)
                  UNION ALL
-                 (SELECT k.transaction_id, k.position FROM unnest($7::xid8[]) AS p(tx)
-                   CROSS JOIN LATERAL (
-                     SELECT k.transaction_id, k.position FROM ${this.schema}.ledger_entries k
-                      WHERE k.district_id = $1 AND k.transaction_id = p.tx
-                     OFFSET 0) k)) o
+                 (${pendingEntries(this.schema)})) o
            JOIN ${this.schema}.ledger_entries l ON l.position = o.position
           ORDER BY o.transaction_id, o.position) e ON true`,
-      [districtId, cp.horizon, cp.done, cp.partial?.transactionId ?? '0', cp.partial?.position ?? 0, limit, cp.pending],
+      [...checkpointParams(districtId, cp), limit],
     )) as unknown[];
     await m.query(`SET LOCAL enable_sort = on`);
     return raw;
@@ -296,13 +311,9 @@ export class LedgerReader {
    */
   async lag(m: EntityManager, districtId: string, cp: ReaderCheckpoint): Promise<number> {
     const rows = (await m.query(
-      `SELECT (SELECT count(*) FROM ${this.schema}.ledger_entries
-                WHERE district_id = $1 AND transaction_id >= $2::xid8 AND transaction_id <> ALL($3::xid8[])
-                  AND NOT (transaction_id = $4::xid8 AND position <= $5::bigint))
-            + (SELECT count(*) FROM unnest($6::xid8[]) AS p(tx)
-                CROSS JOIN LATERAL (SELECT 1 FROM ${this.schema}.ledger_entries k
-                                     WHERE k.district_id = $1 AND k.transaction_id = p.tx OFFSET 0) k) AS n`,
-      [districtId, cp.horizon, cp.done, cp.partial?.transactionId ?? '0', cp.partial?.position ?? 0, cp.pending],
+      `SELECT (SELECT count(*) FROM ${this.schema}.ledger_entries k WHERE ${NOT_CONSUMED_IN_RANGE})
+            + (SELECT count(*) FROM (${pendingEntries(this.schema)}) p) AS n`,
+      checkpointParams(districtId, cp),
     )) as { n: string }[];
     return Number(rows[0]?.n ?? 0);
   }
