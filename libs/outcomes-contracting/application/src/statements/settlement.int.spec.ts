@@ -3,7 +3,7 @@
 // releases the holdback withheld by the base statement, and the caps apply last.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { OUTCOMES_CONTRACTING_MIGRATIONS } from '@tutoring/outcomes-contracting/infrastructure';
+import { FactsStore, OUTCOMES_CONTRACTING_MIGRATIONS } from '@tutoring/outcomes-contracting/infrastructure';
 import type { RateCard } from '@tutoring/outcomes-contracting/domain';
 import {
   ASSESSMENT_RECORDED_V1,
@@ -19,7 +19,12 @@ import {
   type InternalEventDataMap,
   type InternalEventType,
 } from '@tutoring/shared/contracts';
-import { applyMigrations, createServiceDataSource, provisionServiceDatabase } from '@tutoring/shared/persistence';
+import {
+  applyMigrations,
+  createServiceDataSource,
+  inTenantTransaction,
+  provisionServiceDatabase,
+} from '@tutoring/shared/persistence';
 import { messagingTablesMigration } from '@tutoring/shared/runtime';
 import { freshDatabase, type FreshDatabase } from '@tutoring/shared/testing';
 import { ContractsService } from '../contracts/contracts.service';
@@ -186,5 +191,52 @@ describe('settlement statement (real Postgres, facts through the consumer)', () 
     ]);
     expect(validateEvent(STATEMENT_ISSUED_V1, toStatementIssuedV1(moy.statement)).ok).toBe(true);
     expect((await statements.recompute(finA, moy.statement.statementId)).identical).toBe(true);
+
+    // after the settlement: pass's MOY test is re-scored, the last occurrence moves to October, the second is
+    // cancelled by the district for pass. The facts as they are now show each change once (latest version wins) …
+    await score(pass, 'MOY', 430);
+    const moved = occurrenceIds[9] as string;
+    await send(SCHEDULING_TOPIC, OCCURRENCE_PLANNED_V1, {
+      occurrenceId: moved,
+      districtId: district,
+      groupId: group,
+      programId: randomUUID(),
+      schoolId: randomUUID(),
+      vendorId: vendor,
+      tutorId: randomUUID(),
+      studentIds: [pass, fail, capped],
+      date: '2026-10-05',
+      startsAt: '2026-10-05T15:00:00-05:00',
+      endsAt: '2026-10-05T15:45:00-05:00',
+    });
+    await send(SCHEDULING_TOPIC, OCCURRENCE_CANCELLED_V1, {
+      occurrenceId: occurrenceIds[1] as string,
+      districtId: district,
+      groupId: group,
+      vendorId: vendor,
+      reason: 'closure',
+      accountable: 'district',
+      studentIds: [pass],
+      note: null,
+    });
+    expect(dead).toEqual([]);
+    const facts = new FactsStore(SCHEMA);
+    const now = await inTenantTransaction(ds, district, async (m) => {
+      const snapshot = await facts.snapshot(m);
+      return {
+        tests: await facts.assessments(m, '2026-2027', 'math', snapshot),
+        september: await facts.occurrences(m, vendor, '2026-09-01', '2026-09-30', snapshot),
+      };
+    });
+    expect(now.tests.filter((a) => a.studentId === pass).map((a) => [a.window, a.scaleScore])).toEqual([
+      ['BOY', 400],
+      ['MOY', 430],
+    ]);
+    expect(now.september.map((o) => o.occurrenceId)).toEqual(occurrenceIds.slice(0, 9));
+    expect(now.september.map((o) => o.cancelled.length)).toEqual([3, 1, 0, 0, 0, 0, 0, 0, 0]);
+    // … and the settlement, recomputed, still reads the facts it was issued on: the same bytes
+    const again = await statements.recompute(finA, moy.statement.statementId);
+    expect(again.recomputed.totalCents).toBe(143_000);
+    expect(again.identical).toBe(true);
   });
 });

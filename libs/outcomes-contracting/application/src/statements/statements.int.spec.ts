@@ -3,7 +3,7 @@
 // after approval becomes an adjustment in the next month; recomputation identical; tenants isolated.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { OUTCOMES_CONTRACTING_MIGRATIONS } from '@tutoring/outcomes-contracting/infrastructure';
+import { FactsStore, OUTCOMES_CONTRACTING_MIGRATIONS } from '@tutoring/outcomes-contracting/infrastructure';
 import { WorkflowRuleViolation, type RateCard } from '@tutoring/outcomes-contracting/domain';
 import {
   FINANCE_PAYOUTS_TOPIC,
@@ -18,6 +18,7 @@ import {
   createServiceDataSource,
   inTenantTransaction,
   provisionServiceDatabase,
+  setTenant,
 } from '@tutoring/shared/persistence';
 import { messagingTablesMigration } from '@tutoring/shared/runtime';
 import { freshDatabase, type FreshDatabase } from '@tutoring/shared/testing';
@@ -317,6 +318,69 @@ describe('outcomes-contracting statements (real Postgres, runtime role)', () => 
     );
     const after = await count();
     expect(after).toEqual(before);
+  });
+
+  it('a fact that commits or arrives after a statement is not in its recomputation; the next month pays it', async () => {
+    const lateDistrict = randomUUID();
+    const lateVendor = randomUUID();
+    const fin = { districtId: lateDistrict, sub: 'fin-a', vendorScope: null };
+    const entry = (position: number, sessionId: string, studentId: string, minutes: number) =>
+      ledgerEntry({
+        position,
+        districtId: lateDistrict,
+        vendorId: lateVendor,
+        sessionId,
+        localDate: '2026-09-10',
+        lines: [line(studentId, minutes)],
+      });
+    const contract = await contracts.create({
+      districtId: lateDistrict,
+      vendorId: lateVendor,
+      name: 'Late facts',
+      startDate: '2026-09-01',
+      endDate: '2027-06-30',
+      rateCard: card,
+      by: 'fin-a',
+    });
+    await publishLedger(entry(10, 'a', s1, 60));
+    await publishLedger(entry(13, 'd', s2, 45));
+    // position 11 is being written while the statement is issued; position 12 arrives after it (another partition)
+    const writer = ds.createQueryRunner();
+    await writer.connect();
+    await writer.startTransaction();
+    try {
+      await setTenant(writer.manager, lateDistrict);
+      await new FactsStore(SCHEMA).recordLedgerEntry(writer.manager, entry(11, 'b', s1, 30));
+      const sept = await statements.issue(fin, contract.contractId, { kind: 'base', month: '2026-09' });
+      // s1 1 h = 4000, s2 0.75 h = 3000; holdback 20 % of 7000 = −1400
+      expect(sept.statement.lines.map((l) => [l.kind, l.studentId, l.amountCents])).toEqual([
+        ['base', s1, 4000],
+        ['base', s2, 3000],
+        ['holdback', null, -1400],
+      ]);
+      expect(sept.statement.ledgerPosition).toBe(13);
+      await writer.commitTransaction();
+      await publishLedger(entry(12, 'c', s2, 15));
+
+      // both facts are below the statement's position, and now committed: its recomputation still leaves them out
+      const again = await statements.recompute(fin, sept.statement.statementId);
+      expect(again.recomputed.totalCents).toBe(5600);
+      expect(again.identical).toBe(true);
+
+      // the next month pays them as corrections of September
+      const oct = await statements.issue(fin, contract.contractId, { kind: 'base', month: '2026-10' });
+      expect(
+        oct.statement.lines.map((l) => [l.kind, l.studentId, l.period, l.amountCents, l.evidence.ledgerPositions]),
+      ).toEqual([
+        ['adjustment', s1, '2026-09', 2000, [10, 11]],
+        ['adjustment', s2, '2026-09', 1000, [12, 13]],
+        ['holdback', null, null, -600, [10, 13]],
+      ]);
+      expect((await statements.recompute(fin, oct.statement.statementId)).identical).toBe(true);
+    } finally {
+      if (writer.isTransactionActive) await writer.rollbackTransaction();
+      await writer.release();
+    }
   });
 
   it('another district sees none of it (row-level security)', async () => {

@@ -1,6 +1,6 @@
 // Issue → approve (another finance user) → publish on the finance topic through the outbox. A statement is
-// computed and stored in one tenant transaction, under a lock on its contract, at the ledger position the local
-// fact table has reached; approval writes statement-issued and statement-approved to the outbox (key =
+// computed and stored in one tenant transaction, under a lock on its contract, from the facts as of one snapshot
+// (kept with it, so its recomputation reads the same facts) at the ledger position they have reached; approval writes statement-issued and statement-approved to the outbox (key =
 // contractId, same partition, in that order) in the transaction that records the approval.
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -19,6 +19,7 @@ import {
 import {
   ContractsStore,
   FactsStore,
+  type FactsSnapshot,
   StatementsStore,
   type StoredDispute,
   type StoredStatement,
@@ -67,7 +68,7 @@ export class StatementsService {
     this.statements = new StatementsStore(schema);
   }
 
-  /** Computes a statement from the facts in `m` at `position`, given what was issued before it. */
+  /** Computes a statement from the facts in `m` as of `snapshot`, at `position`, given what was issued before it. */
   private async computeWith(
     m: EntityManager,
     contract: Contract,
@@ -78,10 +79,11 @@ export class StatementsService {
       prior: PriorStatement[];
       position: number;
       disputes: ResolvedDispute[];
+      snapshot: FactsSnapshot | null;
     },
   ): Promise<PayoutStatement> {
-    const { statementId, computedAt, prior, position, disputes } = ctx;
-    const facts = await this.facts.ledgerEntries(m, contract.vendorId, position);
+    const { statementId, computedAt, prior, position, disputes, snapshot } = ctx;
+    const facts = await this.facts.ledgerEntries(m, contract.vendorId, position, snapshot);
     if (request.kind === 'base')
       return computeBaseStatement({
         statementId,
@@ -96,10 +98,10 @@ export class StatementsService {
     const card = contract.versions[contract.versions.length - 1]?.rateCard;
     const window = card?.settlementWindows.find((w) => w.window === request.window);
     const assessments = card?.outcome
-      ? await this.facts.assessments(m, card.outcome.schoolYear, card.outcome.subject)
+      ? await this.facts.assessments(m, card.outcome.schoolYear, card.outcome.subject, snapshot)
       : [];
     const occurrences = window
-      ? await this.facts.occurrences(m, contract.vendorId, contract.startDate, window.periodEnd)
+      ? await this.facts.occurrences(m, contract.vendorId, contract.startDate, window.periodEnd, snapshot)
       : [];
     return computeSettlementStatement({
       statementId,
@@ -114,7 +116,10 @@ export class StatementsService {
     });
   }
 
-  /** A new statement at the position the fact table has reached (never below an earlier statement's). */
+  /**
+   * A new statement from the facts committed now (the snapshot, returned with it) at the position they have reached
+   * (never below an earlier statement's).
+   */
   private async computeNext(
     m: EntityManager,
     contract: Contract,
@@ -122,10 +127,11 @@ export class StatementsService {
     statementId: string,
     computedAt: string,
     withHistory: boolean,
-  ): Promise<PayoutStatement> {
+  ): Promise<{ statement: PayoutStatement; snapshot: FactsSnapshot }> {
+    const snapshot = await this.facts.snapshot(m);
     const prior = withHistory ? await this.statements.prior(m, contract.contractId) : [];
     const position = Math.max(
-      await this.facts.ledgerHighWater(m, contract.vendorId),
+      await this.facts.ledgerHighWater(m, contract.vendorId, snapshot),
       ...prior.map((p) => p.ledgerPosition),
       0,
     );
@@ -133,7 +139,15 @@ export class StatementsService {
       withHistory && request.kind === 'base'
         ? await this.statements.unpaidUpheldDisputes(m, contract.contractId, prior)
         : [];
-    return this.computeWith(m, contract, request, { statementId, computedAt, prior, position, disputes });
+    const statement = await this.computeWith(m, contract, request, {
+      statementId,
+      computedAt,
+      prior,
+      position,
+      disputes,
+      snapshot,
+    });
+    return { statement, snapshot };
   }
 
   issue(actor: Actor, contractId: string, request: StatementRequest): Promise<StoredStatement> {
@@ -141,21 +155,22 @@ export class StatementsService {
     return inTenantTransaction(this.dataSource, actor.districtId, async (m) => {
       const contract = await this.contracts.load(m, contractId, true);
       if (!contract) throw new ContractNotFound('no such contract');
-      const statement = await this.computeNext(m, contract, request, this.newId(), now, true);
+      const { statement, snapshot } = await this.computeNext(m, contract, request, this.newId(), now, true);
       const checked = validateEvent(STATEMENT_ISSUED_V1, toStatementIssuedV1(statement));
       if (!checked.ok)
         throw new ContractViolatesFinanceContract(
           `statement breaks the finance contract: ${JSON.stringify(checked.errors.slice(0, 5))}`,
         );
-      await this.statements.insert(m, statement, actor.sub, now);
+      await this.statements.insert(m, statement, actor.sub, now, snapshot);
       await MoneyAudit.statementIssued(m, actor, statement);
       return { statement, status: 'issued', issuedBy: actor.sub, issuedAt: now, approvedBy: null, approvedAt: null };
     });
   }
 
   /**
-   * The statement recomputed at its own ledger position from the facts as they are now, with the statements
-   * issued before it: identical byte for byte unless a fact at or below that position arrived late.
+   * The statement recomputed from the facts as of its own snapshot, at its own ledger position, with the statements
+   * issued before it: identical byte for byte, whatever facts arrived since (a statement issued before snapshots were
+   * kept is recomputed on the facts as they are now).
    */
   recompute(
     actor: Actor,
@@ -183,6 +198,7 @@ export class StatementsService {
         prior: all.slice(0, index),
         position: s.ledgerPosition,
         disputes,
+        snapshot: await this.statements.factsSnapshot(m, s.statementId),
       });
       return { identical: JSON.stringify(recomputed) === JSON.stringify(s), stored: s, recomputed };
     });
@@ -360,7 +376,8 @@ export class StatementsService {
           },
         ],
       };
-      return this.computeNext(m, contract, request, '00000000-0000-4000-8000-000000000000', now, false);
+      return (await this.computeNext(m, contract, request, '00000000-0000-4000-8000-000000000000', now, false))
+        .statement;
     });
   }
 }

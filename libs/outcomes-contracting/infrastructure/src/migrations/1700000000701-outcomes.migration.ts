@@ -3,6 +3,7 @@ import { auditLogMigration } from '@tutoring/shared/audit';
 import { messagingTablesSql } from '@tutoring/shared/messaging';
 import { isolateTenantTable, migrationSchema } from '@tutoring/shared/persistence';
 import { OutcomesFactsAsJson1700000000702 } from './1700000000702-facts-as-json.migration';
+import { OutcomesFactsAsOfSnapshot1700000000704 } from './1700000000704-facts-as-of-snapshot.migration';
 
 const TENANT_TABLES = [
   'contracts',
@@ -156,4 +157,6 @@ export const OUTCOMES_CONTRACTING_MIGRATIONS = [
   OutcomesFactsAsJson1700000000702,
   // who changed money, when and why (contracts, rate cards, statements, adjustments, disputes): append-only
   auditLogMigration('OutcomesContractingAuditLog1700000000703'),
+  // statements read their facts as of one snapshot, so a recomputation reads the same facts (ADR 0028)
+  OutcomesFactsAsOfSnapshot1700000000704,
 ];

@@ -1,5 +1,7 @@
 // The local fact tables: what the ledger, enrollment and scheduling told us. Written by the consumer (inside the
-// tenant transaction of the validated event's district), read when a statement is computed.
+// tenant transaction of the validated event's district), read when a statement is computed. Fact rows are only ever
+// inserted, each with the transaction that wrote it, and every read is as of one snapshot (ADR 0028): a statement
+// and its recomputation read the same facts, whatever arrived or committed in between.
 import type { EntityManager } from 'typeorm';
 import type {
   AssessmentRecordedV1,
@@ -15,10 +17,23 @@ import type {
 } from '@tutoring/outcomes-contracting/domain';
 import { assertSchemaName } from '@tutoring/shared/messaging';
 
+/** A PostgreSQL snapshot (`pg_snapshot` text): the facts committed when it was taken, and only those. */
+export type FactsSnapshot = string;
+
+/** Rows of `alias` visible in the snapshot parameter `$n`; every row when it is null (statements issued before ADR 0028). */
+const asOf = (alias: string, n: number): string =>
+  `($${n}::pg_snapshot IS NULL OR pg_visible_in_snapshot(${alias}.recorded_tx, $${n}::pg_snapshot))`;
+
 export class FactsStore {
   private readonly s: string;
   constructor(schema: string) {
     this.s = assertSchemaName(schema);
+  }
+
+  /** The snapshot a statement reads its facts in, taken before its first read of them. */
+  async snapshot(m: EntityManager): Promise<FactsSnapshot> {
+    const rows = (await m.query(`SELECT pg_current_snapshot()::text AS s`)) as { s: string }[];
+    return (rows[0] as { s: string }).s;
   }
 
   /** Idempotent on the ledger position: a redelivered entry is a no-op. */
@@ -46,13 +61,11 @@ export class FactsStore {
     );
   }
 
-  /** Last one wins per (student, year, window, subject): a re-scored test replaces the earlier result. */
+  /** A new version: the latest per (student, year, window, subject) wins, so a re-scored test replaces the result. */
   async recordAssessment(m: EntityManager, a: AssessmentRecordedV1): Promise<void> {
     await m.query(
       `INSERT INTO ${this.s}.assessments (district_id, student_id, school_year, test_window, subject, assessment_id, scale_score, percentile, growth_percentile)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (district_id, student_id, school_year, test_window, subject) DO UPDATE
-       SET assessment_id = EXCLUDED.assessment_id, scale_score = EXCLUDED.scale_score, percentile = EXCLUDED.percentile, growth_percentile = EXCLUDED.growth_percentile`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         a.districtId,
         a.studentId,
@@ -67,28 +80,34 @@ export class FactsStore {
     );
   }
 
+  /** A new version of the occurrence: the latest plan wins (a re-plan may move its date, vendor or students). */
   async recordOccurrencePlanned(m: EntityManager, o: OccurrencePlannedV1): Promise<void> {
     await m.query(
-      `INSERT INTO ${this.s}.occurrences (district_id, occurrence_id, vendor_id, occurrence_date, student_ids) VALUES ($1, $2, $3, $4, $5::uuid[])
-       ON CONFLICT (district_id, occurrence_id) DO UPDATE SET vendor_id = EXCLUDED.vendor_id, occurrence_date = EXCLUDED.occurrence_date, student_ids = EXCLUDED.student_ids`,
+      `INSERT INTO ${this.s}.occurrences (district_id, occurrence_id, vendor_id, occurrence_date, student_ids) VALUES ($1, $2, $3, $4, $5::uuid[])`,
       [o.districtId, o.occurrenceId, o.vendorId, o.date, o.studentIds],
     );
   }
 
+  /** One row per cancellation event; they add up, in the order they were recorded, under every plan of it. */
   async recordOccurrenceCancelled(m: EntityManager, c: OccurrenceCancelledV1): Promise<void> {
     const cancelled = c.studentIds.map((studentId) => ({ studentId, accountable: c.accountable }));
     await m.query(
-      `UPDATE ${this.s}.occurrences SET cancelled = cancelled || $3::jsonb WHERE district_id = $1 AND occurrence_id = $2`,
+      `INSERT INTO ${this.s}.occurrence_cancellations (district_id, occurrence_id, cancelled) VALUES ($1, $2, $3::jsonb)`,
       [c.districtId, c.occurrenceId, JSON.stringify(cancelled)],
     );
   }
 
-  /** Every ledger entry of the vendor up to `position`, ascending. */
-  async ledgerEntries(m: EntityManager, vendorId: string, position: number): Promise<LedgerEntryFact[]> {
+  /** Every ledger entry of the vendor up to `position` in the snapshot, ascending. */
+  async ledgerEntries(
+    m: EntityManager,
+    vendorId: string,
+    position: number,
+    snapshot: FactsSnapshot | null,
+  ): Promise<LedgerEntryFact[]> {
     const rows = (await m.query(
       `SELECT ledger_position, session_id, kind, to_char(local_date, 'YYYY-MM-DD') AS local_date, scheduled_session_id, lines
-         FROM ${this.s}.ledger_facts WHERE vendor_id = $1 AND ledger_position <= $2 ORDER BY ledger_position`,
-      [vendorId, position],
+         FROM ${this.s}.ledger_facts f WHERE vendor_id = $1 AND ledger_position <= $2 AND ${asOf('f', 3)} ORDER BY ledger_position`,
+      [vendorId, position, snapshot],
     )) as {
       ledger_position: string;
       session_id: string;
@@ -107,20 +126,28 @@ export class FactsStore {
     }));
   }
 
-  /** Highest ledger position known for the vendor (0 when none). */
-  async ledgerHighWater(m: EntityManager, vendorId: string): Promise<number> {
+  /** Highest ledger position known for the vendor in the snapshot (0 when none). */
+  async ledgerHighWater(m: EntityManager, vendorId: string, snapshot: FactsSnapshot): Promise<number> {
     const rows = (await m.query(
-      `SELECT COALESCE(MAX(ledger_position), 0) AS p FROM ${this.s}.ledger_facts WHERE vendor_id = $1`,
-      [vendorId],
+      `SELECT COALESCE(MAX(ledger_position), 0) AS p FROM ${this.s}.ledger_facts f WHERE vendor_id = $1 AND ${asOf('f', 2)}`,
+      [vendorId, snapshot],
     )) as { p: string }[];
     return Number(rows[0]?.p ?? 0);
   }
 
-  async assessments(m: EntityManager, schoolYear: string, subject: string): Promise<AssessmentFact[]> {
+  /** The latest result per student and window in the snapshot, by student and window. */
+  async assessments(
+    m: EntityManager,
+    schoolYear: string,
+    subject: string,
+    snapshot: FactsSnapshot | null,
+  ): Promise<AssessmentFact[]> {
     const rows = (await m.query(
-      `SELECT assessment_id, student_id, school_year, test_window, subject, scale_score, percentile, growth_percentile
-         FROM ${this.s}.assessments WHERE school_year = $1 AND subject = $2 ORDER BY student_id, test_window`,
-      [schoolYear, subject],
+      `SELECT DISTINCT ON (student_id, test_window)
+              assessment_id, student_id, school_year, test_window, subject, scale_score, percentile, growth_percentile
+         FROM ${this.s}.assessments a WHERE school_year = $1 AND subject = $2 AND ${asOf('a', 3)}
+        ORDER BY student_id, test_window, seq DESC`,
+      [schoolYear, subject, snapshot],
     )) as {
       assessment_id: string;
       student_id: string;
@@ -143,11 +170,31 @@ export class FactsStore {
     }));
   }
 
-  async occurrences(m: EntityManager, vendorId: string, from: string, to: string): Promise<OccurrenceFact[]> {
+  /**
+   * The vendor's occurrences in [from, to] in the snapshot: each one's latest plan there (one re-planned out of the
+   * range or to another vendor is not listed), with every cancellation of it there, in the order recorded.
+   */
+  async occurrences(
+    m: EntityManager,
+    vendorId: string,
+    from: string,
+    to: string,
+    snapshot: FactsSnapshot | null,
+  ): Promise<OccurrenceFact[]> {
     const rows = (await m.query(
-      `SELECT occurrence_id, to_char(occurrence_date, 'YYYY-MM-DD') AS occurrence_date, array_to_json(student_ids) AS student_ids, cancelled FROM ${this.s}.occurrences
-        WHERE vendor_id = $1 AND occurrence_date BETWEEN $2 AND $3 ORDER BY occurrence_date, occurrence_id`,
-      [vendorId, from, to],
+      `SELECT o.occurrence_id, to_char(o.occurrence_date, 'YYYY-MM-DD') AS occurrence_date, array_to_json(o.student_ids) AS student_ids,
+              COALESCE(c.cancelled, '[]'::jsonb) AS cancelled
+         FROM ${this.s}.occurrences o
+         LEFT JOIN (
+              SELECT x.occurrence_id, jsonb_agg(e.v ORDER BY x.seq, e.n) AS cancelled
+                FROM ${this.s}.occurrence_cancellations x, jsonb_array_elements(x.cancelled) WITH ORDINALITY AS e(v, n)
+               WHERE ${asOf('x', 4)} GROUP BY x.occurrence_id) c ON c.occurrence_id = o.occurrence_id
+        WHERE o.vendor_id = $1 AND o.occurrence_date BETWEEN $2 AND $3 AND ${asOf('o', 4)}
+          AND NOT EXISTS (SELECT 1 FROM ${this.s}.occurrences later
+                           WHERE later.district_id = o.district_id AND later.occurrence_id = o.occurrence_id
+                             AND later.seq > o.seq AND ${asOf('later', 4)})
+        ORDER BY o.occurrence_date, o.occurrence_id`,
+      [vendorId, from, to, snapshot],
     )) as {
       occurrence_id: string;
       occurrence_date: string;

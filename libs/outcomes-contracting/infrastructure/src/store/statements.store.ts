@@ -8,6 +8,7 @@ import type {
   StatementWorkflowState,
 } from '@tutoring/outcomes-contracting/domain';
 import { assertSchemaName } from '@tutoring/shared/messaging';
+import type { FactsSnapshot } from './facts.store';
 
 export interface StoredStatement {
   statement: PayoutStatement;
@@ -56,11 +57,18 @@ export class StatementsStore {
     this.s = assertSchemaName(schema);
   }
 
-  async insert(m: EntityManager, st: PayoutStatement, issuedBy: string, issuedAt: string): Promise<void> {
+  /** `factsSnapshot`: the snapshot its facts were read in (FactsStore), kept for its recomputation. */
+  async insert(
+    m: EntityManager,
+    st: PayoutStatement,
+    issuedBy: string,
+    issuedAt: string,
+    factsSnapshot: FactsSnapshot,
+  ): Promise<void> {
     try {
       await m.query(
-        `INSERT INTO ${this.s}.statements (statement_id, district_id, contract_id, vendor_id, kind, label, period_start, period_end, ledger_position, total_cents, body, status, issued_by, issued_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::json, 'issued', $12, $13)`,
+        `INSERT INTO ${this.s}.statements (statement_id, district_id, contract_id, vendor_id, kind, label, period_start, period_end, ledger_position, total_cents, body, status, issued_by, issued_at, facts_snapshot)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::json, 'issued', $12, $13, $14::pg_snapshot)`,
         [
           st.statementId,
           st.districtId,
@@ -75,6 +83,7 @@ export class StatementsStore {
           JSON.stringify(st),
           issuedBy,
           issuedAt,
+          factsSnapshot,
         ],
       );
     } catch (error) {
@@ -107,6 +116,14 @@ export class StatementsStore {
           approvedAt: r.approved_at?.toISOString() ?? null,
         }
       : null;
+  }
+
+  /** The snapshot the statement's facts were read in; null for a statement issued before snapshots were kept. */
+  async factsSnapshot(m: EntityManager, statementId: string): Promise<FactsSnapshot | null> {
+    const rows = (await m.query(`SELECT facts_snapshot::text AS s FROM ${this.s}.statements WHERE statement_id = $1`, [
+      statementId,
+    ])) as { s: string | null }[];
+    return rows[0]?.s ?? null;
   }
 
   workflowState(stored: StoredStatement): StatementWorkflowState {
