@@ -1,5 +1,6 @@
-// The upgrade to fact versions (ADR 0028) on a database that already holds facts of the earlier shape, as district
-// IT runs it (the service applies its migrations at start), and the way back.
+// The upgrade to fact versions (ADR 0028) on a database that already holds facts, as district IT runs it (the
+// service applies its migrations at start): the writes of the earlier code, unchanged, are versioned by the database;
+// and the way back.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { messagingTablesMigration } from '@tutoring/shared/runtime';
@@ -39,17 +40,18 @@ describe('migration OutcomesFactsAsOfSnapshot1700000000704 (real Postgres)', () 
     await db?.drop();
   });
 
-  const read = () =>
+  const read = (asOf?: string) =>
     inTenantTransaction(ds, district, async (m) => {
-      const snapshot = await facts.snapshot(m);
+      const snapshot = asOf ?? (await facts.snapshot(m));
       return {
+        snapshot,
         entries: await facts.ledgerEntries(m, vendor, 100, snapshot),
         tests: await facts.assessments(m, '2026-2027', 'math', snapshot),
         occurrences: await facts.occurrences(m, vendor, '2026-09-01', '2026-09-30', snapshot),
       };
     });
 
-  it('keeps every fact, moves the cancellations to their own rows, and goes back to one row per fact', async () => {
+  it('keeps every fact as its first version, versions every later write, and drops the versions on the way back', async () => {
     await inTenantTransaction(ds, district, async (m) => {
       await m.query(
         `INSERT INTO ${SCHEMA}.ledger_facts (district_id, ledger_position, vendor_id, session_id, kind, local_date, lines)
@@ -83,7 +85,7 @@ describe('migration OutcomesFactsAsOfSnapshot1700000000704 (real Postgres)', () 
       },
     ]);
 
-    // a re-scored test and a second cancellation are new rows; undone, the latest of each is what stays
+    // a re-scored test and a second cancellation, written as the earlier code writes them (in place), are new versions
     await inTenantTransaction(ds, district, async (m) => {
       await facts.recordAssessment(m, {
         assessmentId: randomUUID(),
@@ -107,6 +109,14 @@ describe('migration OutcomesFactsAsOfSnapshot1700000000704 (real Postgres)', () 
         note: null,
       });
     });
+    const later = await read();
+    expect(later.tests.map((a) => a.scaleScore)).toEqual([410]);
+    expect(later.occurrences.map((o) => o.cancelled.map((c) => c.accountable))).toEqual([['district', 'vendor']]);
+    const before = await read(upgraded.snapshot);
+    expect(before.tests.map((a) => a.scaleScore)).toEqual([400]);
+    expect(before.occurrences.map((o) => o.cancelled.map((c) => c.accountable))).toEqual([['district']]);
+
+    // undone: the current tables, which the earlier code reads, hold the latest state
     const owner = createServiceDataSource({ ...config, url: config.migrationUrl, poolSize: 1 }, [
       messaging,
       ...OUTCOMES_CONTRACTING_MIGRATIONS,

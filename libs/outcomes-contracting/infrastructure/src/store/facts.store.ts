@@ -1,7 +1,8 @@
 // The local fact tables: what the ledger, enrollment and scheduling told us. Written by the consumer (inside the
-// tenant transaction of the validated event's district), read when a statement is computed. Fact rows are only ever
-// inserted, each with the transaction that wrote it, and every read is as of one snapshot (ADR 0028): a statement
-// and its recomputation read the same facts, whatever arrived or committed in between.
+// tenant transaction of the validated event's district), read when a statement is computed, always as of one
+// snapshot (ADR 0028): ledger facts carry the transaction that wrote them, and every state of an assessment or an
+// occurrence is kept as a version by the database, so a statement and its recomputation read the same facts, whatever
+// arrived or committed in between.
 import type { EntityManager } from 'typeorm';
 import type {
   AssessmentRecordedV1,
@@ -20,9 +21,12 @@ import { assertSchemaName } from '@tutoring/shared/messaging';
 /** A PostgreSQL snapshot (`pg_snapshot` text): the facts committed when it was taken, and only those. */
 export type FactsSnapshot = string;
 
-/** Rows of `alias` visible in the snapshot parameter `$n`; every row when it is null (statements issued before ADR 0028). */
+/**
+ * Rows of `alias` visible in the snapshot parameter `$n`. Every row when the snapshot is null (a statement issued
+ * before ADR 0028), and a ledger fact recorded before it (no transaction) in every snapshot.
+ */
 const asOf = (alias: string, n: number): string =>
-  `($${n}::pg_snapshot IS NULL OR pg_visible_in_snapshot(${alias}.recorded_tx, $${n}::pg_snapshot))`;
+  `($${n}::pg_snapshot IS NULL OR ${alias}.recorded_tx IS NULL OR pg_visible_in_snapshot(${alias}.recorded_tx, $${n}::pg_snapshot))`;
 
 export class FactsStore {
   private readonly s: string;
@@ -61,11 +65,13 @@ export class FactsStore {
     );
   }
 
-  /** A new version: the latest per (student, year, window, subject) wins, so a re-scored test replaces the result. */
+  /** Last one wins per (student, year, window, subject): a re-scored test replaces the earlier result. */
   async recordAssessment(m: EntityManager, a: AssessmentRecordedV1): Promise<void> {
     await m.query(
       `INSERT INTO ${this.s}.assessments (district_id, student_id, school_year, test_window, subject, assessment_id, scale_score, percentile, growth_percentile)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (district_id, student_id, school_year, test_window, subject) DO UPDATE
+       SET assessment_id = EXCLUDED.assessment_id, scale_score = EXCLUDED.scale_score, percentile = EXCLUDED.percentile, growth_percentile = EXCLUDED.growth_percentile`,
       [
         a.districtId,
         a.studentId,
@@ -80,19 +86,18 @@ export class FactsStore {
     );
   }
 
-  /** A new version of the occurrence: the latest plan wins (a re-plan may move its date, vendor or students). */
   async recordOccurrencePlanned(m: EntityManager, o: OccurrencePlannedV1): Promise<void> {
     await m.query(
-      `INSERT INTO ${this.s}.occurrences (district_id, occurrence_id, vendor_id, occurrence_date, student_ids) VALUES ($1, $2, $3, $4, $5::uuid[])`,
+      `INSERT INTO ${this.s}.occurrences (district_id, occurrence_id, vendor_id, occurrence_date, student_ids) VALUES ($1, $2, $3, $4, $5::uuid[])
+       ON CONFLICT (district_id, occurrence_id) DO UPDATE SET vendor_id = EXCLUDED.vendor_id, occurrence_date = EXCLUDED.occurrence_date, student_ids = EXCLUDED.student_ids`,
       [o.districtId, o.occurrenceId, o.vendorId, o.date, o.studentIds],
     );
   }
 
-  /** One row per cancellation event; they add up, in the order they were recorded, under every plan of it. */
   async recordOccurrenceCancelled(m: EntityManager, c: OccurrenceCancelledV1): Promise<void> {
     const cancelled = c.studentIds.map((studentId) => ({ studentId, accountable: c.accountable }));
     await m.query(
-      `INSERT INTO ${this.s}.occurrence_cancellations (district_id, occurrence_id, cancelled) VALUES ($1, $2, $3::jsonb)`,
+      `UPDATE ${this.s}.occurrences SET cancelled = cancelled || $3::jsonb WHERE district_id = $1 AND occurrence_id = $2`,
       [c.districtId, c.occurrenceId, JSON.stringify(cancelled)],
     );
   }
@@ -135,7 +140,7 @@ export class FactsStore {
     return Number(rows[0]?.p ?? 0);
   }
 
-  /** The latest result per student and window in the snapshot, by student and window. */
+  /** The latest result per student and window in the snapshot (its latest version there), by student and window. */
   async assessments(
     m: EntityManager,
     schoolYear: string,
@@ -145,7 +150,7 @@ export class FactsStore {
     const rows = (await m.query(
       `SELECT DISTINCT ON (student_id, test_window)
               assessment_id, student_id, school_year, test_window, subject, scale_score, percentile, growth_percentile
-         FROM ${this.s}.assessments a WHERE school_year = $1 AND subject = $2 AND ${asOf('a', 3)}
+         FROM ${this.s}.assessment_versions a WHERE school_year = $1 AND subject = $2 AND ${asOf('a', 3)}
         ORDER BY student_id, test_window, seq DESC`,
       [schoolYear, subject, snapshot],
     )) as {
@@ -171,8 +176,8 @@ export class FactsStore {
   }
 
   /**
-   * The vendor's occurrences in [from, to] in the snapshot: each one's latest plan there (one re-planned out of the
-   * range or to another vendor is not listed), with every cancellation of it there, in the order recorded.
+   * The vendor's occurrences in [from, to] in the snapshot: each one's latest version there, with its cancellations
+   * (one re-planned out of the range or to another vendor is not listed).
    */
   async occurrences(
     m: EntityManager,
@@ -182,15 +187,10 @@ export class FactsStore {
     snapshot: FactsSnapshot | null,
   ): Promise<OccurrenceFact[]> {
     const rows = (await m.query(
-      `SELECT o.occurrence_id, to_char(o.occurrence_date, 'YYYY-MM-DD') AS occurrence_date, array_to_json(o.student_ids) AS student_ids,
-              COALESCE(c.cancelled, '[]'::jsonb) AS cancelled
-         FROM ${this.s}.occurrences o
-         LEFT JOIN (
-              SELECT x.occurrence_id, jsonb_agg(e.v ORDER BY x.seq, e.n) AS cancelled
-                FROM ${this.s}.occurrence_cancellations x, jsonb_array_elements(x.cancelled) WITH ORDINALITY AS e(v, n)
-               WHERE ${asOf('x', 4)} GROUP BY x.occurrence_id) c ON c.occurrence_id = o.occurrence_id
+      `SELECT o.occurrence_id, to_char(o.occurrence_date, 'YYYY-MM-DD') AS occurrence_date, array_to_json(o.student_ids) AS student_ids, o.cancelled
+         FROM ${this.s}.occurrence_versions o
         WHERE o.vendor_id = $1 AND o.occurrence_date BETWEEN $2 AND $3 AND ${asOf('o', 4)}
-          AND NOT EXISTS (SELECT 1 FROM ${this.s}.occurrences later
+          AND NOT EXISTS (SELECT 1 FROM ${this.s}.occurrence_versions later
                            WHERE later.district_id = o.district_id AND later.occurrence_id = o.occurrence_id
                              AND later.seq > o.seq AND ${asOf('later', 4)})
         ORDER BY o.occurrence_date, o.occurrence_id`,
