@@ -95,9 +95,8 @@ describe('settlement statement (real Postgres, facts through the consumer)', () 
     };
     // 10 occurrences in September for the three students; #1 cancelled by the district for everyone
     const occurrenceIds = Array.from({ length: 10 }, () => randomUUID());
-    for (const [i, occurrenceId] of occurrenceIds.entries()) {
-      const date = `2026-09-${String(i + 7).padStart(2, '0')}`;
-      await send(SCHEDULING_TOPIC, OCCURRENCE_PLANNED_V1, {
+    const plan = (occurrenceId: string, date: string) =>
+      send(SCHEDULING_TOPIC, OCCURRENCE_PLANNED_V1, {
         occurrenceId,
         districtId: district,
         groupId: group,
@@ -110,17 +109,21 @@ describe('settlement statement (real Postgres, facts through the consumer)', () 
         startsAt: `${date}T15:00:00-05:00`,
         endsAt: `${date}T15:45:00-05:00`,
       });
+    for (const [i, occurrenceId] of occurrenceIds.entries()) {
+      await plan(occurrenceId, `2026-09-${String(i + 7).padStart(2, '0')}`);
     }
-    await send(SCHEDULING_TOPIC, OCCURRENCE_CANCELLED_V1, {
-      occurrenceId: occurrenceIds[0] as string,
-      districtId: district,
-      groupId: group,
-      vendorId: vendor,
-      reason: 'closure',
-      accountable: 'district',
-      studentIds: [pass, fail, capped],
-      note: null,
-    });
+    const closure = (occurrenceId: string, studentIds: string[]) =>
+      send(SCHEDULING_TOPIC, OCCURRENCE_CANCELLED_V1, {
+        occurrenceId,
+        districtId: district,
+        groupId: group,
+        vendorId: vendor,
+        reason: 'closure',
+        accountable: 'district',
+        studentIds,
+        note: null,
+      });
+    await closure(occurrenceIds[0] as string, [pass, fail, capped]);
     // pass and capped attend occurrences 2..8 (7 of 9 scheduled = 77.77 %); fail attends 2..6 (5/9 = 55.55 %)
     let position = 100;
     for (const [i, occurrenceId] of occurrenceIds.entries()) {
@@ -195,30 +198,8 @@ describe('settlement statement (real Postgres, facts through the consumer)', () 
     // after the settlement: pass's MOY test is re-scored, the last occurrence moves to October, the second is
     // cancelled by the district for pass. The facts as they are now show each change once (latest version wins) …
     await score(pass, 'MOY', 430);
-    const moved = occurrenceIds[9] as string;
-    await send(SCHEDULING_TOPIC, OCCURRENCE_PLANNED_V1, {
-      occurrenceId: moved,
-      districtId: district,
-      groupId: group,
-      programId: randomUUID(),
-      schoolId: randomUUID(),
-      vendorId: vendor,
-      tutorId: randomUUID(),
-      studentIds: [pass, fail, capped],
-      date: '2026-10-05',
-      startsAt: '2026-10-05T15:00:00-05:00',
-      endsAt: '2026-10-05T15:45:00-05:00',
-    });
-    await send(SCHEDULING_TOPIC, OCCURRENCE_CANCELLED_V1, {
-      occurrenceId: occurrenceIds[1] as string,
-      districtId: district,
-      groupId: group,
-      vendorId: vendor,
-      reason: 'closure',
-      accountable: 'district',
-      studentIds: [pass],
-      note: null,
-    });
+    await plan(occurrenceIds[9] as string, '2026-10-05');
+    await closure(occurrenceIds[1] as string, [pass]);
     expect(dead).toEqual([]);
     const facts = new FactsStore(SCHEMA);
     const now = await inTenantTransaction(ds, district, async (m) => {
