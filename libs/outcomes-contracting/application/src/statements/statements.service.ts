@@ -1,7 +1,8 @@
 // Issue → approve (another finance user) → publish on the finance topic through the outbox. A statement is
 // computed and stored in one tenant transaction, under a lock on its contract, from the facts as of one snapshot
-// (kept with it, so its recomputation reads the same facts) at the ledger position they have reached; approval writes statement-issued and statement-approved to the outbox (key =
-// contractId, same partition, in that order) in the transaction that records the approval.
+// (kept with it, so its recomputation reads the same facts) at the ledger position they have reached; approval
+// writes statement-issued and statement-approved to the outbox (key = contractId, same partition, in that order) in
+// the transaction that records the approval.
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import {

@@ -11,7 +11,8 @@ import { isolateTenantTable, migrationSchema } from '@tutoring/shared/persistenc
  * Additive only (infra/helm/tutoring/README.md, "Upgrade"): the current tables and what the earlier code writes to
  * them are unchanged, so pods of both versions run side by side during a rolling upgrade, and the triggers record
  * the writes of either. Existing rows become versions of this migration's transaction, and existing ledger facts keep
- * no transaction: both are visible to every statement issued after it. Statements issued before it have no snapshot and are recomputed on the facts as they are.
+ * no transaction: both are visible to every statement issued after it. Statements issued before it have no snapshot
+ * and are recomputed on the facts as they are.
  */
 export class OutcomesFactsAsOfSnapshot1700000000704 implements MigrationInterface {
   name = 'OutcomesFactsAsOfSnapshot1700000000704';
