@@ -23,11 +23,11 @@ interface ComposeService {
   stop_grace_period: string;
 }
 interface HelmValues {
-  services: Record<string, { existingSecret?: unknown }>;
+  services: Record<string, { existingSecret?: unknown; nodeOptions?: string; resources?: unknown }>;
   probes: Record<'startup' | 'readiness' | 'liveness', { path: string }>;
   terminationGracePeriodSeconds: number;
   preStopSleepSeconds: number;
-  config: { shutdownGraceMs: number };
+  config: { shutdownGraceMs: number; nodeOptions: string };
   resources: unknown;
   podSecurityContext: unknown;
   containerSecurityContext: unknown;
@@ -270,6 +270,27 @@ describe('Helm chart infra/helm/tutoring', () => {
       capabilities: { drop: ['ALL'] },
     });
     expect(template('deployment.yaml')).toMatch(/mountPath: \/tmp/);
+  });
+
+  it('keeps the V8 heap of every service within 80 % of its memory limit; outcomes-contracting has room', () => {
+    type Resources = { limits?: { memory?: string } };
+    const mib = (quantity: string): number => {
+      const m = /^(\d+)(Mi|Gi)$/.exec(quantity);
+      if (!m) throw new Error(`unexpected memory quantity ${quantity}`);
+      return Number(m[1]) * (m[2] === 'Gi' ? 1024 : 1);
+    };
+    const heapOf = (options: string): number => Number(/--max-old-space-size=(\d+)/.exec(options)?.[1]);
+    const budget = SERVICES.map(({ name }) => {
+      const svc = values.services[name] ?? {};
+      const own = svc.resources && Object.keys(svc.resources).length > 0;
+      const resources = (own ? svc.resources : values.resources) as Resources;
+      const heap = heapOf(svc.nodeOptions ?? values.config.nodeOptions);
+      return { name, fits: heap <= 0.8 * mib(resources.limits?.memory ?? ''), heap };
+    });
+    expect(budget.filter((b) => !b.fits)).toEqual([]);
+    // a 100,000-student statement needs about 1 GB of heap (docs/services/outcomes-contracting.md, "Memory")
+    expect(budget.find((b) => b.name === 'outcomes-contracting')?.heap).toBeGreaterThanOrEqual(1024);
+    expect(template('_helpers.tpl')).toContain('default $config.nodeOptions .svc.nodeOptions');
   });
 
   it('ships a PodDisruptionBudget and an optional NetworkPolicy', () => {

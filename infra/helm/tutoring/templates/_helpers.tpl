@@ -86,8 +86,9 @@ OTEL_EXPORTER_OTLP_ENDPOINT: {{ $config.otel.exporterOtlpEndpoint | quote }}
 OTEL_SERVICE_NAME: {{ .name | quote }}
 SHUTDOWN_GRACE_MS: {{ $config.shutdownGraceMs | int64 | toString | quote }}
 SWC_NODE_CACHE_DIR: "/tmp/swc-node"
-{{- if $config.nodeOptions }}
-NODE_OPTIONS: {{ $config.nodeOptions | quote }}
+{{- $nodeOptions := default $config.nodeOptions .svc.nodeOptions }}
+{{- if $nodeOptions }}
+NODE_OPTIONS: {{ $nodeOptions | quote }}
 {{- end }}
 {{- if eq .name "notifications" }}
 {{- $n := $values.notifications }}
