@@ -60,6 +60,17 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
+/** Peak resident set (VmHWM) of a process since it started, in MB, from /proc (Linux); 0 when unreadable. */
+function peakRssMb(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** CPU seconds of the PostgreSQL backends serving one database (the service pool: ingest, relay, projector). */
 async function postgresCpuSeconds(db: Client, database: string): Promise<Map<number, number>> {
   // The bench's own connections (this admin client, the `bench` data source polling progress) are not counted.
@@ -291,6 +302,9 @@ async function main(): Promise<void> {
       // count(*) over a growing ledger is not free: poll once a second so the bench does not slow what it measures.
       await sleep(1_000);
     }
+    // DESIGN.md §7: each service ≤ 300 MB RSS under this load (the peak since the service started, read before it stops).
+    results['rss'] = peakRssMb(ledger.pid);
+    log(`session-ledger peak RSS during the ingest: ${results['rss'].toFixed(0)} MB`);
     if (!ingestOnly) {
       results['ours'] = (EVENTS - first) / seconds(t0);
       log(
@@ -398,6 +412,13 @@ async function main(): Promise<void> {
       '—',
       '—',
       '—',
+    ],
+    [
+      `  service peak RSS (VmHWM) during the ingest`,
+      `${r(results['rss'])} MB`,
+      'target 300 MB',
+      ratio(results['rss'], 300),
+      '≤ 1.00',
     ],
     [
       'our ingest vs naive @EventPattern + TypeORM save',
