@@ -22,7 +22,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { startDevIssuer } from '@tutoring/shared/auth';
 import { ENROLLMENT_VENDORS_TOPIC, VENDOR_REGISTERED_V1, vendorSessionsTopic } from '@tutoring/shared/contracts';
-import { DEV_AUDIENCE, startStack } from '@tutoring/shared/dev-stack';
+import { compile, DEV_AUDIENCE, startStack } from '@tutoring/shared/dev-stack';
 import {
   createDatabase,
   dropDatabase,
@@ -36,6 +36,7 @@ import { naiveSaved, startNaiveConsumer } from './naive-handler';
 import { rebuildOnly } from './rebuild-only';
 import { idFor, SessionPlan, sessionWorkload, studentIdOf, toKafkaMessage } from '@tutoring/shared/testing';
 import { benchDistrictPlan } from './bench-plan';
+import YAML from 'yaml';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const NAIVE_EVENTS = Number(process.env['NAIVE_EVENTS'] ?? 4_000);
@@ -69,6 +70,13 @@ function peakRssMb(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/** The Node options the Helm chart gives session-ledger (its heap limit): the bench runs the service as deployed. */
+function chartNodeOptions(): string {
+  type Values = { config: { nodeOptions?: string }; services: Record<string, { nodeOptions?: string }> };
+  const values = YAML.parse(readFileSync(join(root, 'infra', 'helm', 'tutoring', 'values.yaml'), 'utf8')) as Values;
+  return values.services['session-ledger']?.nodeOptions ?? values.config.nodeOptions ?? '';
 }
 
 /** CPU seconds of the PostgreSQL backends serving one database (the service pool: ingest, relay, projector). */
@@ -167,6 +175,8 @@ async function main(): Promise<void> {
   let stack: Awaited<ReturnType<typeof startStack>> | null = null;
   try {
     log(`database ${name}, Kafka ${kafka.brokers}`);
+    const compiledRoot = join(root, 'tmp', 'bench-compiled');
+    log(`compiled ${compile(compiledRoot)} files into ${compiledRoot}`);
     stack = await startStack({
       root,
       postgresAdminUrl: dbUrl,
@@ -175,6 +185,8 @@ async function main(): Promise<void> {
       services: ['session-ledger'],
       ports: { 'session-ledger': await findFreePort() },
       logDir: join(root, 'tmp', 'bench-logs'),
+      // As the container image runs it: compiled JavaScript, no SWC at runtime (ADR 0029).
+      compiledRoot,
       logLevel: 'warn',
       // Profiling aids, off unless asked: per-stage chunk timings and a V8 CPU profile of the service process.
       extraEnv: {
@@ -187,7 +199,7 @@ async function main(): Promise<void> {
             : {}),
           ...(process.env['BENCH_CPU_PROF_DIR'] ? { BENCH_CPU_PROF_DIR: process.env['BENCH_CPU_PROF_DIR'] } : {}),
           NODE_OPTIONS: [
-            process.env['BENCH_SERVICE_NODE_OPTIONS'] ?? '',
+            process.env['BENCH_SERVICE_NODE_OPTIONS'] ?? chartNodeOptions(),
             process.env['BENCH_CPU_PROF_DIR'] ? `--require ${join(__dirname, 'cpu-profile.js')}` : '',
           ]
             .join(' ')

@@ -116,7 +116,7 @@ describe('docker-compose.yml', () => {
   it('runs the dev issuer from the same image on port 3100', () => {
     const issuer = service('dev-issuer');
     expect(issuer.build?.context).toBe('.');
-    expect(issuer.command).toEqual(['node', '-r', './tools/register.js', 'tools/dev/dev-issuer.ts']);
+    expect(issuer.command).toEqual(['node', 'tools/dev/dev-issuer.js']);
     expect(issuer.environment).toMatchObject({ PORT: '3100', HOST: '0.0.0.0', OIDC_ISSUER: 'http://dev-issuer:3100' });
     expect(issuer.healthcheck).toBeDefined();
   });
@@ -195,11 +195,17 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^ARG SERVICE$/m);
     expect(dockerfile).toMatch(/SERVICE=\$\{SERVICE\}/);
     expect(dockerfile).toMatch(/^USER 10001:10001$/m);
-    expect(dockerfile).toMatch(/exec node -r \.\/tools\/register\.js \\"apps\/\$SERVICE\/src\/main\.ts\\"/);
+    // The services run compiled (ADR 0029): no SWC at runtime, and the tests are not shipped.
+    expect(dockerfile).toMatch(/RUN node libs\/shared\/dev-stack\/src\/compile\.js \/out/);
+    expect(dockerfile).toMatch(/exec node \\"apps\/\$SERVICE\/src\/main\.js\\"/);
+    expect(dockerfile).not.toMatch(/register\.js|\.ts\\"/);
   });
 
   it('keeps node_modules, git and tests out of the build context', () => {
-    expect(ignore).toEqual(expect.arrayContaining(['**/node_modules', '.git', '**/*.spec.ts', '.env']));
+    const tests = ['**/*.unit.spec.ts', '**/*.int.spec.ts', '**/*.e2e.spec.ts', '**/*.child.ts'];
+    expect(ignore).toEqual(expect.arrayContaining(['**/node_modules', '.git', ...tests, '.env']));
+    // Only the test tiers: enrollment's domain has a module named oneroster.spec.ts that the service needs.
+    expect(ignore).not.toContain('**/*.spec.ts');
   });
 });
 
@@ -270,6 +276,13 @@ describe('Helm chart infra/helm/tutoring', () => {
       capabilities: { drop: ['ALL'] },
     });
     expect(template('deployment.yaml')).toMatch(/mountPath: \/tmp/);
+  });
+
+  it('starts each service from its compiled entry, which the build makes from apps/<service>/src/main.ts', () => {
+    expect(template('deployment.yaml')).toMatch(/command: \["node", \{\{ printf "apps\/%s\/src\/main\.js" \$name/);
+    const missing = SERVICES.filter(({ name }) => !existsSync(join(ROOT, 'apps', name, 'src', 'main.ts')));
+    expect(missing).toEqual([]);
+    expect(allTemplates).not.toMatch(/register\.js|SWC_NODE/);
   });
 
   it('keeps the V8 heap of every service within 80 % of its memory limit; outcomes-contracting has room', () => {

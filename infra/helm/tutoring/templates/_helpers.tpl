@@ -85,7 +85,6 @@ OTEL_EXPORTER_OTLP_ENDPOINT: {{ $config.otel.exporterOtlpEndpoint | quote }}
 {{- end }}
 OTEL_SERVICE_NAME: {{ .name | quote }}
 SHUTDOWN_GRACE_MS: {{ $config.shutdownGraceMs | int64 | toString | quote }}
-SWC_NODE_CACHE_DIR: "/tmp/swc-node"
 {{- $nodeOptions := default $config.nodeOptions .svc.nodeOptions }}
 {{- if $nodeOptions }}
 NODE_OPTIONS: {{ $nodeOptions | quote }}

@@ -12,6 +12,8 @@ export interface ServiceProcessOptions {
   /** Where the service's JSON log lines go (one file per service); also passed line by line to onLine. */
   logDir: string;
   onLine?: (service: string, line: string) => void;
+  /** See StackOptions.compiledRoot. */
+  compiledRoot?: string;
 }
 
 export interface Readiness {
@@ -46,7 +48,11 @@ export class ServiceProcess {
     const { root, descriptor, port, env, logDir, onLine } = this.options;
     mkdirSync(logDir, { recursive: true });
     this.log = createWriteStream(join(logDir, `${descriptor.name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['-r', join(root, 'tools', 'register.js'), join(root, descriptor.entry)], {
+    const { compiledRoot } = this.options;
+    const args = compiledRoot
+      ? [join(compiledRoot, descriptor.entry.replace(/\.ts$/, '.js'))]
+      : ['-r', join(root, 'tools', 'register.js'), join(root, descriptor.entry)];
+    const child = spawn(process.execPath, args, {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -28,6 +28,11 @@ export interface StackOptions {
    */
   enrollmentMasterKey?: string;
   onLine?: (service: string, line: string) => void;
+  /**
+   * Run each service from this tree of compiled JavaScript (`compile(dir)`, `npm run build`), as the container
+   * image does, instead of its TypeScript through SWC. It must lie inside `root`, whose node_modules it resolves.
+   */
+  compiledRoot?: string;
 }
 
 export interface Stack {
@@ -77,6 +82,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       env,
       logDir: options.logDir,
       onLine: options.onLine,
+      compiledRoot: options.compiledRoot,
     });
     process.start();
     services.set(name, process);
