@@ -28,10 +28,53 @@ export type FactsSnapshot = string;
 const asOf = (alias: string, n: number): string =>
   `($${n}::pg_snapshot IS NULL OR ${alias}.recorded_tx IS NULL OR pg_visible_in_snapshot(${alias}.recorded_tx, $${n}::pg_snapshot))`;
 
+/** Rows fetched per round trip when a statement reads its facts (a cursor, so the driver never holds them all). */
+const FACTS_PAGE_ROWS = 20_000;
+
+/** The shared empty lists (most lines have no exception, most occurrences no cancellation); frozen against changes. */
+const NO_CODES = Object.freeze([]) as unknown as string[];
+const NO_CANCELLATIONS = Object.freeze([]) as unknown as OccurrenceFact['cancelled'];
+
+/**
+ * One copy per distinct value. A contract's facts repeat the same student ids, dates and statuses millions of times
+ * (each student on every session line and occurrence): kept once each, the facts of a 100,000-student school year
+ * fit in the service's heap.
+ */
+class Interned {
+  private readonly seen = new Map<string, string>();
+  of(value: string): string {
+    const known = this.seen.get(value);
+    if (known !== undefined) return known;
+    this.seen.set(value, value);
+    return value;
+  }
+}
+
 export class FactsStore {
   private readonly s: string;
-  constructor(schema: string) {
+  private cursors = 0;
+
+  constructor(
+    schema: string,
+    private readonly pageRows = FACTS_PAGE_ROWS,
+  ) {
     this.s = assertSchemaName(schema);
+  }
+
+  /**
+   * The rows of `sql`, page by page through a cursor of the caller's transaction: only one page of raw rows is in
+   * memory at a time, each turned into facts before the next is fetched. On an error the transaction is aborted and
+   * takes the cursor with it.
+   */
+  private async eachPage<R>(m: EntityManager, sql: string, params: unknown[], take: (rows: R[]) => void) {
+    const cursor = `facts_${++this.cursors}`;
+    await m.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${sql}`, params);
+    for (;;) {
+      const rows = (await m.query(`FETCH ${this.pageRows} FROM ${cursor}`)) as R[];
+      take(rows);
+      if (rows.length < this.pageRows) break;
+    }
+    await m.query(`CLOSE ${cursor}`);
   }
 
   /** The snapshot a statement reads its facts in, taken before its first read of them. */
@@ -109,26 +152,39 @@ export class FactsStore {
     position: number,
     snapshot: FactsSnapshot | null,
   ): Promise<LedgerEntryFact[]> {
-    const rows = (await m.query(
-      `SELECT ledger_position, session_id, kind, to_char(local_date, 'YYYY-MM-DD') AS local_date, scheduled_session_id, lines
-         FROM ${this.s}.ledger_facts f WHERE vendor_id = $1 AND ledger_position <= $2 AND ${asOf('f', 3)} ORDER BY ledger_position`,
-      [vendorId, position, snapshot],
-    )) as {
+    const out: LedgerEntryFact[] = [];
+    const one = new Interned();
+    await this.eachPage<{
       ledger_position: string;
       session_id: string;
       kind: LedgerEntryFact['kind'];
       local_date: string | null;
       scheduled_session_id: string | null;
       lines: PaymentFactLine[];
-    }[];
-    return rows.map((r) => ({
-      ledgerPosition: Number(r.ledger_position),
-      sessionId: r.session_id,
-      kind: r.kind,
-      localDate: r.local_date,
-      scheduledSessionId: r.scheduled_session_id,
-      lines: r.lines,
-    }));
+    }>(
+      m,
+      `SELECT ledger_position, session_id, kind, to_char(local_date, 'YYYY-MM-DD') AS local_date, scheduled_session_id, lines
+         FROM ${this.s}.ledger_facts f WHERE vendor_id = $1 AND ledger_position <= $2 AND ${asOf('f', 3)} ORDER BY ledger_position`,
+      [vendorId, position, snapshot],
+      (rows) => {
+        for (const r of rows) {
+          for (const line of r.lines) {
+            line.studentId = one.of(line.studentId);
+            line.status = one.of(line.status) as PaymentFactLine['status'];
+            line.exceptionCodes = line.exceptionCodes.length ? line.exceptionCodes.map((c) => one.of(c)) : NO_CODES;
+          }
+          out.push({
+            ledgerPosition: Number(r.ledger_position),
+            sessionId: r.session_id,
+            kind: r.kind,
+            localDate: r.local_date === null ? null : one.of(r.local_date),
+            scheduledSessionId: r.scheduled_session_id,
+            lines: r.lines,
+          });
+        }
+      },
+    );
+    return out;
   }
 
   /** Highest ledger position known for the vendor in the snapshot (0 when none). */
@@ -147,13 +203,9 @@ export class FactsStore {
     subject: string,
     snapshot: FactsSnapshot | null,
   ): Promise<AssessmentFact[]> {
-    const rows = (await m.query(
-      `SELECT DISTINCT ON (student_id, test_window)
-              assessment_id, student_id, school_year, test_window, subject, scale_score, percentile, growth_percentile
-         FROM ${this.s}.assessment_versions a WHERE school_year = $1 AND subject = $2 AND ${asOf('a', 3)}
-        ORDER BY student_id, test_window, seq DESC`,
-      [schoolYear, subject, snapshot],
-    )) as {
+    const out: AssessmentFact[] = [];
+    const one = new Interned();
+    await this.eachPage<{
       assessment_id: string;
       student_id: string;
       school_year: string;
@@ -162,17 +214,28 @@ export class FactsStore {
       scale_score: string;
       percentile: string;
       growth_percentile: string | null;
-    }[];
-    return rows.map((r) => ({
-      assessmentId: r.assessment_id,
-      studentId: r.student_id,
-      schoolYear: r.school_year,
-      window: r.test_window,
-      subject: r.subject,
-      scaleScore: Number(r.scale_score),
-      percentile: Number(r.percentile),
-      growthPercentile: r.growth_percentile === null ? null : Number(r.growth_percentile),
-    }));
+    }>(
+      m,
+      `SELECT DISTINCT ON (student_id, test_window)
+              assessment_id, student_id, school_year, test_window, subject, scale_score, percentile, growth_percentile
+         FROM ${this.s}.assessment_versions a WHERE school_year = $1 AND subject = $2 AND ${asOf('a', 3)}
+        ORDER BY student_id, test_window, seq DESC`,
+      [schoolYear, subject, snapshot],
+      (rows) => {
+        for (const r of rows)
+          out.push({
+            assessmentId: r.assessment_id,
+            studentId: one.of(r.student_id),
+            schoolYear: one.of(r.school_year),
+            window: one.of(r.test_window) as AssessmentFact['window'],
+            subject: one.of(r.subject),
+            scaleScore: Number(r.scale_score),
+            percentile: Number(r.percentile),
+            growthPercentile: r.growth_percentile === null ? null : Number(r.growth_percentile),
+          });
+      },
+    );
+    return out;
   }
 
   /**
@@ -186,7 +249,15 @@ export class FactsStore {
     to: string,
     snapshot: FactsSnapshot | null,
   ): Promise<OccurrenceFact[]> {
-    const rows = (await m.query(
+    const out: OccurrenceFact[] = [];
+    const one = new Interned();
+    await this.eachPage<{
+      occurrence_id: string;
+      occurrence_date: string;
+      student_ids: string[];
+      cancelled: OccurrenceFact['cancelled'];
+    }>(
+      m,
       `SELECT o.occurrence_id, to_char(o.occurrence_date, 'YYYY-MM-DD') AS occurrence_date, array_to_json(o.student_ids) AS student_ids, o.cancelled
          FROM ${this.s}.occurrence_versions o
         WHERE o.vendor_id = $1 AND o.occurrence_date BETWEEN $2 AND $3 AND ${asOf('o', 4)}
@@ -195,17 +266,18 @@ export class FactsStore {
                              AND later.seq > o.seq AND ${asOf('later', 4)})
         ORDER BY o.occurrence_date, o.occurrence_id`,
       [vendorId, from, to, snapshot],
-    )) as {
-      occurrence_id: string;
-      occurrence_date: string;
-      student_ids: string[];
-      cancelled: OccurrenceFact['cancelled'];
-    }[];
-    return rows.map((r) => ({
-      occurrenceId: r.occurrence_id,
-      date: r.occurrence_date,
-      studentIds: r.student_ids,
-      cancelled: r.cancelled,
-    }));
+      (rows) => {
+        for (const r of rows) {
+          for (const c of r.cancelled) c.studentId = one.of(c.studentId);
+          out.push({
+            occurrenceId: r.occurrence_id,
+            date: one.of(r.occurrence_date),
+            studentIds: r.student_ids.map((id) => one.of(id)),
+            cancelled: r.cancelled.length ? r.cancelled : NO_CANCELLATIONS,
+          });
+        }
+      },
+    );
+    return out;
   }
 }
