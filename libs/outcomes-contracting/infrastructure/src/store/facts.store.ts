@@ -68,6 +68,8 @@ export class FactsStore {
    */
   private async eachPage<R>(m: EntityManager, sql: string, params: unknown[], take: (rows: R[]) => void) {
     const cursor = `facts_${++this.cursors}`;
+    // Every row is read: plan for all of them, not for a fast first page (PostgreSQL's default for cursors, 0.1).
+    await m.query(`SET LOCAL cursor_tuple_fraction = 1.0`);
     await m.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${sql}`, params);
     for (;;) {
       const rows = (await m.query(`FETCH ${this.pageRows} FROM ${cursor}`)) as R[];
