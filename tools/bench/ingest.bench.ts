@@ -5,7 +5,8 @@
  *  2. ours    — the session-ledger service (a real process) consuming BENCH_EVENTS session events of 3 students
  *               each, produced beforehand on its vendor topic, until ledger AND dosage/payment read models are
  *               committed AND every entry's feedback and ledger event is sent (rate measured from the first
- *               committed entry to the last one projected and published);
+ *               committed entry to the last one projected and published), run as deployed (compiled, with the Helm
+ *               chart's Node options), with its peak RSS;
  *  3. naive   — a NestJS @EventPattern handler saving each message with TypeORM (NAIVE_EVENTS messages; its rate
  *               is extrapolated to the full count, it is per-message and does not speed up with volume);
  *  4. rebuild — blue/green projection rebuild of the ledger written in (2), entries/s;

@@ -6,7 +6,7 @@
 // (docs/adr/0029-container-runs-precompiled-javascript.md). Tests and their child-process fixtures are not compiled.
 'use strict';
 const { mkdirSync, readdirSync, writeFileSync } = require('node:fs');
-const { dirname, join, relative, resolve } = require('node:path');
+const { basename, dirname, join, relative, resolve } = require('node:path');
 const { transformFileSync } = require('@swc/core');
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
@@ -49,7 +49,7 @@ const compile = (outDir = join(ROOT, 'dist')) => {
     const target = join(out, relative(ROOT, source)).replace(/\.ts$/, '.js');
     const { code, map } = transformFileSync(source, swcOptions(source));
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, `${code}\n//# sourceMappingURL=${target.slice(dirname(target).length + 1)}.map\n`);
+    writeFileSync(target, `${code}\n//# sourceMappingURL=${basename(target)}.map\n`);
     if (map) writeFileSync(`${target}.map`, map);
     n++;
   }

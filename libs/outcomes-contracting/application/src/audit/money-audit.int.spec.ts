@@ -8,14 +8,9 @@ import type { RateCard } from '@tutoring/outcomes-contracting/domain';
 import { OUTCOMES_CONTRACTING_MIGRATIONS } from '@tutoring/outcomes-contracting/infrastructure';
 import { AuditLog, type AuditRecord } from '@tutoring/shared/audit';
 import { LEDGER_SESSION_RECORDED_V1, LEDGER_TOPIC } from '@tutoring/shared/contracts';
-import {
-  applyMigrations,
-  createServiceDataSource,
-  inTenantTransaction,
-  provisionServiceDatabase,
-} from '@tutoring/shared/persistence';
+import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { messagingTablesMigration } from '@tutoring/shared/runtime';
-import { freshDatabase, type FreshDatabase } from '@tutoring/shared/testing';
+import { migratedServiceDatabase, type FreshDatabase } from '@tutoring/shared/testing';
 import { ContractsService } from '../contracts/contracts.service';
 import { FactsConsumer } from '../facts/facts.consumer';
 import { StatementsService } from '../statements/statements.service';
@@ -54,15 +49,10 @@ describe('outcomes-contracting audit of money changes (real Postgres, runtime ro
     items.filter((r) => r.action === action && r.resourceType === resourceType && r.resourceIds.includes(id));
 
   beforeAll(async () => {
-    db = await freshDatabase('outcomes_audit');
-    const urls = await provisionServiceDatabase(db.url, SCHEMA);
-    const config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema: SCHEMA, applicationName: 'test' };
-    await applyMigrations(config, [
+    ({ db, dataSource: ds } = await migratedServiceDatabase('outcomes_audit', SCHEMA, [
       messagingTablesMigration('OutcomesContractingMessaging1700000000000'),
       ...OUTCOMES_CONTRACTING_MIGRATIONS,
-    ]);
-    ds = createServiceDataSource(config);
-    await ds.initialize();
+    ]));
     contracts = new ContractsService(ds, SCHEMA);
     statements = new StatementsService(ds, SCHEMA);
     const consumer = new FactsConsumer(ds, SCHEMA, () => ({ publish: async () => undefined }), {

@@ -19,14 +19,9 @@ import {
   type InternalEventDataMap,
   type InternalEventType,
 } from '@tutoring/shared/contracts';
-import {
-  applyMigrations,
-  createServiceDataSource,
-  inTenantTransaction,
-  provisionServiceDatabase,
-} from '@tutoring/shared/persistence';
+import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { messagingTablesMigration } from '@tutoring/shared/runtime';
-import { freshDatabase, type FreshDatabase } from '@tutoring/shared/testing';
+import { migratedServiceDatabase, type FreshDatabase } from '@tutoring/shared/testing';
 import { ContractsService } from '../contracts/contracts.service';
 import { FactsConsumer } from '../facts/facts.consumer';
 import { asIncoming, cloudEvent, ledgerEntry, line } from '../testing/fact-events';
@@ -63,15 +58,10 @@ describe('settlement statement (real Postgres, facts through the consumer)', () 
   let ds: DataSource;
 
   beforeAll(async () => {
-    db = await freshDatabase('outcomes_settle');
-    const urls = await provisionServiceDatabase(db.url, SCHEMA);
-    const config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema: SCHEMA, applicationName: 'test' };
-    await applyMigrations(config, [
+    ({ db, dataSource: ds } = await migratedServiceDatabase('outcomes_settle', SCHEMA, [
       messagingTablesMigration('OutcomesContractingMessaging1700000000000'),
       ...OUTCOMES_CONTRACTING_MIGRATIONS,
-    ]);
-    ds = createServiceDataSource(config);
-    await ds.initialize();
+    ]));
   });
   afterAll(async () => {
     await ds?.destroy();

@@ -13,15 +13,9 @@ import {
   STATEMENT_ISSUED_V1,
   validateEvent,
 } from '@tutoring/shared/contracts';
-import {
-  applyMigrations,
-  createServiceDataSource,
-  inTenantTransaction,
-  provisionServiceDatabase,
-  setTenant,
-} from '@tutoring/shared/persistence';
+import { inTenantTransaction, setTenant } from '@tutoring/shared/persistence';
 import { messagingTablesMigration } from '@tutoring/shared/runtime';
-import { freshDatabase, type FreshDatabase } from '@tutoring/shared/testing';
+import { migratedServiceDatabase, type FreshDatabase } from '@tutoring/shared/testing';
 import { ContractsService } from '../contracts/contracts.service';
 import { FactsConsumer } from '../facts/facts.consumer';
 import { asIncoming, cloudEvent, ledgerEntry, line } from '../testing/fact-events';
@@ -61,15 +55,10 @@ describe('outcomes-contracting statements (real Postgres, runtime role)', () => 
     ]);
 
   beforeAll(async () => {
-    db = await freshDatabase('outcomes');
-    const urls = await provisionServiceDatabase(db.url, SCHEMA);
-    const config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema: SCHEMA, applicationName: 'test' };
-    await applyMigrations(config, [
+    ({ db, dataSource: ds } = await migratedServiceDatabase('outcomes', SCHEMA, [
       messagingTablesMigration('OutcomesContractingMessaging1700000000000'),
       ...OUTCOMES_CONTRACTING_MIGRATIONS,
-    ]);
-    ds = createServiceDataSource(config);
-    await ds.initialize();
+    ]));
     contracts = new ContractsService(ds, SCHEMA);
     statements = new StatementsService(ds, SCHEMA);
     consumer = new FactsConsumer(ds, SCHEMA, (topic) => ({ publish: async () => void deadLettered.push(topic) }), {

@@ -3,13 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { messagingTablesMigration } from '@tutoring/shared/runtime';
-import {
-  applyMigrations,
-  createServiceDataSource,
-  inTenantTransaction,
-  provisionServiceDatabase,
-} from '@tutoring/shared/persistence';
-import { freshDatabase, type FreshDatabase } from '@tutoring/shared/testing';
+import { inTenantTransaction } from '@tutoring/shared/persistence';
+import { migratedServiceDatabase, type FreshDatabase } from '@tutoring/shared/testing';
 import { OUTCOMES_CONTRACTING_MIGRATIONS } from '../migrations/1700000000701-outcomes.migration';
 import { FactsStore } from './facts.store';
 
@@ -24,15 +19,10 @@ describe('FactsStore reads a contract facts page by page (real Postgres)', () =>
   let ds: DataSource;
 
   beforeAll(async () => {
-    db = await freshDatabase('outcomes_facts');
-    const urls = await provisionServiceDatabase(db.url, SCHEMA);
-    const config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema: SCHEMA, applicationName: 'test' };
-    await applyMigrations(config, [
+    ({ db, dataSource: ds } = await migratedServiceDatabase('outcomes_facts', SCHEMA, [
       messagingTablesMigration('OutcomesContractingMessaging1700000000000'),
       ...OUTCOMES_CONTRACTING_MIGRATIONS,
-    ]);
-    ds = createServiceDataSource(config);
-    await ds.initialize();
+    ]));
     const writer = new FactsStore(SCHEMA);
     await inTenantTransaction(ds, district, async (m) => {
       for (let n = 0; n < 7; n++)
