@@ -20,7 +20,6 @@ import {
   inTenantTransaction,
   provisionServiceDatabase,
 } from '@tutoring/shared/persistence';
-import { messagingTablesMigration } from '@tutoring/shared/runtime';
 
 const SCHEMA = 'outcomes_contracting';
 const STUDENTS = Number(process.env['BENCH_STUDENTS'] ?? 100_000);
@@ -119,10 +118,7 @@ const main = async (): Promise<void> => {
   try {
     const urls = await provisionServiceDatabase(dbUrl.toString(), SCHEMA);
     const config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema: SCHEMA, applicationName: 'bench' };
-    await applyMigrations(config, [
-      messagingTablesMigration('OutcomesContractingMessaging1700000000000'),
-      ...OUTCOMES_CONTRACTING_MIGRATIONS,
-    ]);
+    await applyMigrations(config, OUTCOMES_CONTRACTING_MIGRATIONS);
     ds = createServiceDataSource(config);
     await ds.initialize();
     const gen = await time(() => generate(ds as DataSource));

@@ -9,7 +9,6 @@ import { OUTCOMES_CONTRACTING_MIGRATIONS } from '@tutoring/outcomes-contracting/
 import { AuditLog, type AuditRecord } from '@tutoring/shared/audit';
 import { LEDGER_SESSION_RECORDED_V1, LEDGER_TOPIC } from '@tutoring/shared/contracts';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
-import { messagingTablesMigration } from '@tutoring/shared/runtime';
 import { migratedServiceDatabase, type FreshDatabase } from '@tutoring/shared/testing';
 import { ContractsService } from '../contracts/contracts.service';
 import { FactsConsumer } from '../facts/facts.consumer';
@@ -49,10 +48,7 @@ describe('outcomes-contracting audit of money changes (real Postgres, runtime ro
     items.filter((r) => r.action === action && r.resourceType === resourceType && r.resourceIds.includes(id));
 
   beforeAll(async () => {
-    ({ db, dataSource: ds } = await migratedServiceDatabase('outcomes_audit', SCHEMA, [
-      messagingTablesMigration('OutcomesContractingMessaging1700000000000'),
-      ...OUTCOMES_CONTRACTING_MIGRATIONS,
-    ]));
+    ({ db, dataSource: ds } = await migratedServiceDatabase('outcomes_audit', SCHEMA, OUTCOMES_CONTRACTING_MIGRATIONS));
     contracts = new ContractsService(ds, SCHEMA);
     statements = new StatementsService(ds, SCHEMA);
     const consumer = new FactsConsumer(ds, SCHEMA, () => ({ publish: async () => undefined }), {

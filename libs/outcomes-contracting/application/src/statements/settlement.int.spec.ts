@@ -20,7 +20,6 @@ import {
   type InternalEventType,
 } from '@tutoring/shared/contracts';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
-import { messagingTablesMigration } from '@tutoring/shared/runtime';
 import { migratedServiceDatabase, type FreshDatabase } from '@tutoring/shared/testing';
 import { ContractsService } from '../contracts/contracts.service';
 import { FactsConsumer } from '../facts/facts.consumer';
@@ -58,10 +57,11 @@ describe('settlement statement (real Postgres, facts through the consumer)', () 
   let ds: DataSource;
 
   beforeAll(async () => {
-    ({ db, dataSource: ds } = await migratedServiceDatabase('outcomes_settle', SCHEMA, [
-      messagingTablesMigration('OutcomesContractingMessaging1700000000000'),
-      ...OUTCOMES_CONTRACTING_MIGRATIONS,
-    ]));
+    ({ db, dataSource: ds } = await migratedServiceDatabase(
+      'outcomes_settle',
+      SCHEMA,
+      OUTCOMES_CONTRACTING_MIGRATIONS,
+    ));
   });
   afterAll(async () => {
     await ds?.destroy();

@@ -14,7 +14,6 @@ import {
   validateEvent,
 } from '@tutoring/shared/contracts';
 import { inTenantTransaction, setTenant } from '@tutoring/shared/persistence';
-import { messagingTablesMigration } from '@tutoring/shared/runtime';
 import { migratedServiceDatabase, type FreshDatabase } from '@tutoring/shared/testing';
 import { ContractsService } from '../contracts/contracts.service';
 import { FactsConsumer } from '../facts/facts.consumer';
@@ -55,10 +54,7 @@ describe('outcomes-contracting statements (real Postgres, runtime role)', () => 
     ]);
 
   beforeAll(async () => {
-    ({ db, dataSource: ds } = await migratedServiceDatabase('outcomes', SCHEMA, [
-      messagingTablesMigration('OutcomesContractingMessaging1700000000000'),
-      ...OUTCOMES_CONTRACTING_MIGRATIONS,
-    ]));
+    ({ db, dataSource: ds } = await migratedServiceDatabase('outcomes', SCHEMA, OUTCOMES_CONTRACTING_MIGRATIONS));
     contracts = new ContractsService(ds, SCHEMA);
     statements = new StatementsService(ds, SCHEMA);
     consumer = new FactsConsumer(ds, SCHEMA, (topic) => ({ publish: async () => void deadLettered.push(topic) }), {

@@ -2,6 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { auditLogMigration } from '@tutoring/shared/audit';
 import { messagingTablesSql } from '@tutoring/shared/messaging';
 import { isolateTenantTable, migrationSchema } from '@tutoring/shared/persistence';
+import { messagingTablesMigration } from '@tutoring/shared/runtime';
 import { OutcomesFactsAsJson1700000000702 } from './1700000000702-facts-as-json.migration';
 import { OutcomesFactsAsOfSnapshot1700000000704 } from './1700000000704-facts-as-of-snapshot.migration';
 
@@ -152,7 +153,9 @@ export class OutcomesContracting1700000000701 implements MigrationInterface {
   }
 }
 
+/** Everything the outcomes-contracting service applies at start-up, in order (its tests and bench apply the same). */
 export const OUTCOMES_CONTRACTING_MIGRATIONS = [
+  messagingTablesMigration('OutcomesContractingMessaging1700000000000'),
   OutcomesContracting1700000000701,
   OutcomesFactsAsJson1700000000702,
   // who changed money, when and why (contracts, rate cards, statements, adjustments, disputes): append-only

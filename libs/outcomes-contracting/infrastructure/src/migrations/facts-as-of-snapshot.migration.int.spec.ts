@@ -3,14 +3,8 @@
 // and the way back.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { messagingTablesMigration } from '@tutoring/shared/runtime';
-import {
-  applyMigrations,
-  createServiceDataSource,
-  inTenantTransaction,
-  provisionServiceDatabase,
-} from '@tutoring/shared/persistence';
-import { freshDatabase, type FreshDatabase } from '@tutoring/shared/testing';
+import { applyMigrations, createServiceDataSource, inTenantTransaction } from '@tutoring/shared/persistence';
+import { migratedServiceDatabase, type FreshDatabase } from '@tutoring/shared/testing';
 import { FactsStore } from '../store/facts.store';
 import { OUTCOMES_CONTRACTING_MIGRATIONS } from './1700000000701-outcomes.migration';
 
@@ -24,16 +18,17 @@ describe('migration OutcomesFactsAsOfSnapshot1700000000704 (real Postgres)', () 
   let db: FreshDatabase;
   let ds: DataSource;
   let config: { url: string; migrationUrl: string; schema: string; applicationName: string };
-  const messaging = messagingTablesMigration('OutcomesContractingMessaging1700000000000');
   const facts = new FactsStore(SCHEMA);
 
   beforeAll(async () => {
-    db = await freshDatabase('outcomes_upgrade');
-    const urls = await provisionServiceDatabase(db.url, SCHEMA);
-    config = { url: urls.runtimeUrl, migrationUrl: urls.migrationUrl, schema: SCHEMA, applicationName: 'test' };
-    await applyMigrations(config, [messaging, ...OUTCOMES_CONTRACTING_MIGRATIONS.slice(0, -1)]);
-    ds = createServiceDataSource(config);
-    await ds.initialize();
+    // every migration before this one
+    const migrated = await migratedServiceDatabase(
+      'outcomes_upgrade',
+      SCHEMA,
+      OUTCOMES_CONTRACTING_MIGRATIONS.slice(0, -1),
+    );
+    ({ db, dataSource: ds } = migrated);
+    config = { url: migrated.runtimeUrl, migrationUrl: migrated.migrationUrl, schema: SCHEMA, applicationName: 'test' };
   });
   afterAll(async () => {
     await ds?.destroy();
@@ -70,7 +65,7 @@ describe('migration OutcomesFactsAsOfSnapshot1700000000704 (real Postgres)', () 
       );
     });
 
-    expect(await applyMigrations(config, [messaging, ...OUTCOMES_CONTRACTING_MIGRATIONS])).toEqual([
+    expect(await applyMigrations(config, OUTCOMES_CONTRACTING_MIGRATIONS)).toEqual([
       'OutcomesFactsAsOfSnapshot1700000000704',
     ]);
     const upgraded = await read();
@@ -117,10 +112,10 @@ describe('migration OutcomesFactsAsOfSnapshot1700000000704 (real Postgres)', () 
     expect(before.occurrences.map((o) => o.cancelled.map((c) => c.accountable))).toEqual([['district']]);
 
     // undone: the current tables, which the earlier code reads, hold the latest state
-    const owner = createServiceDataSource({ ...config, url: config.migrationUrl, poolSize: 1 }, [
-      messaging,
-      ...OUTCOMES_CONTRACTING_MIGRATIONS,
-    ]);
+    const owner = createServiceDataSource(
+      { ...config, url: config.migrationUrl, poolSize: 1 },
+      OUTCOMES_CONTRACTING_MIGRATIONS,
+    );
     await owner.initialize();
     try {
       await owner.undoLastMigration({ transaction: 'each' });

@@ -2,7 +2,6 @@
 // page size, it gets exactly the facts written, in order (real Postgres, the runtime role with RLS).
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { messagingTablesMigration } from '@tutoring/shared/runtime';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { migratedServiceDatabase, type FreshDatabase } from '@tutoring/shared/testing';
 import { OUTCOMES_CONTRACTING_MIGRATIONS } from '../migrations/1700000000701-outcomes.migration';
@@ -19,10 +18,7 @@ describe('FactsStore reads a contract facts page by page (real Postgres)', () =>
   let ds: DataSource;
 
   beforeAll(async () => {
-    ({ db, dataSource: ds } = await migratedServiceDatabase('outcomes_facts', SCHEMA, [
-      messagingTablesMigration('OutcomesContractingMessaging1700000000000'),
-      ...OUTCOMES_CONTRACTING_MIGRATIONS,
-    ]));
+    ({ db, dataSource: ds } = await migratedServiceDatabase('outcomes_facts', SCHEMA, OUTCOMES_CONTRACTING_MIGRATIONS));
     const writer = new FactsStore(SCHEMA);
     await inTenantTransaction(ds, district, async (m) => {
       for (let n = 0; n < 7; n++)
