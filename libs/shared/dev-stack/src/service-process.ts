@@ -53,7 +53,7 @@ export class ServiceProcess {
       ? [join(compiledRoot, descriptor.entry.replace(/\.ts$/, '.js'))]
       : ['-r', join(root, 'tools', 'register.js'), join(root, descriptor.entry)];
     const child = spawn(process.execPath, args, {
-      cwd: root,
+      cwd: compiledRoot ?? root, // the image's working directory is its compiled tree
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Own process group: a terminal Ctrl-C reaches only the launcher, which then stops each service with one

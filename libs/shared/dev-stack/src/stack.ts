@@ -29,8 +29,8 @@ export interface StackOptions {
   enrollmentMasterKey?: string;
   onLine?: (service: string, line: string) => void;
   /**
-   * Run each service from this tree of compiled JavaScript (`compile(dir)`, `npm run build`), as the container
-   * image does, instead of its TypeScript through SWC. It must lie inside `root`, whose node_modules it resolves.
+   * Run each service from this tree as the container image holds it (`buildImageTree(root, dir)`: compiled
+   * JavaScript and the production node_modules), in it as working directory, instead of its TypeScript through SWC.
    */
   compiledRoot?: string;
 }
