@@ -203,7 +203,9 @@ async function main(): Promise<void> {
             ? { INGEST_PARTITIONS_CONCURRENTLY: process.env['INGEST_PARTITIONS_CONCURRENTLY'] }
             : {}),
           // Resolved here: the service's working directory is its image tree, removed after the run.
-          ...(process.env['BENCH_CPU_PROF_DIR'] ? { BENCH_CPU_PROF_DIR: resolve(process.env['BENCH_CPU_PROF_DIR']) } : {}),
+          ...(process.env['BENCH_CPU_PROF_DIR']
+            ? { BENCH_CPU_PROF_DIR: resolve(process.env['BENCH_CPU_PROF_DIR']) }
+            : {}),
           NODE_OPTIONS: [
             process.env['BENCH_SERVICE_NODE_OPTIONS'] ?? chartNodeOptions(),
             process.env['BENCH_CPU_PROF_DIR'] ? `--require ${join(__dirname, 'cpu-profile.js')}` : '',
