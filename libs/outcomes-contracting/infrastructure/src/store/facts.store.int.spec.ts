@@ -130,4 +130,56 @@ describe('FactsStore reads a contract facts page by page (real Postgres)', () =>
     expect(empty.every((codes) => codes === empty[0] && Object.isFrozen(codes))).toBe(true);
     expect(occurrences.every((o) => Object.isFrozen(o.cancelled))).toBe(true);
   });
+
+  it('records a version for each change of an assessment or occurrence, and none for the same state written again', async () => {
+    const writer = new FactsStore(SCHEMA);
+    const student = randomUUID();
+    const occurrenceId = randomUUID();
+    const test = {
+      assessmentId: randomUUID(),
+      districtId: district,
+      studentId: student,
+      schoolYear: '2026-2027',
+      window: 'EOY',
+      subject: 'math',
+      scaleScore: 430,
+      percentile: 60,
+      growthPercentile: 55,
+    } as Parameters<FactsStore['recordAssessment']>[1];
+    const plan = {
+      occurrenceId,
+      districtId: district,
+      vendorId: vendor,
+      date: day(8),
+      studentIds: [student],
+    } as Parameters<FactsStore['recordOccurrencePlanned']>[1];
+    const versions = () =>
+      inTenantTransaction(ds, district, async (m) => {
+        const tests = (await m.query(
+          `SELECT scale_score::int AS score FROM ${SCHEMA}.assessment_versions WHERE student_id = $1 ORDER BY seq`,
+          [student],
+        )) as { score: number }[];
+        const plans = (await m.query(
+          `SELECT to_char(occurrence_date, 'YYYY-MM-DD') AS date FROM ${SCHEMA}.occurrence_versions WHERE occurrence_id = $1 ORDER BY seq`,
+          [occurrenceId],
+        )) as { date: string }[];
+        return { tests: tests.map((t) => t.score), plans: plans.map((p) => p.date) };
+      });
+
+    await inTenantTransaction(ds, district, async (m) => {
+      await writer.recordAssessment(m, test);
+      await writer.recordOccurrencePlanned(m, plan);
+    });
+    await inTenantTransaction(ds, district, async (m) => {
+      await writer.recordAssessment(m, { ...test });
+      await writer.recordOccurrencePlanned(m, { ...plan, studentIds: [student] });
+    });
+    expect(await versions()).toEqual({ tests: [430], plans: [day(8)] });
+
+    await inTenantTransaction(ds, district, async (m) => {
+      await writer.recordAssessment(m, { ...test, scaleScore: 441 });
+      await writer.recordOccurrencePlanned(m, { ...plan, date: day(9) });
+    });
+    expect(await versions()).toEqual({ tests: [430, 441], plans: [day(8), day(9)] });
+  });
 });

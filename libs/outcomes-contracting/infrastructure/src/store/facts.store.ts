@@ -110,13 +110,18 @@ export class FactsStore {
     );
   }
 
-  /** Last one wins per (student, year, window, subject): a re-scored test replaces the earlier result. */
+  /**
+   * Last one wins per (student, year, window, subject): a re-scored test replaces the earlier result. The same result
+   * again changes nothing, so the database records no new version of it (assessment_versions, ADR 0028).
+   */
   async recordAssessment(m: EntityManager, a: AssessmentRecordedV1): Promise<void> {
     await m.query(
-      `INSERT INTO ${this.s}.assessments (district_id, student_id, school_year, test_window, subject, assessment_id, scale_score, percentile, growth_percentile)
+      `INSERT INTO ${this.s}.assessments AS t (district_id, student_id, school_year, test_window, subject, assessment_id, scale_score, percentile, growth_percentile)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (district_id, student_id, school_year, test_window, subject) DO UPDATE
-       SET assessment_id = EXCLUDED.assessment_id, scale_score = EXCLUDED.scale_score, percentile = EXCLUDED.percentile, growth_percentile = EXCLUDED.growth_percentile`,
+       SET assessment_id = EXCLUDED.assessment_id, scale_score = EXCLUDED.scale_score, percentile = EXCLUDED.percentile, growth_percentile = EXCLUDED.growth_percentile
+       WHERE (t.assessment_id, t.scale_score, t.percentile, t.growth_percentile)
+         IS DISTINCT FROM (EXCLUDED.assessment_id, EXCLUDED.scale_score, EXCLUDED.percentile, EXCLUDED.growth_percentile)`,
       [
         a.districtId,
         a.studentId,
@@ -131,10 +136,12 @@ export class FactsStore {
     );
   }
 
+  /** A re-plan replaces the occurrence; a plan published again unchanged records no new version (occurrence_versions). */
   async recordOccurrencePlanned(m: EntityManager, o: OccurrencePlannedV1): Promise<void> {
     await m.query(
-      `INSERT INTO ${this.s}.occurrences (district_id, occurrence_id, vendor_id, occurrence_date, student_ids) VALUES ($1, $2, $3, $4, $5::uuid[])
-       ON CONFLICT (district_id, occurrence_id) DO UPDATE SET vendor_id = EXCLUDED.vendor_id, occurrence_date = EXCLUDED.occurrence_date, student_ids = EXCLUDED.student_ids`,
+      `INSERT INTO ${this.s}.occurrences AS t (district_id, occurrence_id, vendor_id, occurrence_date, student_ids) VALUES ($1, $2, $3, $4, $5::uuid[])
+       ON CONFLICT (district_id, occurrence_id) DO UPDATE SET vendor_id = EXCLUDED.vendor_id, occurrence_date = EXCLUDED.occurrence_date, student_ids = EXCLUDED.student_ids
+       WHERE (t.vendor_id, t.occurrence_date, t.student_ids) IS DISTINCT FROM (EXCLUDED.vendor_id, EXCLUDED.occurrence_date, EXCLUDED.student_ids)`,
       [o.districtId, o.occurrenceId, o.vendorId, o.date, o.studentIds],
     );
   }
