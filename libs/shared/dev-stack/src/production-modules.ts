@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { compile } from './compile';
 
 interface LockFile {
-  packages: Record<string, { dev?: boolean }>;
+  packages: Record<string, { dev?: boolean; optional?: boolean }>;
 }
 
 /**
