@@ -13,7 +13,7 @@
  *  5. query   — dosage series of random students of a 33k-student district with a full term (18 weeks) of
  *               read-model rows (seeded by SQL, not ingested), p50 and p99 through the route's query code.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -35,10 +35,10 @@ import {
 import { createServiceDataSource, inTenantTransaction, provisionServiceDatabase } from '@tutoring/shared/persistence';
 import { DosageQueries, LEDGER_EVENTS_FOLLOWER, LedgerProjector } from '@tutoring/session-ledger/infrastructure';
 import { naiveSaved, startNaiveConsumer } from './naive-handler';
+import { chartNodeOptions, cpuSeconds, memoryMb } from './process-stats';
 import { rebuildOnly } from './rebuild-only';
 import { idFor, SessionPlan, sessionWorkload, studentIdOf, toKafkaMessage } from '@tutoring/shared/testing';
 import { benchDistrictPlan } from './bench-plan';
-import YAML from 'yaml';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const NAIVE_EVENTS = Number(process.env['NAIVE_EVENTS'] ?? 4_000);
@@ -50,36 +50,6 @@ const root = join(__dirname, '..', '..');
 const log = (msg: string): void => void process.stderr.write(`[bench] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seconds = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e9;
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 when unreadable. */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return 0;
-  }
-}
-
-/** Peak resident set (VmHWM) of a process since it started, in MB, from /proc (Linux); 0 when unreadable. */
-function peakRssMb(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb ? Number(kb) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** The Node options the Helm chart gives session-ledger (its heap limit): the bench runs the service as deployed. */
-function chartNodeOptions(): string {
-  type Values = { config: { nodeOptions?: string }; services: Record<string, { nodeOptions?: string }> };
-  const values = YAML.parse(readFileSync(join(root, 'infra', 'helm', 'tutoring', 'values.yaml'), 'utf8')) as Values;
-  return values.services['session-ledger']?.nodeOptions ?? values.config.nodeOptions ?? '';
-}
 
 /** CPU seconds of the PostgreSQL backends serving one database (the service pool: ingest, relay, projector). */
 async function postgresCpuSeconds(db: Client, database: string): Promise<Map<number, number>> {
@@ -207,7 +177,7 @@ async function main(): Promise<void> {
             ? { BENCH_CPU_PROF_DIR: resolve(process.env['BENCH_CPU_PROF_DIR']) }
             : {}),
           NODE_OPTIONS: [
-            process.env['BENCH_SERVICE_NODE_OPTIONS'] ?? chartNodeOptions(),
+            process.env['BENCH_SERVICE_NODE_OPTIONS'] ?? chartNodeOptions('session-ledger'),
             process.env['BENCH_CPU_PROF_DIR'] ? `--require ${join(__dirname, 'cpu-profile.js')}` : '',
           ]
             .join(' ')
@@ -323,7 +293,7 @@ async function main(): Promise<void> {
       await sleep(1_000);
     }
     // DESIGN.md §7: each service ≤ 300 MB RSS under this load (the peak since the service started, read before it stops).
-    results['rss'] = peakRssMb(ledger.pid);
+    results['rss'] = memoryMb(ledger.pid);
     log(`session-ledger peak RSS during the ingest: ${results['rss'].toFixed(0)} MB`);
     if (!ingestOnly) {
       results['ours'] = (EVENTS - first) / seconds(t0);
