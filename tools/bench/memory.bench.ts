@@ -9,7 +9,8 @@
  *
  * Options (environment): BENCH_STUDENTS, BENCH_KEEP_DB=1 (keep the database; its name is logged).
  */
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +23,6 @@ import {
   resolveKafka,
   resolvePostgres,
 } from '@tutoring/shared/local-infra';
-import { generateDistrict } from '../generators/oneroster/generate-district';
 import { chartNodeOptions, cpuSeconds, memoryMb } from './process-stats';
 
 const root = join(__dirname, '..', '..');
@@ -50,6 +50,27 @@ async function caughtUp(pids: (number | undefined)[], atRest: number, timeoutMs 
     quiet = (await cpuRate(pids, 1000)) <= atRest * 1.5 + 0.03 ? quiet + 1 : 0;
   }
   return (Date.now() - started) / 1000;
+}
+
+/** A synthetic OneRoster district from the generator's command line (another Nx project): file name → text. */
+function generatedDistrict(students: number): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-memory-district-'));
+  try {
+    const generator = join(root, 'tools', 'generators', 'oneroster', 'generate-district.ts');
+    const args = ['-r', join(root, 'tools', 'register.js'), generator, '--out', dir, '--students', String(students)];
+    const run = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`the district generator failed: ${run.stderr}`);
+    return Object.fromEntries(
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => {
+          const path = join(entry.parentPath, entry.name);
+          return [path.slice(dir.length + 1), readFileSync(path, 'utf8')];
+        }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
@@ -102,7 +123,7 @@ async function main(): Promise<void> {
     });
     if (!district.ok) throw new Error(`PUT /v1/district answered ${district.status}: ${await district.text()}`);
 
-    const files = generateDistrict({ students: STUDENTS });
+    const files = generatedDistrict(STUDENTS);
     const upload = async (path: string, names: string[]) => {
       const form = new FormData();
       for (const file of names) form.append('files', new Blob([files[file] ?? '']), file.split('/').pop());
