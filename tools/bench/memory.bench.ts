@@ -7,12 +7,13 @@
  * (VmHWM) is printed beside its own idle figure, measured after start-up in the same run, and the 300 MB target.
  * session-ledger's ingest load is measured by `npm run bench:ingest`, a statement's by `npm run bench:statement`.
  *
- * Options (environment): BENCH_STUDENTS, BENCH_KEEP_DB=1 (keep the database; its name is logged).
+ * Options (environment): BENCH_STUDENTS, BENCH_KEEP_DB=1 (keep the database; its name is logged),
+ * BENCH_CPU_PROF_DIR=<dir> (a V8 CPU profile of each service, in <dir>/<service>/).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { startDevIssuer } from '@tutoring/shared/auth';
 import { buildImageTree, DEV_AUDIENCE, SERVICE_NAMES, type ServiceName, startStack } from '@tutoring/shared/dev-stack';
@@ -41,7 +42,7 @@ async function cpuRate(pids: (number | undefined)[], ms: number): Promise<number
 
 /**
  * Waits until the services together use no more CPU than at rest (their pollers) for 5 s in a row: every consumer
- * has caught up. Returns the seconds waited.
+ * has caught up. Returns the seconds until that quiet stretch began.
  */
 async function caughtUp(pids: (number | undefined)[], atRest: number, timeoutMs = 15 * 60_000): Promise<number> {
   const started = Date.now();
@@ -49,7 +50,7 @@ async function caughtUp(pids: (number | undefined)[], atRest: number, timeoutMs 
     if (Date.now() - started > timeoutMs) throw new Error(`the services were still busy after ${timeoutMs / 1000} s`);
     quiet = (await cpuRate(pids, 1000)) <= atRest * 1.5 + 0.03 ? quiet + 1 : 0;
   }
-  return (Date.now() - started) / 1000;
+  return (Date.now() - started) / 1000 - 5;
 }
 
 /** A synthetic OneRoster district from the generator's command line (another Nx project): file name → text. */
@@ -92,7 +93,14 @@ async function main(): Promise<void> {
     const extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {};
     for (const service of SERVICE_NAMES) {
       ports[service] = await findFreePort();
-      extraEnv[service] = { NODE_OPTIONS: chartNodeOptions(service) };
+      // BENCH_CPU_PROF_DIR: a V8 CPU profile of each service (tools/bench/cpu-profile.js), written when it stops.
+      const profileDir = process.env['BENCH_CPU_PROF_DIR'];
+      extraEnv[service] = {
+        NODE_OPTIONS: [chartNodeOptions(service), profileDir ? `--require ${join(__dirname, 'cpu-profile.js')}` : '']
+          .join(' ')
+          .trim(),
+        ...(profileDir ? { BENCH_CPU_PROF_DIR: resolve(profileDir, service) } : {}),
+      };
     }
     stack = await startStack({
       root,
@@ -102,7 +110,7 @@ async function main(): Promise<void> {
       ports,
       logDir: join(root, 'tmp', 'bench-logs', 'memory'),
       compiledRoot,
-      logLevel: 'warn',
+      logLevel: process.env['BENCH_LOG_LEVEL'] ?? 'warn',
       extraEnv,
     });
     const running = stack;
@@ -132,9 +140,10 @@ async function main(): Promise<void> {
       const report = (await res.json()) as { applied?: boolean; errors?: unknown[] };
       if (!res.ok || !report.applied)
         throw new Error(`${path} answered ${res.status}: ${JSON.stringify(report).slice(0, 500)}`);
+      const answered = (Date.now() - started) / 1000;
       const quietAfter = await caughtUp(pids, atRest);
       phases.push(
-        `${path}: answered in ${((Date.now() - started) / 1000).toFixed(1)} s, consumers caught up ${quietAfter.toFixed(0)} s later`,
+        `${path}: answered in ${answered.toFixed(1)} s, every service back at rest ${quietAfter.toFixed(0)} s later`,
       );
       log(phases[phases.length - 1] ?? '');
     };

