@@ -298,7 +298,7 @@ describe('Helm chart infra/helm/tutoring', () => {
     expect(allTemplates).not.toMatch(/register\.js|SWC_NODE/);
   });
 
-  it('keeps the V8 heap of every service within 80 % of its memory limit; outcomes-contracting has room', () => {
+  it('keeps the V8 heap of every service within 80 % of its memory limit; outcomes-contracting and enrollment have room', () => {
     type Resources = { limits?: { memory?: string } };
     const mib = (quantity: string): number => {
       const m = /^(\d+)(Mi|Gi)$/.exec(quantity);
@@ -316,6 +316,8 @@ describe('Helm chart infra/helm/tutoring', () => {
     expect(budget.filter((b) => !b.fits)).toEqual([]);
     // a 100,000-student statement needs about 1 GB of heap (docs/services/outcomes-contracting.md, "Memory")
     expect(budget.find((b) => b.name === 'outcomes-contracting')?.heap).toBeGreaterThanOrEqual(1024);
+    // a 30,000-student roster import peaks past 384Mi of RSS (docs/services/enrollment.md, "Memory")
+    expect(budget.find((b) => b.name === 'enrollment')?.heap).toBeGreaterThanOrEqual(512);
     expect(template('_helpers.tpl')).toContain('default $config.nodeOptions .svc.nodeOptions');
   });
 
