@@ -22,25 +22,21 @@ export const productionPackages = (lock: LockFile): string[] =>
     .sort();
 
 /** Hard-links (copies across file systems) a directory tree; symbolic links are recreated as they are. */
-const linkTree = (from: string, to: string): number => {
+const linkTree = (from: string, to: string): void => {
   mkdirSync(to, { recursive: true });
-  let files = 0;
   for (const entry of readdirSync(from, { withFileTypes: true })) {
     const source = join(from, entry.name);
     const target = join(to, entry.name);
-    if (entry.isDirectory()) files += linkTree(source, target);
+    if (entry.isDirectory()) linkTree(source, target);
     else if (entry.isSymbolicLink()) symlinkSync(readlinkSync(source), target);
-    else {
+    else
       try {
         linkSync(source, target);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
         copyFileSync(source, target);
       }
-      files += 1;
-    }
   }
-  return files;
 };
 
 /**
