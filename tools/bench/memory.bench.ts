@@ -8,7 +8,8 @@
  * session-ledger's ingest load is measured by `npm run bench:ingest`, a statement's by `npm run bench:statement`.
  *
  * Options (environment): BENCH_STUDENTS, BENCH_KEEP_DB=1 (keep the database; its name is logged),
- * BENCH_CPU_PROF_DIR=<dir> (a V8 CPU profile of each service, in <dir>/<service>/).
+ * BENCH_CPU_PROF_DIR=<dir> (a V8 CPU profile of each service, in <dir>/<service>/), BENCH_LOG_LEVEL (the services'
+ * LOG_LEVEL, default warn; logs in tmp/bench-logs/memory).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
