@@ -5,7 +5,8 @@
  * `npm ci --omit=dev`, package.json). Each must migrate, wire its Nest modules (which need the decorators' metadata),
  * join its Kafka consumers and answer as a caller expects; a development package required at runtime fails it.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +23,20 @@ describe('the services compiled to JavaScript, as the image runs them', () => {
   let db: FreshDatabase;
   let issuer: DevIssuer;
   let stack: Stack;
+  // What enrollment exports over OTLP/HTTP (JSON), one request body per entry.
+  const exported: string[] = [];
+  const collector: Server = createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => parts.push(chunk));
+    req.on('end', () => {
+      exported.push(Buffer.concat(parts).toString('utf8'));
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
 
   beforeAll(async () => {
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const collectorPort = (collector.address() as { port: number }).port;
     const tree = buildImageTree(root, compiledRoot);
     expect(tree.files).toBeGreaterThan(0);
     expect(tree.packages).toBeGreaterThan(0);
@@ -39,6 +52,7 @@ describe('the services compiled to JavaScript, as the image runs them', () => {
       ports,
       logDir: join(root, 'tmp', 'e2e-logs', 'compiled-services'),
       compiledRoot,
+      extraEnv: { enrollment: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collectorPort}` } },
     });
   });
 
@@ -46,6 +60,7 @@ describe('the services compiled to JavaScript, as the image runs them', () => {
     await stack?.stop();
     await issuer?.stop();
     await db?.drop();
+    await new Promise((resolve) => collector.close(resolve));
     rmSync(compiledRoot, { recursive: true, force: true });
   });
 
@@ -85,4 +100,47 @@ describe('the services compiled to JavaScript, as the image runs them', () => {
     expect(created.status).toBe(201);
     expect(((await created.json()) as { districtId: string }).districtId).toBe(district);
   });
+
+  it("exports its traces over OTLP: a request continues the caller's trace, down to its database calls", async () => {
+    const admin = await issuer.mintToken({ sub: 'admin-1', roles: ['district_admin'], district_id: district });
+    const traceId = randomBytes(16).toString('hex');
+    const res = await fetch(`${stack.get('enrollment').url}/v1/vendors?limit=1`, {
+      headers: { authorization: `Bearer ${admin}`, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+    });
+    expect(res.status).toBe(200);
+    // The batch processor exports every few seconds.
+    const spansOfTrace = () =>
+      exported.flatMap((body) =>
+        (JSON.parse(body) as OtlpExport).resourceSpans.flatMap((r) =>
+          r.scopeSpans.flatMap((scope) =>
+            scope.spans
+              .filter((span) => span.traceId === traceId)
+              .map((span) => ({
+                service: r.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue,
+                scope: scope.scope.name,
+                kind: span.kind,
+              })),
+          ),
+        ),
+      );
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && !spansOfTrace().some((s) => s.scope.endsWith('instrumentation-pg')))
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    const spans = spansOfTrace();
+    expect(new Set(spans.map((s) => s.service))).toEqual(new Set(['enrollment']));
+    expect(spans).toEqual(
+      expect.arrayContaining([
+        { service: 'enrollment', scope: '@opentelemetry/instrumentation-http', kind: 2 }, // SERVER
+        expect.objectContaining({ scope: '@opentelemetry/instrumentation-pg' }),
+      ]),
+    );
+  });
 });
+
+/** The parts of an OTLP/JSON trace export the test reads. */
+interface OtlpExport {
+  resourceSpans: {
+    resource: { attributes: { key: string; value: { stringValue?: string } }[] };
+    scopeSpans: { scope: { name: string }; spans: { traceId: string; kind: number }[] }[];
+  }[];
+}
