@@ -1,9 +1,12 @@
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 export interface Telemetry {
   /** Flushes pending spans; call last during shutdown. */
@@ -28,10 +31,18 @@ export const startTelemetry = (
   const processor: SpanProcessor = endpoint
     ? new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }))
     : new NoopSpanProcessor();
-  const sdk = new NodeSDK({
-    serviceName: env['OTEL_SERVICE_NAME'] ?? serviceName,
+  // Traces only: the trace SDK, not the whole Node SDK, whose metrics and logs exporters (gRPC, protobuf) would
+  // ship in every image unused. The resource is the SDK's defaults, OTEL_RESOURCE_ATTRIBUTES and the service name.
+  const provider = new NodeTracerProvider({
+    resource: defaultResource()
+      .merge(detectResources({ detectors: [envDetector] }))
+      .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: env['OTEL_SERVICE_NAME'] ?? serviceName })),
     spanProcessors: [processor],
-    textMapPropagator: new W3CTraceContextPropagator(),
+  });
+  // Sets the global tracer provider, the W3C propagator and the AsyncLocalStorage context manager.
+  provider.register({ propagator: new W3CTraceContextPropagator() });
+  const unregister = registerInstrumentations({
+    tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({
         // Probes every few seconds would drown real traces.
@@ -39,15 +50,12 @@ export const startTelemetry = (
       }),
       new PgInstrumentation({ enhancedDatabaseReporting: false }),
     ],
-    // Metrics and logs are configured by their own modules; do not let env defaults start exporters.
-    metricReaders: [],
-    logRecordProcessors: [],
   });
-  sdk.start();
   running = {
     shutdown: async () => {
       running = undefined;
-      await sdk.shutdown();
+      unregister();
+      await provider.shutdown();
     },
   };
   return running;
