@@ -176,9 +176,13 @@ async function main(): Promise<void> {
           ...(process.env['BENCH_CPU_PROF_DIR']
             ? { BENCH_CPU_PROF_DIR: resolve(process.env['BENCH_CPU_PROF_DIR']) }
             : {}),
+          ...(process.env['BENCH_HEAP_PROF_DIR']
+            ? { BENCH_HEAP_PROF_DIR: resolve(process.env['BENCH_HEAP_PROF_DIR']) }
+            : {}),
           NODE_OPTIONS: [
             process.env['BENCH_SERVICE_NODE_OPTIONS'] ?? chartNodeOptions('session-ledger'),
             process.env['BENCH_CPU_PROF_DIR'] ? `--require ${join(__dirname, 'cpu-profile.js')}` : '',
+            process.env['BENCH_HEAP_PROF_DIR'] ? `--require ${join(__dirname, 'heap-profile.js')}` : '',
           ]
             .join(' ')
             .trim(),

@@ -3,6 +3,7 @@ import { encodeBinary } from '../cloud-event/cloud-event.codec';
 import type { MessageProducer, OutgoingMessage, RawKafkaMessage, RawMessageSender } from '../ports/messaging.ports';
 import { silentLogger, type MessagingLogger } from './messaging.logger';
 import { sendChunks, type TopicMessage } from './send-chunks';
+import { keyPartitioner } from './key-partitioner';
 import { currentTraceHeaders } from './trace-context';
 
 export interface KafkaProducerOptions {
@@ -19,7 +20,7 @@ export interface KafkaProducerOptions {
 
 /**
  * kafkajs adapter of the MessageProducer port: idempotent, one request in flight (so a retry cannot reorder
- * messages of one partition), acks = all. Trace context of the caller travels in `traceparent`/`tracestate`.
+ * messages of one partition), acks = all, keys partitioned as every Kafka client does (keyPartitioner). Trace context of the caller travels in `traceparent`/`tracestate`.
  *
  * A failed send retires the producer: the next send gets a new one, so a new producer id with fresh sequence
  * numbers. The broker may have appended some partitions of a refused request, and kafkajs rewinds the sequences
@@ -44,6 +45,7 @@ export class KafkaMessageProducer implements MessageProducer, RawMessageSender {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      createPartitioner: keyPartitioner,
       retry: this.options.retry ?? { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
     producer.on(producer.events.DISCONNECT, () => {

@@ -12,6 +12,13 @@ export interface TopicMessage {
  */
 export const DEFAULT_MAX_SEND_BYTES = 768 * 1024;
 
+/**
+ * kafkajs groups a send's messages by partition copying the partition's list at every message, so its work grows
+ * with the square of a topic's messages per send: 6 % of everything session-ledger allocated while ingesting, with
+ * 2,000-entry batches of small messages. Sends are cut to at most this many messages of one topic as well.
+ */
+export const DEFAULT_MAX_SEND_TOPIC_MESSAGES = 256;
+
 const size = (v: unknown): number =>
   v == null ? 0 : Buffer.isBuffer(v) ? v.length : typeof v === 'string' ? Buffer.byteLength(v) : 0;
 
@@ -25,12 +32,14 @@ export function messageBytes(message: Message): number {
 }
 
 /**
- * Consecutive runs of `items` of at most `maxBytes` each, in order (a message larger than the bound alone goes
- * alone: the broker says whether it fits), each grouped by topic with the order inside a topic kept.
+ * Consecutive runs of `items` of at most `maxBytes` each and at most `maxTopicMessages` of any one topic, in order (a
+ * message larger than the bound alone goes alone: the broker says whether it fits), each grouped by topic with the
+ * order inside a topic kept.
  */
 export function sendChunks(
   items: readonly TopicMessage[],
   maxBytes: number = DEFAULT_MAX_SEND_BYTES,
+  maxTopicMessages: number = DEFAULT_MAX_SEND_TOPIC_MESSAGES,
 ): { topic: string; messages: Message[] }[][] {
   const chunks: { topic: string; messages: Message[] }[][] = [];
   let byTopic = new Map<string, Message[]>();
@@ -42,7 +51,7 @@ export function sendChunks(
   };
   for (const { topic, message } of items) {
     const n = messageBytes(message);
-    if (bytes > 0 && bytes + n > maxBytes) close();
+    if ((bytes > 0 && bytes + n > maxBytes) || (byTopic.get(topic)?.length ?? 0) >= maxTopicMessages) close();
     const list = byTopic.get(topic);
     if (list) list.push(message);
     else byTopic.set(topic, [message]);

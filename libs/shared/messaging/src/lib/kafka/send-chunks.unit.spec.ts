@@ -40,6 +40,18 @@ describe('sendChunks', () => {
     ]);
   });
 
+  it('cuts when one topic reaches its message bound, whatever the bytes', () => {
+    const items = ['1', '2', '3', '4', '5'].map((v, i) => ({ topic: i === 1 ? 'other' : 't', message: msg(v) }));
+    const chunks = sendChunks(items, 1000, 2);
+    expect(chunks.map((c) => c.map((t) => [t.topic, t.messages.map((m) => m.value)]))).toEqual([
+      [
+        ['t', ['1', '3']],
+        ['other', ['2']],
+      ],
+      [['t', ['4', '5']]],
+    ]);
+  });
+
   it('sends nothing for nothing', () => {
     expect(sendChunks([], 8)).toEqual([]);
   });
