@@ -46,6 +46,13 @@ const QUERY_STUDENTS = Number(process.env['QUERY_STUDENTS'] ?? 33_000);
 const QUERIES = Number(process.env['QUERIES'] ?? 2_000);
 /** The measure fails rather than hang when the service stops making progress. */
 const READ_MODEL_TIMEOUT_S = Number(process.env['BENCH_TIMEOUT_S'] ?? 1_800);
+/** Settings of the service that bear on throughput: given to it when set in the bench's environment. */
+const SERVICE_TUNABLES = [
+  'INGEST_PARTITIONS_CONCURRENTLY',
+  'INGEST_FETCH_MAX_BYTES_PER_PARTITION',
+  'INGEST_FETCH_MAX_BYTES',
+  'PROJECTION_BATCH_SIZE',
+];
 const root = join(__dirname, '..', '..');
 const log = (msg: string): void => void process.stderr.write(`[bench] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -169,9 +176,10 @@ async function main(): Promise<void> {
           // The weekly dosage judgement would visit the 33k-student query district mid-run: not what is measured.
           DOSAGE_WARNINGS_ENABLED: 'false',
           ...(process.env['INGEST_PROFILE'] ? { INGEST_PROFILE: '1' } : {}),
-          ...(process.env['INGEST_PARTITIONS_CONCURRENTLY']
-            ? { INGEST_PARTITIONS_CONCURRENTLY: process.env['INGEST_PARTITIONS_CONCURRENTLY'] }
-            : {}),
+          // The service's throughput settings, passed on when set (to measure another value than the default).
+          ...Object.fromEntries(
+            SERVICE_TUNABLES.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+          ),
           // Resolved here: the service's working directory is its image tree, removed after the run.
           ...(process.env['BENCH_CPU_PROF_DIR']
             ? { BENCH_CPU_PROF_DIR: resolve(process.env['BENCH_CPU_PROF_DIR']) }
