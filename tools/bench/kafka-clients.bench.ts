@@ -11,10 +11,13 @@
  *  - produce: send the same messages in batches of 500, idempotent, acks = all, one request in flight (the
  *    settings of the messaging lib's producer).
  * Rounds alternate the clients; the table prints each client's median and the ratio platformatic / kafkajs.
+ * A second table measures, in the same rounds, kafkajs as the messaging lib's producer drives it (its own key
+ * partitioner, sends cut at 256 messages of one topic) against kafkajs as it comes.
  *
  * `@platformatic/kafka` is not a project dependency: the first run installs the pinned version below into
  * `.cache/bench/kafka-clients` (ES module, loaded with Node 20's require of ES modules).
  */
+import 'reflect-metadata'; // the messaging lib's contracts carry decorators
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,6 +25,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { resolveKafka } from '@tutoring/shared/local-infra';
+import { KafkaMessageProducer, type RawKafkaMessage } from '@tutoring/shared/messaging';
 import { sessionWorkload, toKafkaMessage } from '@tutoring/shared/testing';
 import { benchDistrictPlan } from './bench-plan';
 
@@ -33,7 +37,8 @@ const root = join(__dirname, '..', '..');
 const cacheDir = join(root, '.cache', 'bench', 'kafka-clients');
 const log = (msg: string): void => void process.stderr.write(`[bench] ${msg}\n`);
 
-type Client = 'kafkajs' | 'platformatic';
+/** `kafkajs-lib`: kafkajs through the messaging lib's producer (produce only). */
+type Client = 'kafkajs' | 'platformatic' | 'kafkajs-lib';
 type Operation = 'consume' | 'produce';
 interface Figure {
   messages: number;
@@ -96,7 +101,15 @@ async function measure(client: Client, op: Operation, brokers: string, topic: st
   if (client === 'platformatic') platformatic(); // its module load is not the client's cost per message
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const count = await (client === 'kafkajs' ? kafkajsRun : platformaticRun)(op, brokers, topic, n, messages);
+  const raw: RawKafkaMessage[] = messages.map((m) => ({
+    key: m.key as string,
+    value: Buffer.from(m.value as string),
+    headers: m.headers as Record<string, string>,
+  }));
+  const count =
+    client === 'kafkajs-lib'
+      ? await libProduce(brokers, topic, raw)
+      : await (client === 'kafkajs' ? kafkajsRun : platformaticRun)(op, brokers, topic, n, messages);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
   return { messages: count, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
@@ -106,6 +119,17 @@ async function measure(client: Client, op: Operation, brokers: string, topic: st
 function decode(key: string, headers: Record<string, string>, value: string): number {
   const data = JSON.parse(value) as { attendance: unknown[] };
   return key.length + (headers['ce_id'] ?? '').length + data.attendance.length;
+}
+
+/** The messaging lib's producer (KafkaMessageProducer), the same batches as kafkajsRun. */
+async function libProduce(brokers: string, topic: string, messages: RawKafkaMessage[]): Promise<number> {
+  const producer = new KafkaMessageProducer(
+    new Kafka({ brokers: [brokers], clientId: 'bench-kafkajs-lib', logLevel: logLevel.NOTHING }),
+  );
+  await producer.connect();
+  for (let i = 0; i < messages.length; i += BATCH) await producer.sendRaw(topic, messages.slice(i, i + BATCH));
+  await producer.disconnect();
+  return messages.length;
 }
 
 async function kafkajsRun(op: Operation, brokers: string, topic: string, n: number, messages: Message[]) {
@@ -214,25 +238,30 @@ async function main(): Promise<void> {
     const admin = new Kafka({ brokers: [kafka.brokers], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     const source = `bench.kafka-clients.${randomUUID()}`;
-    const sinks = Array.from({ length: ROUNDS * 2 }, () => `bench.kafka-clients.${randomUUID()}`);
+    const sinks = Array.from({ length: ROUNDS * 3 }, () => `bench.kafka-clients.${randomUUID()}`);
     await admin.createTopics({ topics: [source, ...sinks].map((topic) => ({ topic, numPartitions: 3 })) });
     await admin.disconnect();
     log(`producing ${MESSAGES} session events on ${source}`);
     const fill = child('kafkajs', 'produce', kafka.brokers, source);
     log(`filled in ${fill.seconds.toFixed(1)} s`);
 
-    const figures: Record<`${Client} ${Operation}`, Figure[]> = {
+    const figures: Record<`${Exclude<Client, 'kafkajs-lib'>} ${Operation}` | 'kafkajs-lib produce', Figure[]> = {
       'kafkajs consume': [],
       'platformatic consume': [],
       'kafkajs produce': [],
       'platformatic produce': [],
+      'kafkajs-lib produce': [],
     };
     for (let round = 0; round < ROUNDS; round++) {
-      const order: Client[] = round % 2 === 0 ? ['kafkajs', 'platformatic'] : ['platformatic', 'kafkajs'];
+      const order: Exclude<Client, 'kafkajs-lib'>[] =
+        round % 2 === 0 ? ['kafkajs', 'platformatic'] : ['platformatic', 'kafkajs'];
       for (const [i, client] of order.entries()) {
         figures[`${client} consume`].push(child(client, 'consume', kafka.brokers, source));
-        figures[`${client} produce`].push(child(client, 'produce', kafka.brokers, sinks[round * 2 + i] ?? source));
+        figures[`${client} produce`].push(child(client, 'produce', kafka.brokers, sinks[round * 3 + i] ?? source));
       }
+      figures['kafkajs-lib produce'].push(
+        child('kafkajs-lib', 'produce', kafka.brokers, sinks[round * 3 + 2] ?? source),
+      );
       log(`round ${round + 1} of ${ROUNDS} done`);
     }
     printTable(figures);
@@ -268,6 +297,25 @@ function printTable(figures: Record<string, Figure[]>): void {
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
+
+  const a = 'kafkajs produce';
+  const b = 'kafkajs-lib produce';
+  const libRows = [
+    ['produce: messages/s', rate(a).toFixed(0), rate(b).toFixed(0), (rate(b) / rate(a)).toFixed(2)],
+    [
+      'produce: client CPU per message',
+      `${cpu(a).toFixed(1)} µs`,
+      `${cpu(b).toFixed(1)} µs`,
+      (cpu(b) / cpu(a)).toFixed(2),
+    ],
+  ];
+  const libHeader = [header[0] ?? '', 'kafkajs', "kafkajs, the messaging lib's producer", 'ratio'];
+  const libWidths = libHeader.map((h, i) => Math.max(h.length, ...libRows.map((r) => (r[i] ?? '').length)));
+  const libLine = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(libWidths[i] ?? 0)).join(' | ')} |`;
+  console.log('');
+  console.log(libLine(libHeader));
+  console.log(`|${libWidths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of libRows) console.log(libLine(r));
 }
 
 if (process.argv[2] === '--measure') {
