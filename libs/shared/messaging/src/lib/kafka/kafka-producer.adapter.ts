@@ -20,7 +20,8 @@ export interface KafkaProducerOptions {
 
 /**
  * kafkajs adapter of the MessageProducer port: idempotent, one request in flight (so a retry cannot reorder
- * messages of one partition), acks = all, keys partitioned as every Kafka client does (keyPartitioner). Trace context of the caller travels in `traceparent`/`tracestate`.
+ * messages of one partition), acks = all, keys partitioned as every Kafka client does (keyPartitioner). Trace
+ * context of the caller travels in `traceparent`/`tracestate`.
  *
  * A failed send retires the producer: the next send gets a new one, so a new producer id with fresh sequence
  * numbers. The broker may have appended some partitions of a refused request, and kafkajs rewinds the sequences
