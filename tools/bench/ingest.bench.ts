@@ -189,8 +189,9 @@ async function main(): Promise<void> {
             : {}),
           NODE_OPTIONS: [
             process.env['BENCH_SERVICE_NODE_OPTIONS'] ?? chartNodeOptions('session-ledger'),
-            process.env['BENCH_CPU_PROF_DIR'] ? `--require ${join(__dirname, 'cpu-profile.js')}` : '',
-            process.env['BENCH_HEAP_PROF_DIR'] ? `--require ${join(__dirname, 'heap-profile.js')}` : '',
+            process.env['BENCH_CPU_PROF_DIR'] || process.env['BENCH_HEAP_PROF_DIR']
+              ? `--require ${join(__dirname, 'v8-profiles.js')}`
+              : '',
           ]
             .join(' ')
             .trim(),

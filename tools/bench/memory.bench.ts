@@ -94,10 +94,10 @@ async function main(): Promise<void> {
     const extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {};
     for (const service of SERVICE_NAMES) {
       ports[service] = await findFreePort();
-      // BENCH_CPU_PROF_DIR: a V8 CPU profile of each service (tools/bench/cpu-profile.js), written when it stops.
+      // BENCH_CPU_PROF_DIR: a V8 CPU profile of each service (tools/bench/v8-profiles.js), written when it stops.
       const profileDir = process.env['BENCH_CPU_PROF_DIR'];
       extraEnv[service] = {
-        NODE_OPTIONS: [chartNodeOptions(service), profileDir ? `--require ${join(__dirname, 'cpu-profile.js')}` : '']
+        NODE_OPTIONS: [chartNodeOptions(service), profileDir ? `--require ${join(__dirname, 'v8-profiles.js')}` : '']
           .join(' ')
           .trim(),
         ...(profileDir ? { BENCH_CPU_PROF_DIR: resolve(profileDir, service) } : {}),
