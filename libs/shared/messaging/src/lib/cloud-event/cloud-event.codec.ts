@@ -14,7 +14,15 @@ export const JSON_CONTENT_TYPE = 'application/json';
 const CE_PREFIX = 'ce_';
 /** Attributes with a dedicated field on CloudEvent; everything else is an extension. */
 const KNOWN_ATTRIBUTES = new Set([
-  'specversion', 'id', 'source', 'type', 'time', 'subject', 'datacontenttype', 'dataschema', 'districtid',
+  'specversion',
+  'id',
+  'source',
+  'type',
+  'time',
+  'subject',
+  'datacontenttype',
+  'dataschema',
+  'districtid',
 ]);
 const REQUIRED_ATTRIBUTES = ['id', 'source', 'type'] as const;
 const OPTIONAL_ATTRIBUTES = ['time', 'subject', 'dataschema', 'districtid'] as const;
@@ -62,14 +70,18 @@ export function decodeCloudEvent<T = unknown>(message: RawMessage, options: Deco
     : decodeBinaryAttributes<T>(headers, contentType, parsed.json);
 }
 
-function decodeBinaryAttributes<T>(headers: Record<string, string>, contentType: string, data: unknown): DecodeResult<T> {
+function decodeBinaryAttributes<T>(
+  headers: Record<string, string>,
+  contentType: string,
+  data: unknown,
+): DecodeResult<T> {
   const errors: FieldError[] = [];
   if (contentType !== '' && !isJsonContentType(contentType)) {
     errors.push({ path: 'content-type', code: 'unsupported', message: `content-type ${contentType} is not JSON` });
   }
   const attrs: Record<string, string> = {};
-  for (const [key, v] of Object.entries(headers)) {
-    if (key.startsWith(CE_PREFIX)) attrs[key.slice(CE_PREFIX.length)] = v;
+  for (const key of Object.keys(headers)) {
+    if (key.startsWith(CE_PREFIX)) attrs[key.slice(CE_PREFIX.length)] = headers[key] as string;
   }
   errors.push(...validateAttributes(attrs, CE_PREFIX));
   if (errors.length > 0) return { ok: false, errors };
