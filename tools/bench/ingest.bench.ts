@@ -33,7 +33,13 @@ import {
   resolvePostgres,
 } from '@tutoring/shared/local-infra';
 import { createServiceDataSource, inTenantTransaction, provisionServiceDatabase } from '@tutoring/shared/persistence';
-import { DosageQueries, LEDGER_EVENTS_FOLLOWER, LedgerProjector } from '@tutoring/session-ledger/infrastructure';
+import {
+  DosageQueries,
+  LEDGER_EVENTS_FOLLOWER,
+  LedgerProjector,
+  projectorLockKey,
+  publisherLockKey,
+} from '@tutoring/session-ledger/infrastructure';
 import { naiveSaved, startNaiveConsumer } from './naive-handler';
 import { chartNodeOptions, cpuSeconds, memoryMb } from './process-stats';
 import { rebuildOnly } from './rebuild-only';
@@ -44,6 +50,22 @@ const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const NAIVE_EVENTS = Number(process.env['NAIVE_EVENTS'] ?? 4_000);
 const QUERY_STUDENTS = Number(process.env['QUERY_STUDENTS'] ?? 33_000);
 const QUERIES = Number(process.env['QUERIES'] ?? 2_000);
+/**
+ * BENCH_HOLD_FOLLOWERS=projector,publisher (with BENCH_INGEST_ONLY=1): the bench holds the district's advisory lock of
+ * these followers during the ingest, as another replica working on the district would, so the service's own copies
+ * wait (projector) or skip it (publisher). What the ingest costs without them is then measured alone.
+ */
+const FOLLOWERS = ['projector', 'publisher'] as const;
+const heldFollowers = (): (typeof FOLLOWERS)[number][] => {
+  const names = (process.env['BENCH_HOLD_FOLLOWERS'] ?? '').split(',').filter((n) => n !== '');
+  const unknown = names.filter((n) => !(FOLLOWERS as readonly string[]).includes(n));
+  if (unknown.length)
+    throw new Error(`BENCH_HOLD_FOLLOWERS: unknown ${unknown.join(', ')} (known: ${FOLLOWERS.join(', ')})`);
+  if (names.length && !process.env['BENCH_INGEST_ONLY'])
+    throw new Error('BENCH_HOLD_FOLLOWERS needs BENCH_INGEST_ONLY=1: the read models would never catch up');
+  return names as (typeof FOLLOWERS)[number][];
+};
+const HELD_FOLLOWERS = heldFollowers();
 /** The measure fails rather than hang when the service stops making progress. */
 const READ_MODEL_TIMEOUT_S = Number(process.env['BENCH_TIMEOUT_S'] ?? 1_800);
 /** Settings of the service that bear on throughput: given to it when set in the bench's environment. */
@@ -260,6 +282,17 @@ async function main(): Promise<void> {
           await projector.store.checkpoint(m, plan.districtId, 'a', LEDGER_EVENTS_FOLLOWER),
         ),
       );
+    for (const follower of HELD_FOLLOWERS) {
+      const key =
+        follower === 'projector'
+          ? projectorLockKey(plan.districtId, 'a')
+          : publisherLockKey('session_ledger', plan.districtId);
+      // Session-level: held on the bench's connection until it ends, after the measure.
+      await admin.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+      log(
+        `holding the ${follower}'s lock of the district: the service's ${follower} ${follower === 'projector' ? 'waits' : 'passes the district over'}`,
+      );
+    }
     ledger.start();
     let first = 0;
     const alive = () => {

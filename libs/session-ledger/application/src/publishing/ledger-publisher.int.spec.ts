@@ -4,6 +4,7 @@ import {
   LedgerFollowers,
   LedgerProjector,
   LedgerStore,
+  publisherLockKey,
   ReferenceStore,
   SESSION_LEDGER_MIGRATIONS,
 } from '@tutoring/session-ledger/infrastructure';
@@ -178,5 +179,35 @@ describe('LedgerPublisher (real Postgres and Kafka): the ledger is the outbox of
     expect(await behind()).toEqual({ 'read-models': 2, 'ledger-events': 0 });
     const status = await tenant((m) => followers.status(m, district));
     expect(status.find((f) => f.follower === 'ledger-events')?.checkpointAt).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
+  });
+
+  it('passes a district over while another replica holds its lock, and takes it up once released', async () => {
+    await tenant((m) =>
+      new LedgerStore(SCHEMA).append(m, {
+        vendorId: vendor,
+        sessionId: 's-held',
+        expectedVersion: 0,
+        eventId: randomUUID(),
+        eventType: 'org.tutoring.session.delivered.v1',
+        schemaVersion: 1,
+        districtId: district,
+        data: {},
+        metadata: { channel: 'http', ref: 's-held' }, // as written before ADR 0022: consumed, not sent
+        verdicts: [],
+        localDate: '2026-11-03',
+      }),
+    );
+    const publisher = new LedgerPublisher(ds, SCHEMA, producer);
+    const replica = ds.createQueryRunner();
+    await replica.connect();
+    try {
+      // The other replica's lock, as the ingest benchmark takes it to measure the ingest without the publisher.
+      await replica.query('SELECT pg_advisory_lock(hashtext($1))', [publisherLockKey(SCHEMA, district)]);
+      expect(await publisher.publishDistrict(district)).toBe(0);
+      await replica.query('SELECT pg_advisory_unlock(hashtext($1))', [publisherLockKey(SCHEMA, district)]);
+      expect(await publisher.publishDistrict(district)).toBe(1);
+    } finally {
+      await replica.release();
+    }
   });
 });

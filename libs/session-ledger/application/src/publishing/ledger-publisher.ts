@@ -1,5 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { LEDGER_EVENTS_FOLLOWER, LedgerReader, SessionProjectionStore } from '@tutoring/session-ledger/infrastructure';
+import {
+  LEDGER_EVENTS_FOLLOWER,
+  LedgerReader,
+  publisherLockKey,
+  SessionProjectionStore,
+} from '@tutoring/session-ledger/infrastructure';
 import type { MessageProducer, MessagingLogger, OutgoingMessage } from '@tutoring/shared/messaging';
 import { inTenantTransaction } from '@tutoring/shared/persistence';
 import { entryMessages, publishedFromLedger } from '../ingest/ingest-effects';
@@ -49,7 +54,7 @@ export class LedgerPublisher {
   async publishDistrict(districtId: string): Promise<number> {
     return inTenantTransaction(this.dataSource, districtId, async (m) => {
       const [lock] = (await m.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [
-        `${this.schema}.ledger-publisher:${districtId}`,
+        publisherLockKey(this.schema, districtId),
       ])) as { locked: boolean }[];
       if (!lock?.locked) return 0;
       // A checkpoint lost in a crash only means sending again what was already acknowledged, under the same ids.

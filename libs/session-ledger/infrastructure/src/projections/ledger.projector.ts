@@ -61,6 +61,10 @@ const SLOT_LOCK = "hashtext('session_ledger.proj_slots')";
 /** Held (session level, on a connection of its own) for the whole of a rebuild: one rebuild at a time. */
 const REBUILD_LOCK = "hashtext('session_ledger.proj_rebuild')";
 
+/** The advisory lock (hashtext of this key) one live projector holds per district and slot while it writes a batch. */
+export const projectorLockKey = (districtId: string, slot: ProjectionSlot): string =>
+  `session_ledger.proj:${districtId}:${slot}`;
+
 /** Another process (or this one) is rebuilding the read models: a second rebuild would empty its slot under it. */
 export class RebuildInProgress extends Error {
   constructor() {
@@ -219,7 +223,7 @@ export class LedgerProjector {
     await m.query(`SET LOCAL synchronous_commit = off`);
     if (!target) await m.query(`SELECT pg_advisory_xact_lock_shared(${SLOT_LOCK})`);
     const slot = target ?? (await this.store.activeSlot(m));
-    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`session_ledger.proj:${districtId}:${slot}`]);
+    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [projectorLockKey(districtId, slot)]);
     return slot;
   }
 

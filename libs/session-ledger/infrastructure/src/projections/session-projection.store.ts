@@ -16,6 +16,9 @@ export const DERIVED_AGGREGATES = ['dosage', 'tutors', 'payment'] as const;
 export type DerivedAggregate = (typeof DERIVED_AGGREGATES)[number];
 /** The ledger publisher's checkpoint row (ADR 0022): a follower of the ledger with no second slot. */
 export const LEDGER_EVENTS_FOLLOWER = 'ledger-events';
+/** The advisory lock (hashtext of this key) the ledger publisher of a district tries; a replica that misses it passes. */
+export const publisherLockKey = (schema: string, districtId: string): string =>
+  `${schema}.ledger-publisher:${districtId}`;
 
 export interface ReadModelSnapshot {
   sessions: string[];
