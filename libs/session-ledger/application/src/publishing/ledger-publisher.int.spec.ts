@@ -46,6 +46,20 @@ describe('LedgerPublisher (real Postgres and Kafka): the ledger is the outbox of
       });
     });
   });
+  /** A ledger entry as written before ADR 0022: the publisher consumes (counts) it but does not send it. */
+  const legacyEntry = (sessionId: string) => ({
+    vendorId: vendor,
+    sessionId,
+    expectedVersion: 0,
+    eventId: randomUUID(),
+    eventType: 'org.tutoring.session.delivered.v1',
+    schemaVersion: 1,
+    districtId: district,
+    data: {},
+    metadata: { channel: 'http', ref: sessionId },
+    verdicts: [],
+    localDate: '2026-11-03',
+  });
   afterAll(async () => {
     await producer?.disconnect();
     await ds?.destroy();
@@ -143,31 +157,18 @@ describe('LedgerPublisher (real Postgres and Kafka): the ledger is the outbox of
 
     // An entry whose transaction commits late, after a later writer's and after the publisher passed both: the
     // publisher keeps it pending, and it is counted once it commits (the pending branch of the count).
-    const entry = (sessionId: string) => ({
-      vendorId: vendor,
-      sessionId,
-      expectedVersion: 0,
-      eventId: randomUUID(),
-      eventType: 'org.tutoring.session.delivered.v1',
-      schemaVersion: 1,
-      districtId: district,
-      data: {},
-      metadata: { channel: 'http', ref: sessionId }, // as written before ADR 0022: counted, not sent
-      verdicts: [],
-      localDate: '2026-11-03',
-    });
     const store = new LedgerStore(SCHEMA);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let appended!: () => void;
     const written = new Promise<void>((resolve) => (appended = resolve));
     const late = tenant(async (m) => {
-      await store.append(m, entry('s-late'));
+      await store.append(m, legacyEntry('s-late'));
       appended();
       await gate;
     });
     await written;
-    await tenant((m) => store.append(m, entry('s-on-time')));
+    await tenant((m) => store.append(m, legacyEntry('s-on-time')));
     expect(await behind()).toEqual({ 'read-models': 1, 'ledger-events': 1 });
     const publisher = new LedgerPublisher(ds, SCHEMA, producer);
     expect(await publisher.publishAll()).toBe(1);
@@ -182,21 +183,7 @@ describe('LedgerPublisher (real Postgres and Kafka): the ledger is the outbox of
   });
 
   it('passes a district over while another replica holds its lock, and takes it up once released', async () => {
-    await tenant((m) =>
-      new LedgerStore(SCHEMA).append(m, {
-        vendorId: vendor,
-        sessionId: 's-held',
-        expectedVersion: 0,
-        eventId: randomUUID(),
-        eventType: 'org.tutoring.session.delivered.v1',
-        schemaVersion: 1,
-        districtId: district,
-        data: {},
-        metadata: { channel: 'http', ref: 's-held' }, // as written before ADR 0022: consumed, not sent
-        verdicts: [],
-        localDate: '2026-11-03',
-      }),
-    );
+    await tenant((m) => new LedgerStore(SCHEMA).append(m, legacyEntry('s-held')));
     const publisher = new LedgerPublisher(ds, SCHEMA, producer);
     const replica = ds.createQueryRunner();
     await replica.connect();
