@@ -282,10 +282,11 @@ async function main(): Promise<void> {
           await projector.store.checkpoint(m, plan.districtId, 'a', LEDGER_EVENTS_FOLLOWER),
         ),
       );
+    const serving = (await admin.query(`SELECT active FROM session_ledger.proj_slots`)).rows[0].active as 'a' | 'b';
     for (const follower of HELD_FOLLOWERS) {
       const key =
         follower === 'projector'
-          ? projectorLockKey(plan.districtId, 'a')
+          ? projectorLockKey(plan.districtId, serving)
           : publisherLockKey('session_ledger', plan.districtId);
       // Session-level: held on the bench's connection until it ends, after the measure.
       await admin.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
