@@ -1,4 +1,5 @@
 import { telemetry } from './telemetry';
+import { notificationsConfigSchema } from '@tutoring/notifications/application';
 import { NOTIFICATIONS_MIGRATIONS } from '@tutoring/notifications/infrastructure';
 import { runService } from '@tutoring/shared/runtime';
 import { NotificationsModule } from './app.module';
@@ -8,4 +9,5 @@ void runService({
   module: NotificationsModule,
   migrations: NOTIFICATIONS_MIGRATIONS,
   telemetry,
+  config: notificationsConfigSchema,
 });

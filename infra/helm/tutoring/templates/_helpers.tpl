@@ -107,6 +107,11 @@ NOTIFICATIONS_BACKOFF_BASE_MS: {{ $n.backoffBaseMs | int64 | toString | quote }}
 {{- end }}
 {{- if eq .name "session-ledger" }}
 {{- $w := $values.sessionLedger.dosageWarnings }}
+{{- $i := $values.sessionLedger.ingest }}
+PROJECTION_BATCH_SIZE: {{ $values.sessionLedger.projectionBatchSize | int64 | toString | quote }}
+INGEST_PARTITIONS_CONCURRENTLY: {{ $i.partitionsConcurrently | int64 | toString | quote }}
+INGEST_FETCH_MAX_BYTES_PER_PARTITION: {{ $i.fetchMaxBytesPerPartition | int64 | toString | quote }}
+INGEST_FETCH_MAX_BYTES: {{ $i.fetchMaxBytes | int64 | toString | quote }}
 DOSAGE_WARNINGS_ENABLED: {{ $w.enabled | toString | quote }}
 DOSAGE_WEEK_GRACE_HOURS: {{ $w.weekGraceHours | int64 | toString | quote }}
 DOSAGE_CATCHUP_WEEKS: {{ $w.catchupWeeks | int64 | toString | quote }}

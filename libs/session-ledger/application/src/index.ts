@@ -1,2 +1,3 @@
 export * from './session-ledger.module';
 export * from './ingest/session-ingest.service';
+export * from './session-ledger.config';

@@ -15,15 +15,7 @@ import { ProjectionsModule } from './projections/projections.module';
 import { BatchSessionsTopicHandler, SessionBatchIngest } from './ingest/batch';
 import { DosageWarningsModule } from './dosage-warnings/dosage-warnings.module';
 import { PublishingModule } from './publishing/publishing.module';
-
-/** A positive integer from the environment, or the default. */
-const envInt = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  return n;
-};
+import { SESSION_LEDGER_CONFIG, SessionLedgerConfigModule, type SessionLedgerConfig } from './session-ledger.config';
 
 export const INGEST_GROUP = 'session-ledger.ingest';
 export const VENDORS_GROUP = 'session-ledger.vendors';
@@ -35,7 +27,7 @@ export const HTTP_INGEST_GROUP = 'session-ledger.http-ingest';
  * Consumers start after the HTTP server is up and stop (finish batch, commit, leave group) on SIGTERM via the runtime.
  */
 @Module({
-  imports: [AuditModule, ProjectionsModule, DosageWarningsModule, PublishingModule],
+  imports: [AuditModule, SessionLedgerConfigModule, ProjectionsModule, DosageWarningsModule, PublishingModule],
   controllers: [LedgerController, HttpIngestController],
   providers: [
     {
@@ -61,6 +53,7 @@ export class SessionLedgerModule implements OnApplicationBootstrap, NestModule {
   constructor(
     @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
     @Inject(SessionIngestService) private readonly ingest: SessionIngestService,
+    @Inject(SESSION_LEDGER_CONFIG) private readonly config: SessionLedgerConfig,
   ) {}
 
   configure(consumer: MiddlewareConsumer): void {
@@ -79,10 +72,10 @@ export class SessionLedgerModule implements OnApplicationBootstrap, NestModule {
       fromBeginning: true,
       // Throughput (ADR 0015): the partitions of the vendor topics are ingested concurrently (each in order, its
       // offsets committed after its own transaction) and fetched in large batches.
-      partitionsConsumedConcurrently: envInt('INGEST_PARTITIONS_CONCURRENTLY', 3),
+      partitionsConsumedConcurrently: this.config.INGEST_PARTITIONS_CONCURRENTLY,
       fetch: {
-        maxBytesPerPartition: envInt('INGEST_FETCH_MAX_BYTES_PER_PARTITION', 2 * 1024 * 1024),
-        maxBytes: envInt('INGEST_FETCH_MAX_BYTES', 16 * 1024 * 1024),
+        maxBytesPerPartition: this.config.INGEST_FETCH_MAX_BYTES_PER_PARTITION,
+        maxBytes: this.config.INGEST_FETCH_MAX_BYTES,
       },
       // Batched: many sessions per transaction, same rules and effects as the per-message path (ADR 0011).
       handler: new BatchSessionsTopicHandler(

@@ -7,6 +7,7 @@ import {
   commonServiceConfig,
   loadConfigOrExit,
   pinoOptions,
+  type ConfigSchema,
   type Telemetry,
 } from '@tutoring/shared/service-kit';
 import { RuntimeModule } from './runtime.module';
@@ -20,6 +21,11 @@ export interface RunServiceOptions {
   module: Type<unknown> | DynamicModule;
   migrations: (new () => MigrationInterface)[];
   telemetry?: Telemetry;
+  /**
+   * The service's own variables: validated with the common ones before anything connects, so one message names
+   * every bad variable of the deployment. The modules read their values with the same schema.
+   */
+  config?: ConfigSchema;
 }
 
 /**
@@ -27,7 +33,9 @@ export interface RunServiceOptions {
  * variable), migrate and connect, start the outbox relay, then serve HTTP with health, docs and default-deny auth.
  */
 export async function runService(options: RunServiceOptions): Promise<INestApplication> {
-  const config = loadConfigOrExit(commonServiceConfig, process.env, { crossChecks: [commonConfigProblems] });
+  const config = loadConfigOrExit({ ...options.config, ...commonServiceConfig }, process.env, {
+    crossChecks: [commonConfigProblems],
+  });
   const logger = pino(pinoOptions(options.name, config.LOG_LEVEL));
   let runtime: ServiceRuntime;
   try {

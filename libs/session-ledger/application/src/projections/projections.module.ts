@@ -2,6 +2,7 @@ import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@
 import { ServiceRuntime, SERVICE_RUNTIME } from '@tutoring/shared/runtime';
 import { DosageQueries, LedgerProjector } from '@tutoring/session-ledger/infrastructure';
 import { DosageController } from './dosage.controller';
+import { SESSION_LEDGER_CONFIG, SessionLedgerConfigModule, type SessionLedgerConfig } from '../session-ledger.config';
 
 /**
  * Dosage and payment read models: runs the projector loop (per district, checkpoint in the same transaction as the
@@ -9,14 +10,15 @@ import { DosageController } from './dosage.controller';
  * (blue/green into the other slot while this loop keeps the active one current).
  */
 @Module({
+  imports: [SessionLedgerConfigModule],
   controllers: [DosageController],
   providers: [
     {
       provide: LedgerProjector,
-      inject: [SERVICE_RUNTIME],
-      useFactory: (rt: ServiceRuntime) =>
+      inject: [SERVICE_RUNTIME, SESSION_LEDGER_CONFIG],
+      useFactory: (rt: ServiceRuntime, config: SessionLedgerConfig) =>
         new LedgerProjector(rt.dataSource, rt.schema, {
-          batchSize: Number(process.env['PROJECTION_BATCH_SIZE'] ?? 2000),
+          batchSize: config.PROJECTION_BATCH_SIZE,
           logger: { info: (o, msg) => rt.config.logger.info(o, msg), warn: (o, msg) => rt.config.logger.warn(o, msg) },
         }),
     },
